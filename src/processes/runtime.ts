@@ -1,0 +1,249 @@
+import type pg from 'pg';
+import { storeCheckpoint } from '../eventstore/postgres/checkpoints.js';
+import {
+  type SubscriptionDeps,
+  type SubscriptionRunner,
+  startSubscription,
+} from '../eventstore/postgres/subscriptionRunner.js';
+import type { EventStore, EventToAppend, RecordedEvent, SubscriptionFilter } from '../eventstore/types.js';
+import { VendorUnavailableError } from '../integrations/errors.js';
+import type { Clock } from '../platform/clock.js';
+import { deterministicId } from '../platform/ids.js';
+import type { IntegrationEvent } from './integrationEvents.js';
+import { IMMEDIATE_ATTEMPTS, immediateRetryDelayMs, nextVendorAttemptAt } from './retryPolicy.js';
+import type { TimerService } from './timers.js';
+
+export type ProcessContext = {
+  clock: Clock;
+  /** 1 on first delivery; the attempt number on scheduled retries after a vendor outage. */
+  attempt: number;
+  /** A key for an external effect of this event: the same on every redelivery and retry. */
+  idempotencyKey(purpose: string): string;
+  /** A command id for a command this event causes: repeats are answered, not re-applied. */
+  commandId(purpose: string): string;
+  /** Schedules one of this process manager's own timers (see `timers`). */
+  schedule(timer: { name: string; key: string; dueAt: Date; payload?: unknown }): Promise<void>;
+};
+
+/** Reacts to events by calling integrations and issuing commands. Effects must be idempotent. */
+export type ProcessManager = {
+  name: string;
+  filter: SubscriptionFilter;
+  handle(event: RecordedEvent, context: ProcessContext): Promise<void>;
+  /** Durable timers this process manager owns, by name. */
+  timers?: Record<string, (payload: unknown, context: Omit<ProcessContext, 'attempt'>) => Promise<void>>;
+};
+
+export type ProcessDeps = SubscriptionDeps & { store: EventStore; timers: TimerService; clock: Clock };
+
+export type DeliveryOutcome = 'handled' | 'vendor_unavailable' | 'parked';
+
+const subscriptionId = (pm: ProcessManager) => `process:${pm.name}`;
+const RETRY_TIMER = 'process-retry';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type RetryPayload = { processManager: string; eventId: string; attempt: number; cycle: string };
+
+export type ProcessRuntime = {
+  start(pm: ProcessManager, options?: { holder?: string; batchSize?: number; pollIntervalMs?: number }): SubscriptionRunner;
+  /** Delivers one event now (used by retries and by people retrying a parked event). */
+  deliver(pm: ProcessManager, event: RecordedEvent, attempt?: number, cycle?: string): Promise<DeliveryOutcome>;
+  retryParked(processManager: string, eventId: string): Promise<DeliveryOutcome>;
+  /** Starts a new retry cycle for a call flagged for manual handling. */
+  retryIntegration(processManager: string, triggerEventId: string, actor: string): Promise<void>;
+};
+
+export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
+  const managers = new Map<string, ProcessManager>();
+
+  const context = (pm: ProcessManager, event: RecordedEvent, attempt: number): ProcessContext => ({
+    clock: deps.clock,
+    attempt,
+    idempotencyKey: (purpose) => deterministicId(pm.name, event.id, purpose),
+    commandId: (purpose) => deterministicId(pm.name, event.id, 'command', purpose),
+    schedule: (timer) =>
+      deps.timers.schedule({
+        id: deterministicId(pm.name, timer.name, timer.key),
+        kind: `${pm.name}:${timer.name}`,
+        dueAt: timer.dueAt,
+        payload: timer.payload,
+        streamName: event.streamName,
+      }),
+  });
+
+  const appendIntegrationEvent = async (trigger: RecordedEvent, event: IntegrationEvent, idParts: string[]) => {
+    const toAppend: EventToAppend = {
+      id: deterministicId('integration', ...idParts),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        correlationId: trigger.metadata.correlationId,
+        causationId: trigger.id,
+        actor: 'system:platform',
+        occurredAt: deps.clock.now().toISOString(),
+      },
+    };
+    await deps.store.appendToStream(trigger.streamName, [toAppend]);
+  };
+
+  const recordVendorFailure = async (
+    pm: ProcessManager,
+    event: RecordedEvent,
+    attempt: number,
+    cycle: string,
+    error: VendorUnavailableError,
+  ) => {
+    const now = deps.clock.now();
+    const nextAttemptAt = nextVendorAttemptAt(attempt, now);
+    const base = { integration: error.vendor, processManager: pm.name, triggerEventId: event.id, cycle };
+    await appendIntegrationEvent(
+      event,
+      {
+        type: 'IntegrationCallFailed',
+        data: { ...base, attempt, error: error.message, nextAttemptAt: nextAttemptAt?.toISOString() ?? null },
+      },
+      [pm.name, event.id, cycle, 'failed', String(attempt)],
+    );
+    if (nextAttemptAt) {
+      const payload: RetryPayload = { processManager: pm.name, eventId: event.id, attempt: attempt + 1, cycle };
+      await deps.timers.schedule({
+        id: deterministicId(RETRY_TIMER, pm.name, event.id, cycle, attempt + 1),
+        kind: RETRY_TIMER,
+        dueAt: nextAttemptAt,
+        payload,
+        streamName: event.streamName,
+      });
+    } else {
+      await appendIntegrationEvent(
+        event,
+        { type: 'IntegrationFlaggedForManualHandling', data: { ...base, attempts: attempt, error: error.message } },
+        [pm.name, event.id, cycle, 'flagged'],
+      );
+    }
+  };
+
+  const park = async (pm: ProcessManager, event: RecordedEvent, error: unknown, attempts: number) => {
+    deps.log(`process ${pm.name} parked ${event.type} ${event.id}: ${(error as Error).message}`);
+    await deps.pool.query(
+      `INSERT INTO parked_events (subscription_id, event_id, global_position, stream_name, event_type, error, attempts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (subscription_id, event_id) DO UPDATE
+          SET error = EXCLUDED.error, attempts = parked_events.attempts + EXCLUDED.attempts,
+              status = 'parked', parked_at = now(), resolved_at = NULL`,
+      [subscriptionId(pm), event.id, event.globalPosition, event.streamName, event.type, String((error as Error).stack ?? error), attempts],
+    );
+  };
+
+  const deliver = async (pm: ProcessManager, event: RecordedEvent, attempt = 1, cycle = '0'): Promise<DeliveryOutcome> => {
+    for (let tries = 1; ; tries++) {
+      try {
+        await pm.handle(event, context(pm, event, attempt));
+        if (attempt > 1) {
+          await appendIntegrationEvent(
+            event,
+            {
+              type: 'IntegrationCallRecovered',
+              data: { integration: null, processManager: pm.name, triggerEventId: event.id, cycle, attempt },
+            },
+            [pm.name, event.id, cycle, 'recovered'],
+          );
+        }
+        return 'handled';
+      } catch (error) {
+        if (error instanceof VendorUnavailableError) {
+          await recordVendorFailure(pm, event, attempt, cycle, error);
+          return 'vendor_unavailable';
+        }
+        if (tries >= IMMEDIATE_ATTEMPTS) {
+          await park(pm, event, error, tries);
+          return 'parked';
+        }
+        await sleep(immediateRetryDelayMs(tries));
+      }
+    }
+  };
+
+  deps.timers.register(RETRY_TIMER, async (timer) => {
+    const payload = timer.payload as RetryPayload;
+    const pm = managers.get(payload.processManager);
+    if (!pm) throw new Error(`process manager ${payload.processManager} is not running here`);
+    const event = await deps.store.readEventById(payload.eventId);
+    if (!event) throw new Error(`event ${payload.eventId} not found`);
+    await deliver(pm, event, payload.attempt, payload.cycle);
+  });
+
+  return {
+    deliver,
+    start(pm, options = {}) {
+      managers.set(pm.name, pm);
+      for (const [name, handler] of Object.entries(pm.timers ?? {})) {
+        deps.timers.register(`${pm.name}:${name}`, async (timer) => {
+          const trigger = { id: timer.id, streamName: timer.streamName ?? '' } as RecordedEvent;
+          const { attempt: _attempt, ...ctx } = context(pm, trigger, 1);
+          await handler(timer.payload, ctx);
+        });
+      }
+      const id = subscriptionId(pm);
+      return startSubscription(deps, {
+        subscriptionId: id,
+        filter: pm.filter,
+        batchSize: options.batchSize ?? 100,
+        pollIntervalMs: options.pollIntervalMs,
+        lease: { holder: options.holder ?? `pid-${process.pid}` },
+        handle: async (batch, from) => {
+          // Checkpoint after each event, so a crash redelivers at most the event in hand.
+          let at = from;
+          for (const [index, event] of batch.events.entries()) {
+            await deliver(pm, event);
+            const next = { transactionId: batch.transactionIds[index]!, globalPosition: event.globalPosition };
+            await storeCheckpoint(deps.pool, id, at, next);
+            at = next;
+          }
+          if (at !== batch.checkpoint) await storeCheckpoint(deps.pool, id, at, batch.checkpoint);
+        },
+      });
+    },
+    async retryParked(processManager, eventId) {
+      const pm = managers.get(processManager);
+      if (!pm) throw new Error(`process manager ${processManager} is not running here`);
+      const event = await deps.store.readEventById(eventId);
+      if (!event) throw new Error(`event ${eventId} not found`);
+      const outcome = await deliver(pm, event);
+      if (outcome !== 'parked') {
+        await deps.pool.query(
+          "UPDATE parked_events SET status = 'resolved', resolved_at = now() WHERE subscription_id = $1 AND event_id = $2",
+          [subscriptionId(pm), eventId],
+        );
+      }
+      return outcome;
+    },
+    async retryIntegration(processManager, triggerEventId, actor) {
+      const trigger = await deps.store.readEventById(triggerEventId);
+      if (!trigger) throw new Error(`event ${triggerEventId} not found`);
+      const cycle = deps.clock.now().toISOString();
+      await deps.store.appendToStream(trigger.streamName, [
+        {
+          id: deterministicId('integration', processManager, triggerEventId, cycle, 'retry-requested'),
+          type: 'IntegrationRetryRequested',
+          data: { processManager, triggerEventId, cycle },
+          metadata: {
+            correlationId: trigger.metadata.correlationId,
+            causationId: trigger.id,
+            actor,
+            occurredAt: cycle,
+          },
+        },
+      ]);
+      const payload: RetryPayload = { processManager, eventId: triggerEventId, attempt: 1, cycle };
+      await deps.timers.schedule({
+        id: deterministicId(RETRY_TIMER, processManager, triggerEventId, cycle, 1),
+        kind: RETRY_TIMER,
+        dueAt: deps.clock.now(),
+        payload,
+        streamName: trigger.streamName,
+      });
+    },
+  };
+};
+
+export type { pg };

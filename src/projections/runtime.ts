@@ -1,0 +1,112 @@
+import cliProgress from 'cli-progress';
+import type pg from 'pg';
+import { storeCheckpoint, resetCheckpoint } from '../eventstore/postgres/checkpoints.js';
+import { readBatch } from '../eventstore/postgres/readBatch.js';
+import {
+  type SubscriptionDeps,
+  type SubscriptionRunner,
+  startSubscription,
+} from '../eventstore/postgres/subscriptionRunner.js';
+import { type Checkpoint, type RecordedEvent, START_CHECKPOINT, type SubscriptionFilter } from '../eventstore/types.js';
+
+/** A read model: its writes and its checkpoint commit in one transaction, so each event counts once. */
+export type Projection = {
+  name: string;
+  filter: SubscriptionFilter;
+  /** Emptied by `rebuild`, children first. */
+  tables: readonly string[];
+  applyBatch(client: pg.PoolClient, events: readonly RecordedEvent[]): Promise<void>;
+  /** Runs inside the rebuild transaction before the tables are emptied (e.g. to allow TRUNCATE). */
+  beforeTruncate?(client: pg.PoolClient): Promise<void>;
+};
+
+export const projectionSubscriptionId = (projection: Projection) => `projection:${projection.name}`;
+
+const applyAndCheckpoint = async (
+  pool: pg.Pool,
+  projection: Projection,
+  events: readonly RecordedEvent[],
+  from: Checkpoint,
+  to: Checkpoint,
+) => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    if (events.length > 0) await projection.applyBatch(client, events);
+    await storeCheckpoint(client, projectionSubscriptionId(projection), from, to);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+};
+
+export const startProjection = (
+  deps: SubscriptionDeps,
+  projection: Projection,
+  options: { holder?: string; batchSize?: number; pollIntervalMs?: number } = {},
+): SubscriptionRunner =>
+  startSubscription(deps, {
+    subscriptionId: projectionSubscriptionId(projection),
+    filter: projection.filter,
+    batchSize: options.batchSize ?? 1_000,
+    pollIntervalMs: options.pollIntervalMs,
+    lease: { holder: options.holder ?? `pid-${process.pid}` },
+    handle: (batch, from) => applyAndCheckpoint(deps.pool, projection, batch.events, from, batch.checkpoint),
+  });
+
+export type RebuildReport = { events: number; seconds: number; eventsPerSecond: number };
+
+/**
+ * Empties the projection's tables and replays every event from the start. Callers must make sure no
+ * live consumer of the projection runs meanwhile (the CLI takes the projection's lease first).
+ */
+export const rebuildProjection = async (
+  pool: pg.Pool,
+  projection: Projection,
+  options: { progress?: boolean; batchSize?: number } = {},
+): Promise<RebuildReport> => {
+  const subscriptionId = projectionSubscriptionId(projection);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await projection.beforeTruncate?.(client);
+    await client.query(`TRUNCATE ${projection.tables.join(', ')}`);
+    await resetCheckpoint(client, subscriptionId);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+
+  const { rows } = await pool.query<{ total: number }>('SELECT count(*)::int AS total FROM events');
+  const total = rows[0]!.total;
+  const bar = options.progress
+    ? new cliProgress.SingleBar(
+        { format: `rebuild ${projection.name} [{bar}] {percentage}% | {value}/{total} events | {eta}s left` },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  bar?.start(total, 0);
+
+  const started = performance.now();
+  let from = START_CHECKPOINT;
+  let handled = 0;
+  for (;;) {
+    const batch = await readBatch(pool, { filter: projection.filter, after: from, limit: options.batchSize ?? 2_000 });
+    if (batch.events.length === 0 && batch.checkpoint === from) break;
+    await applyAndCheckpoint(pool, projection, batch.events, from, batch.checkpoint);
+    handled += batch.events.length;
+    from = batch.checkpoint;
+    bar?.update(Math.min(total, batch.checkpoint.globalPosition > 0 ? handled : total));
+    if (batch.events.length === 0) break;
+  }
+  bar?.update(total);
+  bar?.stop();
+  const seconds = (performance.now() - started) / 1000;
+  return { events: handled, seconds, eventsPerSecond: seconds > 0 ? handled / seconds : handled };
+};
