@@ -138,7 +138,8 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
     for (let tries = 1; ; tries++) {
       try {
         await pm.handle(event, context(pm, event, attempt));
-        if (attempt > 1) {
+        // A retry that succeeds (scheduled, or a new cycle someone started) clears the incident.
+        if (attempt > 1 || cycle !== '0') {
           await appendIntegrationEvent(
             event,
             {

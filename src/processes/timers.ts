@@ -83,8 +83,8 @@ export const createTimerService = (pool: pg.Pool, clock: Clock, log: (line: stri
       const message = (error as Error).message;
       log(`timer ${timer.kind} ${timer.id} failed (attempt ${attempts}): ${message}`);
       await pool.query(
-        `UPDATE timers SET attempts = $2, last_error = $3, claimed_until = NULL,
-                status = CASE WHEN $2 >= $4 THEN 'failed' ELSE 'pending' END, due_at = $5
+        `UPDATE timers SET attempts = $2::int, last_error = $3, claimed_until = NULL,
+                status = CASE WHEN $2::int >= $4::int THEN 'failed' ELSE 'pending' END, due_at = $5
           WHERE timer_id = $1`,
         [timer.id, attempts, message, MAX_TIMER_ATTEMPTS, new Date(clock.now().getTime() + 1000 * 2 ** (attempts - 1))],
       );

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type pg from 'pg';
 import { storeCheckpoint, resetCheckpoint } from '../eventstore/postgres/checkpoints.js';
-import { readBatch } from '../eventstore/postgres/readBatch.js';
+import { compareCheckpoints, readBatch } from '../eventstore/postgres/readBatch.js';
 import {
   type SubscriptionDeps,
   type SubscriptionRunner,
@@ -96,16 +96,20 @@ export const rebuildProjection = async (
   const started = performance.now();
   let from = START_CHECKPOINT;
   let handled = 0;
+  const limit = options.batchSize ?? 2_000;
   for (;;) {
-    const batch = await readBatch(pool, { filter: projection.filter, after: from, limit: options.batchSize ?? 2_000 });
-    if (batch.events.length === 0 && batch.checkpoint === from) break;
-    await applyAndCheckpoint(pool, projection, batch.events, from, batch.checkpoint);
-    handled += batch.events.length;
-    from = batch.checkpoint;
-    bar?.update(Math.min(total, batch.checkpoint.globalPosition > 0 ? handled : total));
-    if (batch.events.length === 0) break;
+    const batch = await readBatch(pool, { filter: projection.filter, after: from, limit });
+    if (compareCheckpoints(batch.checkpoint, from) > 0) {
+      await applyAndCheckpoint(pool, projection, batch.events, from, batch.checkpoint);
+      handled += batch.events.length;
+      from = batch.checkpoint;
+      bar?.update(handled);
+    }
+    if (batch.events.length < limit) break;
   }
-  bar?.update(total);
+  // A filtered projection reads fewer events than the store holds: end the bar at what it read.
+  bar?.setTotal(handled);
+  bar?.update(handled);
   bar?.stop();
   const seconds = (performance.now() - started) / 1000;
   return { events: handled, seconds, eventsPerSecond: seconds > 0 ? handled / seconds : handled };

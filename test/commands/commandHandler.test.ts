@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCommandHandler } from '../../src/commands/commandHandler.js';
+import { type Decider, DomainError } from '../../src/domain/decider.js';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
+import type { EventStore } from '../../src/eventstore/types.js';
+import { manualClock } from '../../src/platform/clock.js';
+import { newId, newUuid } from '../../src/platform/ids.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { deciderSpec } from '../support/deciderSpec.js';
+
+// A tiny stock counter: enough to exercise the handler without a pharmacy flow.
+type Command = { type: 'Receive'; quantity: number } | { type: 'Dispense'; quantity: number };
+type Event = { type: 'StockReceived'; data: { quantity: number } } | { type: 'StockDispensed'; data: { quantity: number } };
+type State = { onHand: number };
+
+const stock: Decider<State, Command, Event> = {
+  initialState: () => ({ onHand: 0 }),
+  evolve: (state, event) => ({
+    onHand: state.onHand + (event.type === 'StockReceived' ? event.data.quantity : -event.data.quantity),
+  }),
+  decide: (command, state) => {
+    if (command.type === 'Receive') return [{ type: 'StockReceived', data: { quantity: command.quantity } }];
+    if (command.quantity > state.onHand) throw new DomainError('OUT_OF_STOCK', `only ${state.onHand} on hand`);
+    return [{ type: 'StockDispensed', data: { quantity: command.quantity } }];
+  },
+};
+
+describe('a decider spec in given/when/then form', () => {
+  const spec = deciderSpec(stock);
+  it('given stock received, when dispensing less, then it is dispensed', () =>
+    spec.given([{ type: 'StockReceived', data: { quantity: 5 } }])
+      .when({ type: 'Dispense', quantity: 2 })
+      .then([{ type: 'StockDispensed', data: { quantity: 2 } }]));
+  it('given no stock, when dispensing, then it is refused as out of stock', () =>
+    spec.given([]).when({ type: 'Dispense', quantity: 1 }).thenThrows('OUT_OF_STOCK'));
+});
+
+describe('command handler', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+  const clock = manualClock('2026-11-21T09:00:00Z');
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = createPostgresEventStore(db.pool);
+  });
+  afterAll(() => db.drop());
+
+  const handle = (maxAttempts?: number) => createCommandHandler(store, stock, { clock, maxAttempts });
+  const envelope = (streamName: string, command: Command, commandId = newUuid()) => ({
+    commandId,
+    streamName,
+    command,
+    actor: 'user:ops@example.org',
+  });
+
+  it('appends what the decider decides, with metadata from the envelope and the clock', async () => {
+    const stream = `stock-${newId()}`;
+    const result = await handle()(envelope(stream, { type: 'Receive', quantity: 3 }));
+    expect(result.state).toEqual({ onHand: 3 });
+    const [stored] = await store.readStream(stream);
+    expect(stored!.metadata).toMatchObject({ actor: 'user:ops@example.org', occurredAt: '2026-11-21T09:00:00.000Z' });
+    expect(stored!.metadata.commandId).toBe(result.events[0]!.metadata.commandId);
+  });
+
+  it('answers a repeated command from the stream instead of applying it again', async () => {
+    const stream = `stock-${newId()}`;
+    const receive = envelope(stream, { type: 'Receive', quantity: 3 });
+    const first = await handle()(receive);
+    const again = await handle()(receive);
+    expect(again.repeated).toBe(true);
+    expect(again.events.map((e) => e.id)).toEqual(first.events.map((e) => e.id));
+    expect(await store.readStream(stream)).toHaveLength(1);
+  });
+
+  it('retries on a concurrent write and decides against the new state', async () => {
+    const stream = `stock-${newId()}`;
+    await handle()(envelope(stream, { type: 'Receive', quantity: 10 }));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => handle(20)(envelope(stream, { type: 'Dispense', quantity: 2 }))),
+    );
+    const dispensed = results.filter((r) => r.status === 'fulfilled');
+    expect(dispensed).toHaveLength(5);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+      expect(r.reason.code).toBe('OUT_OF_STOCK');
+    }
+    const history = await store.readStream(stream);
+    expect(history.reduce(stock.evolve as never, stock.initialState())).toEqual({ onHand: 0 });
+  });
+
+  it('refuses what the rules refuse and stores nothing', async () => {
+    const stream = `stock-${newId()}`;
+    await expect(handle()(envelope(stream, { type: 'Dispense', quantity: 1 }))).rejects.toThrow(DomainError);
+    expect(await store.readStream(stream)).toEqual([]);
+  });
+});

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VendorUnavailableError } from '../../src/integrations/errors.js';
+import { HOUR, MINUTE, manualClock } from '../../src/platform/clock.js';
+import { newId } from '../../src/platform/ids.js';
+import { openPlatform, type Platform } from '../../src/platform/platform.js';
+import type { ProcessManager } from '../../src/processes/runtime.js';
+import { integrationIncidentsProjection } from '../../src/projections/integrationIncidents.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { anEvent } from '../support/events.js';
+
+let db: TestDatabase;
+let platform: Platform;
+const clock = manualClock('2026-11-21T10:00:00Z');
+let shippoFailuresLeft = 4;
+const labelKeys: string[] = [];
+let bugFixed = false;
+
+const shipping: ProcessManager = {
+  name: 'test-shipping',
+  filter: { kind: 'eventTypes', eventTypes: ['PaymentReceived'] },
+  async handle(_event, context) {
+    if (shippoFailuresLeft > 0) {
+      shippoFailuresLeft -= 1;
+      throw new VendorUnavailableError('shippo', 'connect ECONNREFUSED 127.0.0.1:9');
+    }
+    labelKeys.push(context.idempotencyKey('buy-label'));
+  },
+};
+
+const buggy: ProcessManager = {
+  name: 'test-buggy',
+  filter: { kind: 'eventTypes', eventTypes: ['TriggersBug'] },
+  async handle() {
+    if (!bugFixed) throw new TypeError('cannot read properties of undefined');
+  },
+};
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  platform = await openPlatform({ databaseUrl: db.connectionString, clock, log: () => {}, pollIntervalMs: 50 });
+  platform.run({ projections: [integrationIncidentsProjection], processes: [shipping, buggy] });
+});
+afterAll(async () => {
+  await platform.close();
+  await db.drop();
+});
+
+const settle = async () => {
+  await platform.timers.tick();
+  await platform.drain();
+  await platform.drain();
+};
+const incident = async (stream: string) =>
+  (await db.pool.query('SELECT state, attempts, next_attempt_at FROM integration_incidents WHERE stream_name = $1', [stream]))
+    .rows[0];
+const typesIn = async (stream: string) => (await platform.store.readStream(stream)).map((e) => e.type);
+
+describe('an unavailable vendor', () => {
+  const stream = `order-${newId()}`;
+
+  it('is retried after 5 min, 30 min and 2 h, every attempt recorded, then flagged for manual handling', async () => {
+    await platform.store.appendToStream(stream, [anEvent('PaymentReceived')]);
+    await settle();
+    expect(await typesIn(stream)).toEqual(['PaymentReceived', 'IntegrationCallFailed']);
+    expect(await incident(stream)).toMatchObject({ state: 'pending_api_unavailable', attempts: 1 });
+    expect((await incident(stream)).next_attempt_at.toISOString()).toBe('2026-11-21T10:05:00.000Z');
+
+    clock.advance(5 * MINUTE - 1);
+    await settle();
+    expect(await typesIn(stream)).toHaveLength(2);
+
+    for (const [wait, attempt] of [
+      [1, 2],
+      [30 * MINUTE, 3],
+      [2 * HOUR, 4],
+    ] as const) {
+      clock.advance(wait);
+      await settle();
+      const failures = (await platform.store.readStream(stream)).filter((e) => e.type === 'IntegrationCallFailed');
+      expect(failures.at(-1)!.data).toMatchObject({ integration: 'shippo', attempt });
+    }
+    expect(await typesIn(stream)).toEqual([
+      'PaymentReceived',
+      'IntegrationCallFailed',
+      'IntegrationCallFailed',
+      'IntegrationCallFailed',
+      'IntegrationCallFailed',
+      'IntegrationFlaggedForManualHandling',
+    ]);
+    expect(await incident(stream)).toMatchObject({ state: 'manual_handling', attempts: 4 });
+    expect(labelKeys).toEqual([]);
+  });
+
+  it('recovers when a person retries it, clearing the pending marker', async () => {
+    const trigger = (await platform.store.readStream(stream))[0]!;
+    await platform.processes.retryIntegration('test-shipping', trigger.id, 'user:ops@example.org');
+    await settle();
+    expect((await typesIn(stream)).slice(-2)).toEqual(['IntegrationRetryRequested', 'IntegrationCallRecovered']);
+    expect(await incident(stream)).toBeUndefined();
+    expect(labelKeys).toHaveLength(1);
+  });
+
+  it('gives the effect the same idempotency key when the event is delivered again', async () => {
+    const trigger = (await platform.store.readStream(stream))[0]!;
+    await platform.processes.deliver(shipping, trigger);
+    expect(labelKeys).toHaveLength(2);
+    expect(labelKeys[1]).toBe(labelKeys[0]);
+  });
+});
+
+describe('an event whose handling keeps failing for another reason', () => {
+  it('is parked with its error, visible, and handled when retried', async () => {
+    const stream = `order-${newId()}`;
+    await platform.store.appendToStream(stream, [anEvent('TriggersBug')]);
+    await settle();
+    const parked = await db.pool.query('SELECT * FROM parked_events WHERE stream_name = $1', [stream]);
+    expect(parked.rows[0]).toMatchObject({ subscription_id: 'process:test-buggy', status: 'parked', attempts: 3 });
+    expect(parked.rows[0].error).toContain('cannot read properties of undefined');
+
+    bugFixed = true;
+    expect(await platform.processes.retryParked('test-buggy', parked.rows[0].event_id)).toBe('handled');
+    const after = await db.pool.query('SELECT status FROM parked_events WHERE stream_name = $1', [stream]);
+    expect(after.rows[0].status).toBe('resolved');
+  });
+});
