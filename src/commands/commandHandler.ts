@@ -24,7 +24,9 @@ export type CommandResult<State> = {
 
 type DomainEvent = { type: string; data: unknown };
 
-export type CommandHandler<State, Command> = (envelope: CommandEnvelope<Command>) => Promise<CommandResult<State>>;
+export type CommandHandler<State, Command> = (
+  envelope: CommandEnvelope<Command>,
+) => Promise<CommandResult<State>>;
 
 /**
  * Load → decide → append with the expected revision; on a concurrent write, reload and decide again,

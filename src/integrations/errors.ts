@@ -3,7 +3,7 @@ export class VendorUnavailableError extends Error {
   constructor(
     readonly vendor: string,
     message: string,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(message);
     this.name = 'VendorUnavailableError';

@@ -22,6 +22,8 @@ export type DatabaseConfig = {
   poolSize?: number;
   applicationName?: string;
   log?: (line: string) => void;
+  /** The embedded server's own output; silent unless given. */
+  serverLog?: (line: string) => void;
 };
 
 /**
@@ -62,6 +64,18 @@ export const openDatabase = async (config: DatabaseConfig = {}): Promise<Databas
   };
 };
 
+const accepts = async (connectionString: string): Promise<boolean> => {
+  const probe = new pg.Client({ connectionString, connectionTimeoutMillis: 2_000 });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.end();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export type EmbeddedServer = { connectionString: string; stop(): Promise<void> };
 
 const EMBEDDED_DATABASE = 'pharmacy';
@@ -80,6 +94,10 @@ export const startEmbeddedPostgres = async (config: DatabaseConfig = {}): Promis
   const password = 'postgres';
   const connectionString = `postgres://${user}:${password}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
 
+  // A platform already running on this data directory (e.g. `npm start` while a CLI command runs)
+  // owns the server: connect to it rather than starting a second postmaster.
+  if (await accepts(connectionString)) return { connectionString, stop: async () => {} };
+
   await mkdir(join(dataDir, '..'), { recursive: true });
   await chmod(join(dataDir, '..'), 0o755);
   const server = new EmbeddedPostgres({
@@ -90,8 +108,8 @@ export const startEmbeddedPostgres = async (config: DatabaseConfig = {}): Promis
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (message) => log(String(message).trim()),
-    onError: (message) => log(String(message).trim()),
+    onLog: (message) => config.serverLog?.(String(message).trim()),
+    onError: (message) => config.serverLog?.(String(message).trim()),
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     log(`initialising embedded PostgreSQL in ${dataDir}`);

@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
+import { migrate } from '../eventstore/postgres/migrate.js';
 import type { Notifier } from '../eventstore/postgres/notifier.js';
 import { createNotifier } from '../eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
-import { migrate } from '../eventstore/postgres/migrate.js';
 import type { SubscriptionRunner } from '../eventstore/postgres/subscriptionRunner.js';
 import type { EventStore } from '../eventstore/types.js';
-import { type ProcessManager, type ProcessRuntime, createProcessRuntime } from '../processes/runtime.js';
+import { createProcessRuntime, type ProcessManager, type ProcessRuntime } from '../processes/runtime.js';
 import { createTimerService, type TimerService } from '../processes/timers.js';
 import { auditProjection } from '../projections/audit/auditProjection.js';
 import { integrationIncidentsProjection } from '../projections/integrationIncidents.js';
@@ -42,10 +42,10 @@ export type PlatformConfig = DatabaseConfig & {
 export const openPlatform = async (config: PlatformConfig = {}): Promise<Platform> => {
   const log = config.log ?? ((line: string) => console.log(line));
   const clock = config.clock ?? systemClock;
-  const db = await openDatabase({ ...config, log: config.log });
+  const db = await openDatabase(config);
   await migrate(db.pool);
-  const store = createPostgresEventStore(db.pool);
-  const notifier = createNotifier(db.connectionString, log);
+  const notifier = createNotifier(db.connectionString, log, db.pool);
+  const store = createPostgresEventStore(db.pool, { afterAppend: notifier.announce });
   const timers = createTimerService(db.pool, clock, log);
   const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log };
   const processes = createProcessRuntime({ ...deps, store, timers, clock });

@@ -14,12 +14,28 @@ export type IntegrationEvent =
     }
   | {
       type: 'IntegrationFlaggedForManualHandling';
-      data: { integration: string; processManager: string; triggerEventId: string; cycle: string; attempts: number; error: string };
+      data: {
+        integration: string;
+        processManager: string;
+        triggerEventId: string;
+        cycle: string;
+        attempts: number;
+        error: string;
+      };
     }
-  | { type: 'IntegrationRetryRequested'; data: { processManager: string; triggerEventId: string; cycle: string } }
+  | {
+      type: 'IntegrationRetryRequested';
+      data: { processManager: string; triggerEventId: string; cycle: string };
+    }
   | {
       type: 'IntegrationCallRecovered';
-      data: { integration: string | null; processManager: string; triggerEventId: string; cycle: string; attempt: number };
+      data: {
+        integration: string | null;
+        processManager: string;
+        triggerEventId: string;
+        cycle: string;
+        attempt: number;
+      };
     };
 
 export const INTEGRATION_EVENT_TYPES = [

@@ -45,9 +45,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type RetryPayload = { processManager: string; eventId: string; attempt: number; cycle: string };
 
 export type ProcessRuntime = {
-  start(pm: ProcessManager, options?: { holder?: string; batchSize?: number; pollIntervalMs?: number }): SubscriptionRunner;
+  start(
+    pm: ProcessManager,
+    options?: { holder?: string; batchSize?: number; pollIntervalMs?: number },
+  ): SubscriptionRunner;
   /** Delivers one event now (used by retries and by people retrying a parked event). */
-  deliver(pm: ProcessManager, event: RecordedEvent, attempt?: number, cycle?: string): Promise<DeliveryOutcome>;
+  deliver(
+    pm: ProcessManager,
+    event: RecordedEvent,
+    attempt?: number,
+    cycle?: string,
+  ): Promise<DeliveryOutcome>;
   retryParked(processManager: string, eventId: string): Promise<DeliveryOutcome>;
   /** Starts a new retry cycle for a call flagged for manual handling. */
   retryIntegration(processManager: string, triggerEventId: string, actor: string): Promise<void>;
@@ -71,7 +79,11 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
       }),
   });
 
-  const appendIntegrationEvent = async (trigger: RecordedEvent, event: IntegrationEvent, idParts: string[]) => {
+  const appendIntegrationEvent = async (
+    trigger: RecordedEvent,
+    event: IntegrationEvent,
+    idParts: string[],
+  ) => {
     const toAppend: EventToAppend = {
       id: deterministicId('integration', ...idParts),
       type: event.type,
@@ -105,7 +117,12 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
       [pm.name, event.id, cycle, 'failed', String(attempt)],
     );
     if (nextAttemptAt) {
-      const payload: RetryPayload = { processManager: pm.name, eventId: event.id, attempt: attempt + 1, cycle };
+      const payload: RetryPayload = {
+        processManager: pm.name,
+        eventId: event.id,
+        attempt: attempt + 1,
+        cycle,
+      };
       await deps.timers.schedule({
         id: deterministicId(RETRY_TIMER, pm.name, event.id, cycle, attempt + 1),
         kind: RETRY_TIMER,
@@ -116,7 +133,10 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
     } else {
       await appendIntegrationEvent(
         event,
-        { type: 'IntegrationFlaggedForManualHandling', data: { ...base, attempts: attempt, error: error.message } },
+        {
+          type: 'IntegrationFlaggedForManualHandling',
+          data: { ...base, attempts: attempt, error: error.message },
+        },
         [pm.name, event.id, cycle, 'flagged'],
       );
     }
@@ -130,11 +150,24 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
        ON CONFLICT (subscription_id, event_id) DO UPDATE
           SET error = EXCLUDED.error, attempts = parked_events.attempts + EXCLUDED.attempts,
               status = 'parked', parked_at = now(), resolved_at = NULL`,
-      [subscriptionId(pm), event.id, event.globalPosition, event.streamName, event.type, String((error as Error).stack ?? error), attempts],
+      [
+        subscriptionId(pm),
+        event.id,
+        event.globalPosition,
+        event.streamName,
+        event.type,
+        String((error as Error).stack ?? error),
+        attempts,
+      ],
     );
   };
 
-  const deliver = async (pm: ProcessManager, event: RecordedEvent, attempt = 1, cycle = '0'): Promise<DeliveryOutcome> => {
+  const deliver = async (
+    pm: ProcessManager,
+    event: RecordedEvent,
+    attempt = 1,
+    cycle = '0',
+  ): Promise<DeliveryOutcome> => {
     for (let tries = 1; ; tries++) {
       try {
         await pm.handle(event, context(pm, event, attempt));
@@ -196,7 +229,10 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
           let at = from;
           for (const [index, event] of batch.events.entries()) {
             await deliver(pm, event);
-            const next = { transactionId: batch.transactionIds[index]!, globalPosition: event.globalPosition };
+            const next = {
+              transactionId: batch.transactionIds[index]!,
+              globalPosition: event.globalPosition,
+            };
             await storeCheckpoint(deps.pool, id, at, next);
             at = next;
           }

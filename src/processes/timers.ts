@@ -12,7 +12,14 @@ export type TimerRequest = {
   streamName?: string;
 };
 
-export type FiredTimer = { id: string; kind: string; dueAt: Date; payload: unknown; streamName: string | null; attempts: number };
+export type FiredTimer = {
+  id: string;
+  kind: string;
+  dueAt: Date;
+  payload: unknown;
+  streamName: string | null;
+  attempts: number;
+};
 
 export type TimerHandler = (timer: FiredTimer) => Promise<void>;
 
@@ -35,7 +42,11 @@ const CLAIM_SECONDS = 120;
  * Timers live in PostgreSQL so they fire after a restart. Instances claim due timers with SKIP LOCKED
  * and a claim expiry, so each fires once normally and at least once if a process dies mid-fire.
  */
-export const createTimerService = (pool: pg.Pool, clock: Clock, log: (line: string) => void = () => {}): TimerService => {
+export const createTimerService = (
+  pool: pg.Pool,
+  clock: Clock,
+  log: (line: string) => void = () => {},
+): TimerService => {
   const handlers = new Map<string, TimerHandler>();
   let loop: NodeJS.Timeout | undefined;
   let ticking: Promise<number> | undefined;
@@ -86,7 +97,13 @@ export const createTimerService = (pool: pg.Pool, clock: Clock, log: (line: stri
         `UPDATE timers SET attempts = $2::int, last_error = $3, claimed_until = NULL,
                 status = CASE WHEN $2::int >= $4::int THEN 'failed' ELSE 'pending' END, due_at = $5
           WHERE timer_id = $1`,
-        [timer.id, attempts, message, MAX_TIMER_ATTEMPTS, new Date(clock.now().getTime() + 1000 * 2 ** (attempts - 1))],
+        [
+          timer.id,
+          attempts,
+          message,
+          MAX_TIMER_ATTEMPTS,
+          new Date(clock.now().getTime() + 1000 * 2 ** (attempts - 1)),
+        ],
       );
     }
   };
@@ -106,11 +123,19 @@ export const createTimerService = (pool: pg.Pool, clock: Clock, log: (line: stri
       await db.query(
         `INSERT INTO timers (timer_id, kind, due_at, payload, stream_name) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (timer_id) DO NOTHING`,
-        [request.id, request.kind, request.dueAt, JSON.stringify(request.payload ?? {}), request.streamName ?? null],
+        [
+          request.id,
+          request.kind,
+          request.dueAt,
+          JSON.stringify(request.payload ?? {}),
+          request.streamName ?? null,
+        ],
       );
     },
     async cancel(id) {
-      await pool.query("UPDATE timers SET status = 'cancelled' WHERE timer_id = $1 AND status = 'pending'", [id]);
+      await pool.query("UPDATE timers SET status = 'cancelled' WHERE timer_id = $1 AND status = 'pending'", [
+        id,
+      ]);
     },
     register(kind, handler) {
       handlers.set(kind, handler);

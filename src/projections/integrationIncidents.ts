@@ -44,10 +44,10 @@ export const integrationIncidentsProjection: Projection = {
           );
           break;
         case 'IntegrationCallRecovered':
-          await client.query('DELETE FROM integration_incidents WHERE stream_name = $1 AND trigger_event_id = $2', [
-            recorded.streamName,
-            event.data.triggerEventId,
-          ]);
+          await client.query(
+            'DELETE FROM integration_incidents WHERE stream_name = $1 AND trigger_event_id = $2',
+            [recorded.streamName, event.data.triggerEventId],
+          );
           break;
       }
     }

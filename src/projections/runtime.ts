@@ -1,13 +1,18 @@
 import cliProgress from 'cli-progress';
 import type pg from 'pg';
-import { storeCheckpoint, resetCheckpoint } from '../eventstore/postgres/checkpoints.js';
+import { resetCheckpoint, storeCheckpoint } from '../eventstore/postgres/checkpoints.js';
 import { compareCheckpoints, readBatch } from '../eventstore/postgres/readBatch.js';
 import {
   type SubscriptionDeps,
   type SubscriptionRunner,
   startSubscription,
 } from '../eventstore/postgres/subscriptionRunner.js';
-import { type Checkpoint, type RecordedEvent, START_CHECKPOINT, type SubscriptionFilter } from '../eventstore/types.js';
+import {
+  type Checkpoint,
+  type RecordedEvent,
+  START_CHECKPOINT,
+  type SubscriptionFilter,
+} from '../eventstore/types.js';
 
 /** A read model: its writes and its checkpoint commit in one transaction, so each event counts once. */
 export type Projection = {

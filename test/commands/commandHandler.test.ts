@@ -10,7 +10,9 @@ import { deciderSpec } from '../support/deciderSpec.js';
 
 // A tiny stock counter: enough to exercise the handler without a pharmacy flow.
 type Command = { type: 'Receive'; quantity: number } | { type: 'Dispense'; quantity: number };
-type Event = { type: 'StockReceived'; data: { quantity: number } } | { type: 'StockDispensed'; data: { quantity: number } };
+type Event =
+  | { type: 'StockReceived'; data: { quantity: number } }
+  | { type: 'StockDispensed'; data: { quantity: number } };
 type State = { onHand: number };
 
 const stock: Decider<State, Command, Event> = {
@@ -20,7 +22,8 @@ const stock: Decider<State, Command, Event> = {
   }),
   decide: (command, state) => {
     if (command.type === 'Receive') return [{ type: 'StockReceived', data: { quantity: command.quantity } }];
-    if (command.quantity > state.onHand) throw new DomainError('OUT_OF_STOCK', `only ${state.onHand} on hand`);
+    if (command.quantity > state.onHand)
+      throw new DomainError('OUT_OF_STOCK', `only ${state.onHand} on hand`);
     return [{ type: 'StockDispensed', data: { quantity: command.quantity } }];
   },
 };
@@ -28,7 +31,8 @@ const stock: Decider<State, Command, Event> = {
 describe('a decider spec in given/when/then form', () => {
   const spec = deciderSpec(stock);
   it('given stock received, when dispensing less, then it is dispensed', () =>
-    spec.given([{ type: 'StockReceived', data: { quantity: 5 } }])
+    spec
+      .given([{ type: 'StockReceived', data: { quantity: 5 } }])
       .when({ type: 'Dispense', quantity: 2 })
       .then([{ type: 'StockDispensed', data: { quantity: 2 } }]));
   it('given no stock, when dispensing, then it is refused as out of stock', () =>
@@ -58,7 +62,10 @@ describe('command handler', () => {
     const result = await handle()(envelope(stream, { type: 'Receive', quantity: 3 }));
     expect(result.state).toEqual({ onHand: 3 });
     const [stored] = await store.readStream(stream);
-    expect(stored!.metadata).toMatchObject({ actor: 'user:ops@example.org', occurredAt: '2026-11-21T09:00:00.000Z' });
+    expect(stored!.metadata).toMatchObject({
+      actor: 'user:ops@example.org',
+      occurredAt: '2026-11-21T09:00:00.000Z',
+    });
     expect(stored!.metadata.commandId).toBe(result.events[0]!.metadata.commandId);
   });
 

@@ -66,7 +66,11 @@ describe('append with an expected revision', () => {
     const result = await store.appendToStream(stream, events(10), { expectedRevision: 'no_stream' });
     const stored = await store.readStream(stream);
     expect(stored.map((e) => e.streamRevision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(result).toEqual({ nextExpectedRevision: 9, lastGlobalPosition: stored.at(-1)!.globalPosition, written: true });
+    expect(result).toEqual({
+      nextExpectedRevision: 9,
+      lastGlobalPosition: stored.at(-1)!.globalPosition,
+      written: true,
+    });
   });
 });
 
@@ -86,7 +90,9 @@ describe('idempotent append', () => {
     const first = [anEvent()];
     await store.appendToStream(stream, first, { expectedRevision: 'no_stream' });
     await store.appendToStream(stream, [anEvent()], { expectedRevision: 0 });
-    expect((await store.appendToStream(stream, first, { expectedRevision: 'no_stream' })).written).toBe(false);
+    expect((await store.appendToStream(stream, first, { expectedRevision: 'no_stream' })).written).toBe(
+      false,
+    );
     expect(await store.readStream(stream)).toHaveLength(2);
   });
 
@@ -94,7 +100,9 @@ describe('idempotent append', () => {
     const stream = newStream();
     const first = anEvent();
     await store.appendToStream(stream, [first]);
-    await expect(store.appendToStream(stream, [first, anEvent()])).rejects.toThrow(/repeats 1 of 2 event ids/);
+    await expect(store.appendToStream(stream, [first, anEvent()])).rejects.toThrow(
+      /repeats 1 of 2 event ids/,
+    );
     expect(await store.readStream(stream)).toHaveLength(1);
   });
 
@@ -151,7 +159,9 @@ describe('concurrent appends to one stream', () => {
   it('lets one of 50 writers create a stream that must not exist', async () => {
     const stream = newStream();
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 50 }, () => store.appendToStream(stream, [anEvent()], { expectedRevision: 'no_stream' })),
+      Array.from({ length: 50 }, () =>
+        store.appendToStream(stream, [anEvent()], { expectedRevision: 'no_stream' }),
+      ),
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     expect(await store.readStream(stream)).toHaveLength(1);
@@ -214,10 +224,12 @@ describe('integrity', () => {
   it('refuses to change or delete a stored event', async () => {
     const stream = newStream();
     await store.appendToStream(stream, [anEvent()]);
-    await expect(db.pool.query("UPDATE events SET data = '{}' WHERE stream_name = $1", [stream])).rejects.toThrow(
+    await expect(
+      db.pool.query("UPDATE events SET data = '{}' WHERE stream_name = $1", [stream]),
+    ).rejects.toThrow(/append-only/);
+    await expect(db.pool.query('DELETE FROM events WHERE stream_name = $1', [stream])).rejects.toThrow(
       /append-only/,
     );
-    await expect(db.pool.query('DELETE FROM events WHERE stream_name = $1', [stream])).rejects.toThrow(/append-only/);
   });
 
   it('refuses stream names that are not <category>-<id>', async () => {

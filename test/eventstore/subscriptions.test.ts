@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeCheckpoint } from '../../src/eventstore/postgres/checkpoints.js';
 import { createNotifier, type Notifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { readBatch } from '../../src/eventstore/postgres/readBatch.js';
-import { storeCheckpoint } from '../../src/eventstore/postgres/checkpoints.js';
 import { startSubscription } from '../../src/eventstore/postgres/subscriptionRunner.js';
-import { type EventStore, type RecordedEvent, START_CHECKPOINT, type SubscriptionFilter } from '../../src/eventstore/types.js';
+import {
+  type EventStore,
+  type RecordedEvent,
+  START_CHECKPOINT,
+  type SubscriptionFilter,
+} from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
 import { startProjection } from '../../src/projections/runtime.js';
 import { startChild } from '../support/child.js';
@@ -19,8 +24,9 @@ const log = () => {};
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  store = createPostgresEventStore(db.pool);
-  notifier = createNotifier(db.connectionString);
+  notifier = createNotifier(db.connectionString, () => {}, db.pool);
+  // Wired as the platform wires it: committed appends are announced to listening subscribers.
+  store = createPostgresEventStore(db.pool, { afterAppend: notifier.announce });
   await db.pool.query(SEEN_TABLE);
 });
 afterAll(async () => {
@@ -30,7 +36,11 @@ afterAll(async () => {
 
 const deps = () => ({ pool: db.pool, connectionString: db.connectionString, notifier, log });
 
-const collect = (subscriptionId: string, filter: SubscriptionFilter = { kind: 'all' }, pollIntervalMs = 100) => {
+const collect = (
+  subscriptionId: string,
+  filter: SubscriptionFilter = { kind: 'all' },
+  pollIntervalMs = 100,
+) => {
   const seen: RecordedEvent[] = [];
   const runner = startSubscription(deps(), {
     subscriptionId,
@@ -47,21 +57,33 @@ const collect = (subscriptionId: string, filter: SubscriptionFilter = { kind: 'a
 
 describe('commit-safe reading', () => {
   it('does not skip an event written by a slow transaction that began before a faster one', async () => {
-    const before = await readBatch(db.pool, { filter: { kind: 'all' }, after: START_CHECKPOINT, limit: 10_000 });
+    const before = await readBatch(db.pool, {
+      filter: { kind: 'all' },
+      after: START_CHECKPOINT,
+      limit: 10_000,
+    });
     const slow = await db.pool.connect();
     try {
       await slow.query('BEGIN');
       await createPostgresEventStore(slow).appendToStream(`slow-${newId()}`, [anEvent('SlowWritten')]);
       await store.appendToStream(`fast-${newId()}`, [anEvent('FastWritten')]);
 
-      const whileSlowIsOpen = await readBatch(db.pool, { filter: { kind: 'all' }, after: before.checkpoint, limit: 100 });
+      const whileSlowIsOpen = await readBatch(db.pool, {
+        filter: { kind: 'all' },
+        after: before.checkpoint,
+        limit: 100,
+      });
       expect(whileSlowIsOpen.events.map((e) => e.type)).toEqual([]);
 
       await slow.query('COMMIT');
     } finally {
       slow.release();
     }
-    const afterCommit = await readBatch(db.pool, { filter: { kind: 'all' }, after: before.checkpoint, limit: 100 });
+    const afterCommit = await readBatch(db.pool, {
+      filter: { kind: 'all' },
+      after: before.checkpoint,
+      limit: 100,
+    });
     expect(afterCommit.events.map((e) => e.type)).toEqual(['SlowWritten', 'FastWritten']);
   });
 
@@ -105,7 +127,10 @@ describe('catch-up subscriptions', () => {
     const byCategory = collect(`bycat-${newId()}`, { kind: 'categories', categories: [category] });
     const byType = collect(`bytype-${newId()}`, { kind: 'eventTypes', eventTypes: ['Other'] });
     await Promise.all([byCategory.runner.drain(), byType.runner.drain()]);
-    expect(byCategory.seen.map((e) => `${e.streamName}:${e.type}`)).toEqual([`${category}-1:Kept`, `${category}-1:Other`]);
+    expect(byCategory.seen.map((e) => `${e.streamName}:${e.type}`)).toEqual([
+      `${category}-1:Kept`,
+      `${category}-1:Other`,
+    ]);
     expect(byType.seen.map((e) => e.type)).toEqual(['Other']);
     await Promise.all([byCategory.runner.stop(), byType.runner.stop()]);
   });
@@ -133,8 +158,24 @@ describe('catch-up subscriptions', () => {
     await second.runner.stop();
   });
 
-  it('wakes a live subscriber through NOTIFY rather than its poll interval', async () => {
-    const { seen, runner } = collect(`live-${newId()}`, { kind: 'all' }, 120_000);
+  it('wakes a live subscriber in another process through NOTIFY rather than its poll interval', async () => {
+    // A separate notifier stands for another process: it hears only what arrives over LISTEN.
+    const elsewhere = createNotifier(db.connectionString);
+    const seen: RecordedEvent[] = [];
+    const id = `live-${newId()}`;
+    const runner = startSubscription(
+      { ...deps(), notifier: elsewhere },
+      {
+        subscriptionId: id,
+        filter: { kind: 'all' },
+        lease: false,
+        pollIntervalMs: 120_000,
+        handle: async (batch, from) => {
+          seen.push(...batch.events);
+          await storeCheckpoint(db.pool, id, from, batch.checkpoint);
+        },
+      },
+    );
     await runner.drain();
     const before = seen.length;
     await new Promise((resolve) => setTimeout(resolve, 200)); // let it settle into waiting
@@ -142,6 +183,7 @@ describe('catch-up subscriptions', () => {
     await waitFor(() => seen.length > before, 10_000, 'the notified event');
     expect(seen.at(-1)!.type).toBe('Live');
     await runner.stop();
+    await elsewhere.close();
   });
 });
 
@@ -162,8 +204,16 @@ describe('crashes and leases', () => {
     await resetSeen();
     await store.appendToStream(`bulk-${newId()}`, events(300));
     const total = (await store.readAll()).length;
-    const first = startChild('childConsumer.ts', { TEST_DB_URL: db.connectionString, BATCH_SIZE: '10', DELAY_MS: '20' });
-    await waitFor(async () => (await seenCounts()).length >= 50, 20_000, 'the first process to make progress');
+    const first = startChild('childConsumer.ts', {
+      TEST_DB_URL: db.connectionString,
+      BATCH_SIZE: '10',
+      DELAY_MS: '20',
+    });
+    await waitFor(
+      async () => (await seenCounts()).length >= 50,
+      20_000,
+      'the first process to make progress',
+    );
     first.kill('SIGKILL');
     await first.exited;
     const handledByFirst = (await seenCounts()).length;
@@ -213,13 +263,16 @@ describe('crashes and leases', () => {
     const total = before + 5;
     await waitFor(async () => (await seenCounts()).length === total, 20_000, 'the holder to consume more');
     const mine = async () =>
-      (await db.pool.query('SELECT count(*)::int AS n FROM seen WHERE pid = $1', [process.pid])).rows[0].n as number;
+      (await db.pool.query('SELECT count(*)::int AS n FROM seen WHERE pid = $1', [process.pid])).rows[0]
+        .n as number;
     expect(await mine()).toBe(0);
 
     disable(holder);
     await store.appendToStream(`lease-${newId()}`, events(5));
     await waitFor(async () => (await mine()) === 5, 20_000, 'the standby to take over');
-    const lease = await db.pool.query("SELECT holder FROM subscription_leases WHERE subscription_id = 'projection:seen'");
+    const lease = await db.pool.query(
+      "SELECT holder FROM subscription_leases WHERE subscription_id = 'projection:seen'",
+    );
     expect(lease.rows[0].holder).toBe('standby');
     expect((await seenCounts()).every((c) => c.copies === 1)).toBe(true);
     await standby.stop();

@@ -37,7 +37,12 @@ const buggy: ProcessManager = {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  platform = await openPlatform({ databaseUrl: db.connectionString, clock, log: () => {}, pollIntervalMs: 50 });
+  platform = await openPlatform({
+    databaseUrl: db.connectionString,
+    clock,
+    log: () => {},
+    pollIntervalMs: 50,
+  });
   platform.run({ projections: [integrationIncidentsProjection], processes: [shipping, buggy] });
 });
 afterAll(async () => {
@@ -51,8 +56,12 @@ const settle = async () => {
   await platform.drain();
 };
 const incident = async (stream: string) =>
-  (await db.pool.query('SELECT state, attempts, next_attempt_at FROM integration_incidents WHERE stream_name = $1', [stream]))
-    .rows[0];
+  (
+    await db.pool.query(
+      'SELECT state, attempts, next_attempt_at FROM integration_incidents WHERE stream_name = $1',
+      [stream],
+    )
+  ).rows[0];
 const typesIn = async (stream: string) => (await platform.store.readStream(stream)).map((e) => e.type);
 
 describe('an unavailable vendor', () => {
@@ -76,7 +85,9 @@ describe('an unavailable vendor', () => {
     ] as const) {
       clock.advance(wait);
       await settle();
-      const failures = (await platform.store.readStream(stream)).filter((e) => e.type === 'IntegrationCallFailed');
+      const failures = (await platform.store.readStream(stream)).filter(
+        (e) => e.type === 'IntegrationCallFailed',
+      );
       expect(failures.at(-1)!.data).toMatchObject({ integration: 'shippo', attempt });
     }
     expect(await typesIn(stream)).toEqual([
@@ -95,7 +106,10 @@ describe('an unavailable vendor', () => {
     const trigger = (await platform.store.readStream(stream))[0]!;
     await platform.processes.retryIntegration('test-shipping', trigger.id, 'user:ops@example.org');
     await settle();
-    expect((await typesIn(stream)).slice(-2)).toEqual(['IntegrationRetryRequested', 'IntegrationCallRecovered']);
+    expect((await typesIn(stream)).slice(-2)).toEqual([
+      'IntegrationRetryRequested',
+      'IntegrationCallRecovered',
+    ]);
     expect(await incident(stream)).toBeUndefined();
     expect(labelKeys).toHaveLength(1);
   });
@@ -114,7 +128,11 @@ describe('an event whose handling keeps failing for another reason', () => {
     await platform.store.appendToStream(stream, [anEvent('TriggersBug')]);
     await settle();
     const parked = await db.pool.query('SELECT * FROM parked_events WHERE stream_name = $1', [stream]);
-    expect(parked.rows[0]).toMatchObject({ subscription_id: 'process:test-buggy', status: 'parked', attempts: 3 });
+    expect(parked.rows[0]).toMatchObject({
+      subscription_id: 'process:test-buggy',
+      status: 'parked',
+      attempts: 3,
+    });
     expect(parked.rows[0].error).toContain('cannot read properties of undefined');
 
     bugFixed = true;

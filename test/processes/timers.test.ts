@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTimerService, type FiredTimer } from '../../src/processes/timers.js';
 import { MINUTE, manualClock } from '../../src/platform/clock.js';
 import { createPool } from '../../src/platform/database.js';
 import { newId } from '../../src/platform/ids.js';
+import { createTimerService, type FiredTimer } from '../../src/processes/timers.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let db: TestDatabase;
@@ -20,8 +20,18 @@ describe('durable timers', () => {
       fired.push(timer);
     });
     const id = `t-${newId()}`;
-    await timers.schedule({ id, kind: 'reminder', dueAt: new Date('2026-11-21T10:05:00Z'), payload: { n: 1 } });
-    await timers.schedule({ id, kind: 'reminder', dueAt: new Date('2026-11-21T10:01:00Z'), payload: { n: 2 } });
+    await timers.schedule({
+      id,
+      kind: 'reminder',
+      dueAt: new Date('2026-11-21T10:05:00Z'),
+      payload: { n: 1 },
+    });
+    await timers.schedule({
+      id,
+      kind: 'reminder',
+      dueAt: new Date('2026-11-21T10:01:00Z'),
+      payload: { n: 2 },
+    });
     expect(await timers.tick()).toBe(0);
     clock.advance(5 * MINUTE);
     expect(await timers.tick()).toBe(1);
@@ -33,7 +43,12 @@ describe('durable timers', () => {
     const clock = manualClock('2026-11-21T10:00:00Z');
     const before = createTimerService(db.pool, clock);
     const id = `t-${newId()}`;
-    await before.schedule({ id, kind: 'poll-tracking', dueAt: new Date('2026-11-21T12:00:00Z'), payload: { id } });
+    await before.schedule({
+      id,
+      kind: 'poll-tracking',
+      dueAt: new Date('2026-11-21T12:00:00Z'),
+      payload: { id },
+    });
     await before.stop();
 
     const pool = createPool(db.connectionString);
@@ -63,7 +78,9 @@ describe('durable timers', () => {
       clock.advance(MINUTE);
     }
     expect(calls).toBe(5);
-    const row = await db.pool.query('SELECT status, attempts, last_error FROM timers WHERE timer_id = $1', [id]);
+    const row = await db.pool.query('SELECT status, attempts, last_error FROM timers WHERE timer_id = $1', [
+      id,
+    ]);
     expect(row.rows[0]).toEqual({ status: 'failed', attempts: 5, last_error: 'still broken' });
   });
 

@@ -13,7 +13,10 @@ beforeAll(async () => {
   const store = createPostgresEventStore(db.pool);
   for (let i = 0; i < 20; i++) {
     await store.appendToStream(`order-${newId()}`, [
-      { ...anEvent('PrescriptionReceived', { status: 'received' }), metadata: { ...anEvent().metadata, actor: `intake:${i}` } },
+      {
+        ...anEvent('PrescriptionReceived', { status: 'received' }),
+        metadata: { ...anEvent().metadata, actor: `intake:${i}` },
+      },
     ]);
   }
 });
@@ -39,7 +42,12 @@ describe('audit trail', () => {
   it('writes one chained row per event: who, what, when, stream, correlation', async () => {
     const rows = (await db.pool.query('SELECT * FROM audit_log ORDER BY seq')).rows;
     expect(rows).toHaveLength(20);
-    expect(rows[3]).toMatchObject({ seq: 4, actor: 'intake:3', event_type: 'PrescriptionReceived', correlation_id: 'corr-1' });
+    expect(rows[3]).toMatchObject({
+      seq: 4,
+      actor: 'intake:3',
+      event_type: 'PrescriptionReceived',
+      correlation_id: 'corr-1',
+    });
     expect(rows[3].stream_name).toMatch(/^order-/);
     expect(rows[3].summary).toEqual({ status: 'received' });
     expect(rows[4].prev_hash).toBe(rows[3].hash);
@@ -57,7 +65,10 @@ describe('audit trail', () => {
 
   it('reports a removed row', async () => {
     await tamper('DELETE FROM audit_log WHERE seq = 12');
-    expect(await verifyAuditTrail(db.pool)).toMatchObject({ ok: false, brokenAt: { seq: 12, reason: 'row 12 is missing' } });
+    expect(await verifyAuditTrail(db.pool)).toMatchObject({
+      ok: false,
+      brokenAt: { seq: 12, reason: 'row 12 is missing' },
+    });
   });
 
   it('reports a row removed and the chain re-linked around it', async () => {

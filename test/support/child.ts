@@ -2,7 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/platform/paths.js';
 
-export type Child = { process: ChildProcess; pid: number; exited: Promise<number | null>; kill(signal?: NodeJS.Signals): void };
+export type Child = {
+  process: ChildProcess;
+  pid: number;
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): void;
+};
 
 /** Starts a TypeScript file under test/support in a separate Node process. */
 export const startChild = (script: string, env: Record<string, string>): Child => {

@@ -12,11 +12,15 @@ export const seenProjection = (options: { crashAtPosition?: number; delayMs?: nu
     );
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     // Dies after writing the read model but before the checkpoint commits with it.
-    if (options.crashAtPosition !== undefined && events.some((e) => e.globalPosition === options.crashAtPosition)) {
+    if (
+      options.crashAtPosition !== undefined &&
+      events.some((e) => e.globalPosition === options.crashAtPosition)
+    ) {
       process.kill(process.pid, 'SIGKILL');
       await new Promise(() => {});
     }
   },
 });
 
-export const SEEN_TABLE = 'CREATE TABLE IF NOT EXISTS seen (event_id uuid NOT NULL, global_position bigint NOT NULL, pid int NOT NULL)';
+export const SEEN_TABLE =
+  'CREATE TABLE IF NOT EXISTS seen (event_id uuid NOT NULL, global_position bigint NOT NULL, pid int NOT NULL)';

@@ -33,7 +33,10 @@ export const acquireLease = (options: LeaseOptions): Lease => {
   const heartbeatMs = options.heartbeatMs ?? 1_000;
   const staleAfterMs = options.staleAfterMs ?? 5_000;
   const log = options.log ?? (() => {});
-  const client = new pg.Client({ connectionString: options.connectionString, application_name: 'pharmacy-lease' });
+  const client = new pg.Client({
+    connectionString: options.connectionString,
+    application_name: 'pharmacy-lease',
+  });
   let held = false;
   let released = false;
   let timer: NodeJS.Timeout | undefined;
@@ -69,10 +72,10 @@ export const acquireLease = (options: LeaseOptions): Lease => {
 
   const heartbeat = async () => {
     try {
-      await client.query('UPDATE subscription_leases SET heartbeat_at = now() WHERE subscription_id = $1 AND holder = $2', [
-        options.subscriptionId,
-        options.holder,
-      ]);
+      await client.query(
+        'UPDATE subscription_leases SET heartbeat_at = now() WHERE subscription_id = $1 AND holder = $2',
+        [options.subscriptionId, options.holder],
+      );
     } catch (error) {
       loseLease((error as Error).message);
     }

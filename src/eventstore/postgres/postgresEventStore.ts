@@ -49,6 +49,40 @@ const expectedCode = (expected: ExpectedRevision): number => {
   }
 };
 
+type AppendRow = {
+  current_revision: number;
+  duplicates: number;
+  duplicate_position: number | null;
+  last_position: number | null;
+};
+
+/**
+ * One statement, one round trip: read the stream's revision and any already-stored ids, check the
+ * expectation, insert. Concurrent writers to one stream meet on the unique (stream, revision) index.
+ * $2: -1 any, -2 no_stream, -3 stream_exists, n >= 0 exact revision.
+ */
+const APPEND_SQL = `
+WITH current AS (
+  SELECT coalesce(max(stream_revision), -1) AS revision FROM events WHERE stream_name = $1
+), stored AS (
+  SELECT count(*)::int AS n, max(global_position) AS position FROM events WHERE event_id = ANY ($3::uuid[])
+), accepted AS (
+  SELECT c.revision FROM current c, stored s
+   WHERE s.n = 0 AND ($2 = -1 OR ($2 = -2 AND c.revision = -1) OR ($2 = -3 AND c.revision >= 0) OR c.revision = $2)
+), inserted AS (
+  INSERT INTO events (stream_name, stream_revision, event_id, event_type, data, metadata)
+  SELECT $1, a.revision + t.ord, t.id, t.type, t.data, t.metadata
+    FROM accepted a,
+         unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS t(id, type, data, metadata, ord)
+  RETURNING global_position
+)
+SELECT c.revision AS current_revision, s.n AS duplicates, s.position AS duplicate_position,
+       (SELECT max(global_position) FROM inserted) AS last_position
+  FROM current c, stored s`;
+
+/** Writers expecting `any` that lose a race for the next revision simply try again, this often. */
+const MAX_APPEND_ATTEMPTS = 50;
+
 const STREAM_NAME = /^[a-z][a-zA-Z0-9]*-[A-Za-z0-9_.:-]+$/;
 
 export const assertStreamName = (streamName: string): void => {
@@ -59,32 +93,80 @@ export const assertStreamName = (streamName: string): void => {
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-export const createPostgresEventStore = (db: Queryable): EventStore => ({
-  async appendToStream(streamName, events, options = {}) {
+const currentRevision = async (db: Queryable, streamName: string): Promise<number | null> => {
+  const { rows } = await db.query<{ revision: number | null }>(
+    'SELECT max(stream_revision) AS revision FROM events WHERE stream_name = $1',
+    [streamName],
+  );
+  return rows[0]?.revision ?? null;
+};
+
+export type PostgresEventStoreOptions = {
+  /** Called after an append commits, to wake subscribers (see Notifier.announce). */
+  afterAppend?: () => void;
+};
+
+export const createPostgresEventStore = (
+  db: Queryable,
+  options: PostgresEventStoreOptions = {},
+): EventStore => ({
+  async appendToStream(streamName, events, appendOptions = {}) {
     assertStreamName(streamName);
     if (events.length === 0) throw new RangeError('an append needs at least one event');
-    const expected = options.expectedRevision ?? 'any';
-    const { rows } = await db.query<{ outcome: string; revision: number; last_position: number | null }>(
-      'SELECT outcome, revision, last_position FROM append_to_stream($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
-      [
-        streamName,
-        expectedCode(expected),
-        events.map((e) => e.id),
-        events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => JSON.stringify(e.metadata)),
-      ],
-    );
-    const row = rows[0]!;
-    if (row.outcome === 'conflict') {
-      throw new WrongExpectedRevisionError(streamName, expected, row.revision === -1 ? null : row.revision);
+    const expected = appendOptions.expectedRevision ?? 'any';
+    const params = [
+      streamName,
+      expectedCode(expected),
+      events.map((e) => e.id),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+    ];
+    for (let attempt = 1; ; attempt++) {
+      let row: AppendRow;
+      try {
+        // Named: each connection parses and plans the statement once, not on every append.
+        row = (await db.query<AppendRow>({ name: 'append-to-stream', text: APPEND_SQL, values: params }))
+          .rows[0]!;
+      } catch (error) {
+        const constraint = (error as { code?: string; constraint?: string }).constraint;
+        if ((error as { code?: string }).code !== '23505' || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+        // Another writer claimed the revision first. For an exact or no-stream expectation that is
+        // the conflict; otherwise (or when the same ids raced in) the statement simply runs again.
+        if (
+          constraint === 'events_stream_revision_unique' &&
+          (typeof expected === 'number' || expected === 'no_stream')
+        ) {
+          throw new WrongExpectedRevisionError(streamName, expected, await currentRevision(db, streamName));
+        }
+        continue;
+      }
+      if (row.duplicates === events.length) {
+        return {
+          nextExpectedRevision: row.current_revision,
+          lastGlobalPosition: row.duplicate_position ?? 0,
+          written: false,
+        };
+      }
+      if (row.duplicates > 0) {
+        throw new Error(
+          `append to ${streamName} repeats ${row.duplicates} of ${events.length} event ids: a retry must resend the same batch`,
+        );
+      }
+      if (row.last_position === null) {
+        throw new WrongExpectedRevisionError(
+          streamName,
+          expected,
+          row.current_revision === -1 ? null : row.current_revision,
+        );
+      }
+      options.afterAppend?.();
+      return {
+        nextExpectedRevision: row.current_revision + events.length,
+        lastGlobalPosition: row.last_position,
+        written: true,
+      };
     }
-    const result: AppendResult = {
-      nextExpectedRevision: row.revision,
-      lastGlobalPosition: row.last_position ?? 0,
-      written: row.outcome === 'written',
-    };
-    return result;
   },
 
   async readStream(streamName, options: ReadStreamOptions = {}) {
@@ -106,16 +188,12 @@ export const createPostgresEventStore = (db: Queryable): EventStore => ({
     return rows.map(toRecordedEvent);
   },
 
-  async streamRevision(streamName) {
-    const { rows } = await db.query<{ revision: number }>('SELECT revision FROM streams WHERE stream_name = $1', [
-      streamName,
-    ]);
-    const revision = rows[0]?.revision;
-    return revision === undefined || revision === -1 ? null : revision;
-  },
+  streamRevision: (streamName) => currentRevision(db, streamName),
 
   async readEventById(eventId) {
-    const { rows } = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = $1`, [eventId]);
+    const { rows } = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = $1`, [
+      eventId,
+    ]);
     return rows[0] ? toRecordedEvent(rows[0]) : null;
   },
 });

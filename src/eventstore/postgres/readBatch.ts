@@ -12,7 +12,10 @@ export type Batch = {
   transactionIds: string[];
 };
 
-const filterClause = (filter: SubscriptionFilter, param: number): { sql: string; value?: readonly string[] } => {
+const filterClause = (
+  filter: SubscriptionFilter,
+  param: number,
+): { sql: string; value?: readonly string[] } => {
   switch (filter.kind) {
     case 'all':
       return { sql: 'TRUE' };

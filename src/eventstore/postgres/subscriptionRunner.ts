@@ -39,7 +39,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Back-off after an infrastructure failure: 100 ms doubling to 30 s. */
 export const failureDelay = (failures: number) => Math.min(30_000, 100 * 2 ** Math.max(0, failures - 1));
 
-export const startSubscription = (deps: SubscriptionDeps, options: SubscriptionOptions): SubscriptionRunner => {
+export const startSubscription = (
+  deps: SubscriptionDeps,
+  options: SubscriptionOptions,
+): SubscriptionRunner => {
   const batchSize = options.batchSize ?? 1_000;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   let stopped = false;
@@ -114,7 +117,9 @@ export const startSubscription = (deps: SubscriptionDeps, options: SubscriptionO
       await consume(() => held.isHeld());
       await held.release();
     }
-  })().catch((error) => deps.log(`subscription ${options.subscriptionId} stopped: ${(error as Error).message}`));
+  })().catch((error) =>
+    deps.log(`subscription ${options.subscriptionId} stopped: ${(error as Error).message}`),
+  );
 
   const head = async (): Promise<Checkpoint | undefined> => {
     const { rows } = await deps.pool.query<{ transaction_id: string; global_position: number }>(

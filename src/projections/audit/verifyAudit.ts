@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { projectionSubscriptionId } from '../runtime.js';
-import { auditHash, GENESIS_HASH } from './auditRecord.js';
 import { auditProjection } from './auditProjection.js';
+import { auditHash, GENESIS_HASH } from './auditRecord.js';
 
 export type AuditVerification =
   | { ok: true; rows: number; lastHash: string }
@@ -41,7 +41,11 @@ export const verifyAuditTrail = async (pool: pg.Pool, pageSize = 5_000): Promise
         return { ok: false, rows, brokenAt: { seq: expectedSeq, reason: `row ${expectedSeq} is missing` } };
       }
       if (row.prev_hash !== prevHash) {
-        return { ok: false, rows, brokenAt: { seq: row.seq, reason: 'prev_hash does not match the previous row' } };
+        return {
+          ok: false,
+          rows,
+          brokenAt: { seq: row.seq, reason: 'prev_hash does not match the previous row' },
+        };
       }
       const hash = auditHash({
         seq: row.seq,
@@ -76,7 +80,11 @@ export const verifyAuditTrail = async (pool: pg.Pool, pageSize = 5_000): Promise
   );
   const absent = missing.rows[0]!.missing;
   if (absent > 0) {
-    return { ok: false, rows, brokenAt: { seq: expectedSeq, reason: `${absent} projected events have no audit row` } };
+    return {
+      ok: false,
+      rows,
+      brokenAt: { seq: expectedSeq, reason: `${absent} projected events have no audit row` },
+    };
   }
   return { ok: true, rows, lastHash: prevHash };
 };

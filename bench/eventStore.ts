@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { storeCheckpoint } from '../src/eventstore/postgres/checkpoints.js';
+import { createNotifier } from '../src/eventstore/postgres/notifier.js';
+import { createPostgresEventStore } from '../src/eventstore/postgres/postgresEventStore.js';
+import { readBatch } from '../src/eventstore/postgres/readBatch.js';
+import { startSubscription } from '../src/eventstore/postgres/subscriptionRunner.js';
+import { type EventToAppend, START_CHECKPOINT } from '../src/eventstore/types.js';
+import { fmt, row, throughput } from './support.js';
+
+const metadata = {
+  correlationId: 'bench',
+  causationId: null,
+  actor: 'bench',
+  occurredAt: '2026-11-21T00:00:00.000Z',
+};
+const payload = {
+  ndc: '00074055402',
+  quantity: 2,
+  daysSupply: 28,
+  note: 'benchmark event with a realistic payload size',
+};
+const eventBatch = (size: number): EventToAppend[] =>
+  Array.from({ length: size }, () => ({
+    id: randomUUID(),
+    type: 'BenchEventRecorded',
+    data: payload,
+    metadata,
+  }));
+
+const RAW_TABLE = `CREATE TABLE IF NOT EXISTS bench_raw (
+  id bigserial PRIMARY KEY, stream_name text NOT NULL, stream_revision bigint NOT NULL, event_id uuid NOT NULL,
+  event_type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL)`;
+
+/** The anchor: the same rows written with one plain parameterised INSERT each, no event-store logic. */
+const rawInsert = (pool: pg.Pool, stream: string, events: readonly EventToAppend[]) =>
+  pool.query(
+    `INSERT INTO bench_raw (stream_name, stream_revision, event_id, event_type, data, metadata)
+     SELECT $1, r, id, type, data, meta
+       FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY AS t(id, type, data, meta, r)`,
+    [
+      stream,
+      events.map((e) => e.id),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+    ],
+  );
+
+export const benchAppends = async (
+  pool: pg.Pool,
+  connectionString: string,
+  seconds: number,
+): Promise<string[]> => {
+  await pool.query(RAW_TABLE);
+  // Wired as the platform wires it: every committed append announced to listening subscribers.
+  const notifier = createNotifier(connectionString, () => {}, pool);
+  const store = createPostgresEventStore(pool, { afterAppend: notifier.announce });
+  const lines: string[] = [];
+  for (const writers of [1, 4]) {
+    for (const size of [1, 10]) {
+      // Alternate store and anchor runs so drift on a busy machine hits both alike.
+      const raw = await throughput(writers, seconds, (w, i) =>
+        rawInsert(pool, `bench-${w}-${i % 500}`, eventBatch(size)),
+      );
+      const appended = await throughput(writers, seconds, (w, i) =>
+        store.appendToStream(`bench-${w}x${i % 500}`, eventBatch(size)).then(() => {}),
+      );
+      lines.push(
+        row(
+          `append ${size === 1 ? 'single-event' : '10-event'}, ${writers} writer${writers > 1 ? 's' : ''}`,
+          fmt(appended * size, 'ev/s'),
+          `raw INSERT, ${writers} client${writers > 1 ? 's' : ''}`,
+          fmt(raw * size, 'rows/s'),
+          appended / raw,
+        ),
+      );
+    }
+  }
+  await notifier.close();
+  return lines;
+};
+
+export const benchCatchUp = async (
+  pool: pg.Pool,
+  connectionString: string,
+  total: number,
+): Promise<string[]> => {
+  const store = createPostgresEventStore(pool);
+  let written = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n;
+  for (let i = 0; written < total; i++) {
+    await store.appendToStream(`catchup-${i % 1000}`, eventBatch(500));
+    written += 500;
+  }
+  const limit = 2_000;
+
+  // Anchor: page through the same rows with a plain keyset SELECT, parsing them through pg alike.
+  let started = performance.now();
+  let read = 0;
+  for (let after = 0; ; ) {
+    const { rows } = await pool.query<{ global_position: number }>(
+      `SELECT global_position, stream_name, stream_revision, event_id, event_type, data, metadata
+         FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+      [after, limit],
+    );
+    read += rows.length;
+    if (rows.length < limit) break;
+    after = rows.at(-1)!.global_position;
+  }
+  const rawRate = read / ((performance.now() - started) / 1000);
+
+  started = performance.now();
+  let from = START_CHECKPOINT;
+  let caught = 0;
+  for (;;) {
+    const batch = await readBatch(pool, { filter: { kind: 'all' }, after: from, limit });
+    caught += batch.events.length;
+    from = batch.checkpoint;
+    if (batch.events.length < limit) break;
+  }
+  if (caught !== read)
+    throw new Error(`catch-up read ${caught} of ${read} events, stopped at ${JSON.stringify(from)}`);
+  const readRate = caught / ((performance.now() - started) / 1000);
+
+  // The full subscription: commit-safe reads, handler call and a stored checkpoint per batch.
+  const notifier = createNotifier(connectionString);
+  let handled = 0;
+  started = performance.now();
+  const runner = startSubscription(
+    { pool, connectionString, notifier, log: () => {} },
+    {
+      subscriptionId: 'bench-catch-up',
+      filter: { kind: 'all' },
+      batchSize: limit,
+      lease: false,
+      handle: (batch, previous) => {
+        handled += batch.events.length;
+        return storeCheckpoint(pool, 'bench-catch-up', previous, batch.checkpoint);
+      },
+    },
+  );
+  await runner.drain(600_000);
+  const subscriptionRate = handled / ((performance.now() - started) / 1000);
+  if (handled !== read) throw new Error(`subscription handled ${handled} of ${read} events`);
+  await runner.stop();
+  await notifier.close();
+
+  return [
+    row(
+      `catch-up read (${fmt(read, 'events')})`,
+      fmt(readRate, 'ev/s'),
+      'raw keyset SELECT',
+      fmt(rawRate, 'rows/s'),
+      readRate / rawRate,
+    ),
+    row(
+      'catch-up subscription incl. checkpoints',
+      fmt(subscriptionRate, 'ev/s'),
+      'raw keyset SELECT',
+      fmt(rawRate, 'rows/s'),
+      subscriptionRate / rawRate,
+    ),
+  ];
+};

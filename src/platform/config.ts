@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const optionalUrl = z.string().url().optional();
+
+/** Everything configurable comes from the environment; unset values get safe local defaults. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: optionalUrl,
+  DATABASE_URL: z.string().optional(),
+  INTAKE_API_KEY: z.string().min(16).optional(),
+  ADMIN_EMAIL: z.string().email().default('admin@pharmacy.example.org'),
+  ADMIN_PASSWORD: z.string().min(12).optional(),
+  MAGIC_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
+  SMTP_URL: optionalUrl,
+  MAIL_FROM: z.string().default('Pharmacy <no-reply@pharmacy.example.org>'),
+  S3_ENDPOINT: optionalUrl,
+  S3_BUCKET: z.string().default('pharmacy-documents'),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  STRIPE_API_BASE: optionalUrl,
+  SHIPPO_API_KEY: z.string().optional(),
+  SHIPPO_API_BASE: optionalUrl,
+  SHIPPO_WEBHOOK_TOKEN: z.string().optional(),
+  PAYER_API_BASE: optionalUrl,
+  PAYER_API_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  databaseUrl: string | undefined;
+  intakeApiKey: string;
+  adminEmail: string;
+  adminPassword: string;
+  /** True for every value the platform made up because the environment left it unset. */
+  generated: { intakeApiKey: boolean; adminPassword: boolean };
+  magicLinkTtlHours: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  s3: {
+    endpoint: string | undefined;
+    bucket: string;
+    region: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+  };
+  stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
+  shippo: { apiKey?: string; apiBase?: string; webhookToken?: string };
+  payer: { apiBase?: string; apiKey?: string };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+};
+
+export class ConfigError extends Error {}
+
+const secret = (bytes = 24) => randomBytes(bytes).toString('base64url');
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    databaseUrl: e.DATABASE_URL || undefined,
+    intakeApiKey: e.INTAKE_API_KEY ?? `dev-intake-${secret()}`,
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD ?? secret(12),
+    generated: { intakeApiKey: !e.INTAKE_API_KEY, adminPassword: !e.ADMIN_PASSWORD },
+    magicLinkTtlHours: e.MAGIC_LINK_TTL_HOURS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      bucket: e.S3_BUCKET,
+      region: e.S3_REGION,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    },
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      apiBase: e.STRIPE_API_BASE,
+    },
+    shippo: { apiKey: e.SHIPPO_API_KEY, apiBase: e.SHIPPO_API_BASE, webhookToken: e.SHIPPO_WEBHOOK_TOKEN },
+    payer: { apiBase: e.PAYER_API_BASE, apiKey: e.PAYER_API_KEY },
+    logLevel: e.LOG_LEVEL,
+  };
+};

@@ -1,0 +1,8 @@
+import { coreProjections } from '../platform/platform.js';
+import type { Projection } from './runtime.js';
+
+/** Every projection the platform runs, by name; flows add theirs here. */
+export const allProjections = (): readonly Projection[] => [...coreProjections];
+
+export const findProjection = (name: string): Projection | undefined =>
+  allProjections().find((p) => p.name === name);
