@@ -61,7 +61,7 @@ export const benchAppends = async (
     for (const size of [1, 10]) {
       // Alternate store and anchor runs so drift on a busy machine hits both alike.
       const raw = await throughput(writers, seconds, (w, i) =>
-        rawInsert(pool, `bench-${w}-${i % 500}`, eventBatch(size)),
+        rawInsert(pool, `bench-${w}-${i % 500}`, eventBatch(size)).then(() => {}),
       );
       const appended = await throughput(writers, seconds, (w, i) =>
         store.appendToStream(`bench-${w}x${i % 500}`, eventBatch(size)).then(() => {}),
