@@ -1,0 +1,342 @@
+import { describe, it } from 'vitest';
+import { orderDecider } from '../../../src/domain/prescription/order.js';
+import type { Adjudication, OrderEvent } from '../../../src/domain/prescription/orderEvents.js';
+import type { NewRxMessage } from '../../../src/domain/prescription/types.js';
+import { deciderSpec } from '../../support/deciderSpec.js';
+
+const spec = deciderSpec(orderDecider);
+const prescription = {
+  header: { messageId: 'M1' },
+  patient: { identifiers: {} },
+  prescriber: {},
+  medication: {},
+} as NewRxMessage;
+
+const received: OrderEvent = {
+  type: 'PrescriptionReceived',
+  data: {
+    orderId: '01J',
+    messageId: 'M1',
+    patientKey: null,
+    prescription,
+    rawMessage: '<Message/>',
+    receivedAt: '2026-11-21T10:00:00Z',
+  },
+};
+const validated: OrderEvent = {
+  type: 'PrescriptionValidated',
+  data: { normalisedNdc: '00074055402', validatedAt: '2026-11-21T10:00:01Z' },
+};
+const linkIssued: OrderEvent = {
+  type: 'EnrollmentLinkIssued',
+  data: { tokenHash: 'hash-1', expiresAt: '2026-11-24T10:00:00Z', email: 'a@example.org', resend: false },
+};
+const insurance = {
+  memberId: 'M',
+  bin: '610014',
+  pcn: 'P',
+  group: 'G',
+  cardholderName: 'A',
+  relationship: '1' as const,
+};
+const card = { key: 'k', contentType: 'image/png', size: 10, sha256: 'x' };
+const consent = {
+  version: 'v1',
+  textSha256: 'x',
+  acceptedBy: 'A',
+  acceptedAt: '2026-11-21T11:00:00Z',
+  ipAddress: '127.0.0.1',
+  userAgent: 'test',
+};
+const enrolled: OrderEvent = {
+  type: 'EnrollmentCompleted',
+  data: { insurance, cardFront: card, cardBack: card, consent },
+};
+const recommended: OrderEvent = {
+  type: 'PharmaciesRecommended',
+  data: {
+    recommendations: [{ pharmacyId: 'PH-1', name: 'One', score: 90, reasons: ['Licensed in OH'] }],
+    status: 'awaiting_pharmacy_selection',
+  },
+};
+const selected: OrderEvent = {
+  type: 'PharmacySelected',
+  data: { pharmacyId: 'PH-1', pharmacyName: 'One', score: 90 },
+};
+const adjudication = (patientPays: number): Adjudication => ({
+  claimId: 'C1',
+  planName: 'Plan',
+  planType: 'commercial',
+  tier: 3,
+  ingredientCostMinor: 100_000,
+  planPaysMinor: 100_000 - patientPays,
+  patientPaysMinor: patientPays,
+  deductibleAppliedMinor: 0,
+  couponAppliedMinor: 0,
+  couponProgram: null,
+  patientPaysAfterCouponMinor: patientPays,
+});
+const adjudicated: OrderEvent = { type: 'ClaimAdjudicated', data: adjudication(2500) };
+const linkCreated: OrderEvent = {
+  type: 'PaymentLinkCreated',
+  data: {
+    sessionId: 'cs_1',
+    url: 'http://x',
+    expiresAt: '2026-11-22T00:00:00Z',
+    amountMinor: 2500,
+    currency: 'usd',
+  },
+};
+const paid: OrderEvent = {
+  type: 'PaymentReceived',
+  data: {
+    sessionId: 'cs_1',
+    paymentIntentId: 'pi_1',
+    stripeEventId: 'evt_1',
+    amountMinor: 2500,
+    currency: 'usd',
+  },
+};
+const label = {
+  shipmentId: 's',
+  transactionId: 't',
+  carrier: 'UPS',
+  serviceLevel: 'Next Day Air',
+  trackingNumber: '1Z',
+  labelUrl: 'http://l',
+  trackingUrl: null,
+  costMinor: 3000,
+};
+const shipped: OrderEvent = { type: 'ShippingLabelPurchased', data: { ...label, coldChain: true } };
+const inTransit: OrderEvent = {
+  type: 'DeliveryStatusUpdated',
+  data: { status: 'in_transit', statusDate: '2026-11-22T10:00:00Z', details: null },
+};
+
+describe('prescription order', () => {
+  it('given nothing, when a prescription is received, then the order exists as received', () =>
+    spec
+      .given([])
+      .when({
+        type: 'ReceivePrescription',
+        orderId: '01J',
+        messageId: 'M1',
+        patientKey: null,
+        prescription,
+        rawMessage: '<Message/>',
+        now: '2026-11-21T10:00:00Z',
+      })
+      .then([received]));
+
+  it('given a received order, when the same prescription is received again, then it is refused', () =>
+    spec
+      .given([received])
+      .when({
+        type: 'ReceivePrescription',
+        orderId: '01J',
+        messageId: 'M1',
+        patientKey: null,
+        prescription,
+        rawMessage: '',
+        now: '',
+      })
+      .thenThrows('INVALID_STATUS'));
+
+  it('given a received order, when validation finds issues, then every issue is recorded', () => {
+    const issues = [
+      { code: 'SIG_EMPTY', field: 'medication.sig', message: 'Sig is empty' },
+      { code: 'NDC_INVALID', field: 'medication.productCode', message: 'bad NDC' },
+    ];
+    spec
+      .given([received])
+      .when({ type: 'RecordValidation', outcome: { ok: false, issues }, now: 'T' })
+      .then([{ type: 'PrescriptionValidationFailed', data: { issues, validatedAt: 'T' } }]);
+  });
+
+  it('given a validated order, when a late validation result arrives, then it is ignored', () =>
+    spec
+      .given([received, validated])
+      .when({ type: 'RecordValidation', outcome: { ok: true, normalisedNdc: 'x' }, now: 'T' })
+      .then([]));
+
+  it('given a validation issue, when ops correct it, then the order goes back for validation', () =>
+    spec
+      .given([received, { type: 'PrescriptionValidationFailed', data: { issues: [], validatedAt: 'T' } }])
+      .when({
+        type: 'CorrectPrescription',
+        prescription,
+        correctedFields: ['medication.sig'],
+        reason: 'called prescriber',
+      })
+      .then([
+        {
+          type: 'PrescriptionCorrected',
+          data: { prescription, correctedFields: ['medication.sig'], reason: 'called prescriber' },
+        },
+      ]));
+
+  it('given a link out, when it is resent, then the new link is marked as a resend', () =>
+    spec
+      .given([received, validated, linkIssued])
+      .when({ type: 'IssueEnrollmentLink', tokenHash: 'hash-2', expiresAt: 'E', email: 'a@example.org' })
+      .then([
+        {
+          type: 'EnrollmentLinkIssued',
+          data: { tokenHash: 'hash-2', expiresAt: 'E', email: 'a@example.org', resend: true },
+        },
+      ]));
+
+  const enroll = (tokenHash: string, now: string) =>
+    ({
+      type: 'CompleteEnrollment',
+      tokenHash,
+      insurance,
+      cardFront: card,
+      cardBack: card,
+      consent,
+      now,
+    }) as const;
+
+  it('given a link out, when the patient enrolls before it expires, then enrollment completes', () =>
+    spec
+      .given([received, validated, linkIssued])
+      .when(enroll('hash-1', '2026-11-21T11:00:00Z'))
+      .then([enrolled]));
+
+  it('given a link out, when the patient enrolls after it expired, then it is refused as expired', () =>
+    spec
+      .given([received, validated, linkIssued])
+      .when(enroll('hash-1', '2026-11-24T10:00:00Z'))
+      .thenThrows('LINK_EXPIRED'));
+
+  it('given a resent link, when the patient uses the old one, then it is refused as invalid', () =>
+    spec
+      .given([
+        received,
+        validated,
+        linkIssued,
+        { ...linkIssued, data: { ...linkIssued.data, tokenHash: 'hash-2', resend: true } },
+      ] as OrderEvent[])
+      .when(enroll('hash-1', '2026-11-21T11:00:00Z'))
+      .thenThrows('LINK_INVALID'));
+
+  it('given a completed enrollment, when the link is used again, then it is refused as used', () =>
+    spec
+      .given([received, validated, linkIssued, enrolled])
+      .when(enroll('hash-1', '2026-11-21T11:00:00Z'))
+      .thenThrows('LINK_USED'));
+
+  it('given recommendations, when ops pick a pharmacy that was not recommended, then it is refused', () =>
+    spec
+      .given([received, validated, linkIssued, enrolled, recommended])
+      .when({ type: 'SelectPharmacy', pharmacyId: 'PH-9' })
+      .thenThrows('PHARMACY_NOT_RECOMMENDED'));
+
+  it('given recommendations, when ops pick one, then it is selected with its score', () =>
+    spec
+      .given([received, validated, linkIssued, enrolled, recommended])
+      .when({ type: 'SelectPharmacy', pharmacyId: 'PH-1' })
+      .then([selected]));
+
+  it('given a zero patient amount, when payment is waived, then the order is paid', () =>
+    spec
+      .given([
+        received,
+        validated,
+        linkIssued,
+        enrolled,
+        recommended,
+        selected,
+        { type: 'ClaimAdjudicated', data: adjudication(0) },
+      ])
+      .when({ type: 'WaivePayment' })
+      .then([{ type: 'PaymentWaived', data: { reason: 'zero_patient_amount' } }]));
+
+  it('given an amount owed, when payment is waived, then it is refused', () =>
+    spec
+      .given([received, validated, linkIssued, enrolled, recommended, selected, adjudicated])
+      .when({ type: 'WaivePayment' })
+      .thenThrows('PAYMENT_REQUIRED'));
+
+  it('given a paid order, when the same payment arrives again, then nothing happens', () =>
+    spec
+      .given([
+        received,
+        validated,
+        linkIssued,
+        enrolled,
+        recommended,
+        selected,
+        adjudicated,
+        linkCreated,
+        paid,
+      ])
+      .when({
+        type: 'RecordPayment',
+        sessionId: 'cs_1',
+        paymentIntentId: 'pi_1',
+        stripeEventId: 'evt_2',
+        amountMinor: 2500,
+      })
+      .then([]));
+
+  const history = [
+    received,
+    validated,
+    linkIssued,
+    enrolled,
+    recommended,
+    selected,
+    adjudicated,
+    linkCreated,
+    paid,
+    shipped,
+    inTransit,
+  ];
+
+  it('given an order in transit, when an older tracking update arrives, then it is ignored', () =>
+    spec
+      .given(history)
+      .when({
+        type: 'RecordTracking',
+        status: 'out_for_delivery',
+        statusDate: '2026-11-22T09:00:00Z',
+        details: null,
+      })
+      .then([]));
+
+  it('given an order in transit, when the carrier reports a failure, then a delivery exception is raised', () =>
+    spec
+      .given(history)
+      .when({
+        type: 'RecordTracking',
+        status: 'failure',
+        statusDate: '2026-11-22T12:00:00Z',
+        details: 'address not found',
+      })
+      .then([
+        {
+          type: 'DeliveryExceptionRaised',
+          data: {
+            carrierStatus: 'failure',
+            statusDate: '2026-11-22T12:00:00Z',
+            details: 'address not found',
+          },
+        },
+      ]));
+
+  it('given a shipped order, when ops try to cancel, then it is refused', () =>
+    spec.given(history).when({ type: 'CancelOrder', reason: 'patient asked' }).thenThrows('INVALID_STATUS'));
+
+  it('given a delivered order, when it is completed, then it is completed', () =>
+    spec
+      .given([
+        ...history,
+        {
+          type: 'DeliveryStatusUpdated',
+          data: { status: 'delivered', statusDate: '2026-11-23T10:00:00Z', details: null },
+        },
+      ])
+      .when({ type: 'CompleteOrder', now: 'T' })
+      .then([{ type: 'OrderCompleted', data: { completedAt: 'T' } }]));
+});
