@@ -1,0 +1,23 @@
+export { type CreatedStaffUser, ensureInitialStaff, type InitialStaffOptions } from './bootstrap.js';
+export { CSRF_HEADER, SESSION_COOKIE, type StaffAuthOptions } from './context.js';
+export { LOCKOUT_MS, MAX_FAILED_ATTEMPTS } from './lockout.js';
+export { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
+export { staffAuthPlugin } from './plugin.js';
+export { type Problem, problem } from './problem.js';
+export { isStaffRole, STAFF_ROLES, type StaffRole, type StaffUser } from './roles.js';
+export {
+  authenticateToken,
+  createSession,
+  DEFAULT_SESSION_TTL_MS,
+  type NewSession,
+  revokeSession,
+} from './sessions.js';
+export { type SignInResult, signIn } from './signIn.js';
+export {
+  createStaffUser,
+  ensureStaffUser,
+  listStaffUsers,
+  type NewStaffUser,
+  type StaffAccount,
+  StaffUserError,
+} from './staffUsers.js';

@@ -1,0 +1,327 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Shippo } from 'shippo';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ShippoStandIn, startShippoStandIn } from '../../sandbox/shippo/server.js';
+import { VendorRejectedError, VendorUnavailableError } from '../../src/integrations/errors.js';
+import { chooseRate, decimalToMinor } from '../../src/integrations/shipping/chooseRate.js';
+import {
+  type Address,
+  type LabelRequest,
+  type ShippingCarrier,
+  ShippingWebhookError,
+} from '../../src/integrations/shipping/port.js';
+import { createShippoCarrier } from '../../src/integrations/shipping/shippoCarrier.js';
+import { HOUR, manualClock } from '../../src/platform/clock.js';
+
+const API_KEY = 'shippo_test_5d1e0c';
+const WEBHOOK_TOKEN = 'whtok_9b61f2e4';
+
+const pharmacy: Address = {
+  name: 'Pharmonico Specialty Pharmacy',
+  street1: '215 Clayton St',
+  city: 'San Francisco',
+  state: 'CA',
+  zip: '94117',
+  country: 'US',
+  phone: '+1 415 555 0100',
+};
+const patient: Address = {
+  name: 'Dana Rivera',
+  street1: '1100 Congress Ave',
+  city: 'Austin',
+  state: 'TX',
+  zip: '78701',
+  country: 'US',
+  residential: true,
+};
+const tabletBottleBox = { lengthIn: 6, widthIn: 4, heightIn: 4, weightOz: 8 };
+const insulatedShipper = { lengthIn: 12, widthIn: 10, heightIn: 10, weightOz: 80 };
+
+type Received = { token: string | null; body: unknown };
+
+/** The platform's webhook edge, reduced to recording what arrives. */
+const startReceiver = async () => {
+  const received: Received[] = [];
+  const server = createServer((request, response) => {
+    let data = '';
+    request.on('data', (chunk) => {
+      data += chunk;
+    });
+    request.on('end', () => {
+      const url = new URL(request.url ?? '/', 'http://receiver');
+      received.push({ token: url.searchParams.get('token'), body: JSON.parse(data) });
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/shippo`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
+
+const clock = manualClock('2026-03-02T15:00:00Z');
+let standIn: ShippoStandIn;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let carrier: ShippingCarrier;
+let shippo: Shippo;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  standIn = await startShippoStandIn({
+    apiToken: API_KEY,
+    webhookUrl: () => receiver.url,
+    webhookToken: WEBHOOK_TOKEN,
+    clock,
+  });
+  carrier = createShippoCarrier({
+    apiKey: API_KEY,
+    serverUrl: standIn.url,
+    webhookToken: WEBHOOK_TOKEN,
+    clock,
+  });
+  // The raw SDK, to look at every rate Shippo offered for a shipment.
+  shippo = new Shippo({ apiKeyHeader: `ShippoToken ${API_KEY}`, serverURL: standIn.url });
+});
+
+afterAll(async () => {
+  await standIn?.close();
+  await receiver?.close();
+});
+
+const labelRequest = (overrides: Partial<LabelRequest> = {}): LabelRequest => ({
+  idempotencyKey: randomUUID(),
+  from: pharmacy,
+  to: patient,
+  parcel: tabletBottleBox,
+  coldChain: false,
+  orderRef: 'ORD-1001',
+  ...overrides,
+});
+
+const cheapestOf = <R extends { amount: string }>(rates: readonly R[]): R =>
+  [...rates].sort((a, b) => decimalToMinor(a.amount) - decimalToMinor(b.amount))[0]!;
+
+describe('buying a label through the Shippo SDK', () => {
+  it('buys the cheapest rate arriving within three days for a room-temperature parcel', async () => {
+    const request = labelRequest();
+    const label = await carrier.buyLabel(request);
+
+    const { rates } = await shippo.shipments.get(label.shipmentId);
+    const fastEnough = rates.filter((r) => (r.estimatedDays ?? 99) <= 3);
+    const expected = cheapestOf(fastEnough);
+    // A cheaper but slower rate was on offer and passed over.
+    expect(decimalToMinor(cheapestOf(rates).amount)).toBeLessThan(decimalToMinor(expected.amount));
+    expect(label).toMatchObject({
+      carrier: 'usps',
+      serviceLevel: expected.servicelevel.token,
+      amountMinor: decimalToMinor(expected.amount),
+      currency: 'USD',
+    });
+    expect(label.serviceLevel).toBe('usps_priority');
+    expect(label.trackingUrl).toContain(label.trackingNumber);
+    expect(standIn.purchases().find((p) => p.transactionId === label.transactionId)?.metadata).toBe(
+      request.idempotencyKey,
+    );
+  });
+
+  it('buys the cheapest overnight rate for a cold-chain parcel', async () => {
+    const label = await carrier.buyLabel(labelRequest({ parcel: insulatedShipper, coldChain: true }));
+
+    const { rates } = await shippo.shipments.get(label.shipmentId);
+    const overnight = rates.filter((r) => r.estimatedDays === 1);
+    expect(overnight.length).toBeGreaterThan(1);
+    const expected = cheapestOf(overnight);
+    expect(decimalToMinor(cheapestOf(rates).amount)).toBeLessThan(decimalToMinor(expected.amount));
+    expect(label).toMatchObject({
+      carrier: 'fedex',
+      serviceLevel: 'fedex_standard_overnight',
+      amountMinor: decimalToMinor(expected.amount),
+    });
+  });
+
+  it('serves the bought label as a well-formed PDF', async () => {
+    const label = await carrier.buyLabel(labelRequest());
+    const response = await fetch(label.labelUrl);
+    const pdf = Buffer.from(await response.arrayBuffer()).toString('latin1');
+
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.startsWith('%PDF-1.4\n')).toBe(true);
+    expect(pdf).toContain(label.trackingNumber);
+    // Every xref entry points at its object, and startxref at the table.
+    const startxref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(pdf)?.[1]);
+    expect(pdf.slice(startxref, startxref + 4)).toBe('xref');
+    const offsets = [...pdf.slice(startxref).matchAll(/^(\d{10}) 00000 n $/gm)].map((m) => Number(m[1]));
+    expect(offsets).toHaveLength(5);
+    offsets.forEach((offset, i) => {
+      expect(pdf.slice(offset).startsWith(`${i + 1} 0 obj`)).toBe(true);
+    });
+  });
+
+  it('reports an address Shippo refuses as VendorRejectedError', async () => {
+    const refused = carrier.buyLabel(labelRequest({ to: { ...patient, country: 'USA' } }));
+    await expect(refused).rejects.toBeInstanceOf(VendorRejectedError);
+    await expect(refused).rejects.toMatchObject({ vendor: 'shippo', code: 'http_400' });
+  });
+});
+
+describe('tracking', () => {
+  it('follows the parcel from label to doorstep through getTracking', async () => {
+    const label = await carrier.buyLabel(labelRequest());
+    const track = () => carrier.getTracking(label.carrier, label.trackingNumber);
+
+    expect((await track()).status).toBe('pre_transit');
+
+    clock.advance(6 * HOUR);
+    await standIn.advanceTracking(label.trackingNumber, 'TRANSIT');
+    expect(await track()).toMatchObject({ status: 'in_transit', statusDate: '2026-03-02T21:00:00.000Z' });
+
+    clock.advance(12 * HOUR);
+    await standIn.advanceTracking(label.trackingNumber, 'TRANSIT', { substatus: 'out_for_delivery' });
+    expect((await track()).status).toBe('out_for_delivery');
+
+    await standIn.advanceTracking(label.trackingNumber, 'DELIVERED', { statusDate: '2026-03-03T16:42:00Z' });
+    expect(await track()).toEqual({
+      trackingNumber: label.trackingNumber,
+      carrier: 'usps',
+      status: 'delivered',
+      statusDate: '2026-03-03T16:42:00.000Z',
+      details: expect.any(String),
+    });
+  });
+
+  it('reads a number the carrier has never seen as unknown', async () => {
+    const update = await carrier.getTracking('usps', '9400100000000000000000');
+    expect(update.status).toBe('unknown');
+  });
+});
+
+describe('track_updated webhooks', () => {
+  it('accepts a webhook that carries the shared token', async () => {
+    const label = await carrier.buyLabel(labelRequest());
+    const delivery = await standIn.advanceTracking(label.trackingNumber, 'TRANSIT', {
+      substatus: 'out_for_delivery',
+      statusDate: '2026-03-03T13:05:00Z',
+    });
+    expect(delivery).toEqual({ status: 200 });
+
+    const webhook = receiver.received.at(-1)!;
+    expect(webhook.token).toBe(WEBHOOK_TOKEN);
+    expect(carrier.parseWebhook(webhook.body, webhook.token ?? undefined)).toEqual({
+      trackingNumber: label.trackingNumber,
+      carrier: 'usps',
+      status: 'out_for_delivery',
+      statusDate: '2026-03-03T13:05:00.000Z',
+      details: 'Out for delivery.',
+    });
+  });
+
+  it('refuses a webhook with a wrong or missing token', async () => {
+    const label = await carrier.buyLabel(labelRequest());
+    await standIn.sendTrackUpdate(label.trackingNumber, { token: 'guessed' });
+    const forged = receiver.received.at(-1)!;
+    await standIn.sendTrackUpdate(label.trackingNumber, { token: null });
+    const anonymous = receiver.received.at(-1)!;
+
+    expect(forged.token).toBe('guessed');
+    expect(() => carrier.parseWebhook(forged.body, 'guessed')).toThrow(
+      expect.objectContaining({ reason: 'unauthorized' }),
+    );
+    expect(anonymous.token).toBeNull();
+    expect(() => carrier.parseWebhook(anonymous.body, undefined)).toThrow(ShippingWebhookError);
+  });
+
+  it('refuses a malformed body and sets other events aside', () => {
+    const reasonFor = (body: unknown) => {
+      try {
+        carrier.parseWebhook(body, WEBHOOK_TOKEN);
+        return 'accepted';
+      } catch (error) {
+        return error instanceof ShippingWebhookError ? error.reason : 'crashed';
+      }
+    };
+    expect(reasonFor('not json')).toBe('malformed');
+    expect(reasonFor({ event: 'track_updated', data: { carrier: 'usps' } })).toBe('malformed');
+    expect(
+      reasonFor({
+        event: 'transaction_created',
+        data: { carrier: 'usps', tracking_number: '92055', tracking_status: null },
+      }),
+    ).toBe('unsupported_event');
+  });
+});
+
+describe('when Shippo is unavailable', () => {
+  it('reports a 503 as VendorUnavailableError and recovers once Shippo does', async () => {
+    standIn.failNextRequests(1);
+    await expect(carrier.buyLabel(labelRequest())).rejects.toBeInstanceOf(VendorUnavailableError);
+    await expect(carrier.buyLabel(labelRequest())).resolves.toMatchObject({ serviceLevel: 'usps_priority' });
+  });
+
+  it('reports a closed port as VendorUnavailableError', async () => {
+    const gone = await startShippoStandIn();
+    await gone.close();
+    const unreachable = createShippoCarrier({
+      apiKey: API_KEY,
+      serverUrl: gone.url,
+      webhookToken: WEBHOOK_TOKEN,
+    });
+    await expect(unreachable.getTracking('usps', '9205500000000000000001')).rejects.toBeInstanceOf(
+      VendorUnavailableError,
+    );
+  });
+
+  it('reports a wrong API key as VendorRejectedError, never to be retried', async () => {
+    const misconfigured = createShippoCarrier({
+      apiKey: 'shippo_test_revoked',
+      serverUrl: standIn.url,
+      webhookToken: WEBHOOK_TOKEN,
+    });
+    await expect(misconfigured.buyLabel(labelRequest())).rejects.toMatchObject({
+      name: 'VendorRejectedError',
+      code: 'http_401',
+    });
+  });
+});
+
+describe('chooseRate', () => {
+  const rate = (id: string, amount: string, estimatedDays?: number) => ({ id, amount, estimatedDays });
+  const offered = [
+    rate('ground-5d', '6.10'),
+    rate('ground-5d-est', '5.45', 5),
+    rate('priority-2d', '9.25', 2),
+    rate('ups-ground-3d', '9.20', 3),
+    rate('express-1d', '31.50', 1),
+    rate('overnight-1d', '28.75', 1),
+  ];
+
+  it('takes the cheapest overnight rate for cold chain, even when slower ones cost less', () => {
+    expect(chooseRate(offered, { coldChain: true })?.id).toBe('overnight-1d');
+  });
+
+  it('offers nothing for cold chain when no service is overnight', () => {
+    expect(chooseRate(offered.slice(0, 4), { coldChain: true })).toBeUndefined();
+  });
+
+  it('takes the cheapest rate within three days otherwise', () => {
+    expect(chooseRate(offered, { coldChain: false })?.id).toBe('ups-ground-3d');
+  });
+
+  it('falls back to the cheapest rate when none arrives within three days', () => {
+    expect(chooseRate(offered.slice(0, 2), { coldChain: false })?.id).toBe('ground-5d-est');
+  });
+
+  it('compares amounts as money, not as text', () => {
+    expect(chooseRate([rate('a', '10.5', 2), rate('b', '9.99', 2)], { coldChain: false })?.id).toBe('b');
+    expect(decimalToMinor('10.5')).toBe(1050);
+    expect(decimalToMinor('7')).toBe(700);
+  });
+
+  it('has nothing to choose from an empty list', () => {
+    expect(chooseRate([], { coldChain: false })).toBeUndefined();
+  });
+});
