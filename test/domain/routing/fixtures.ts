@@ -1,0 +1,32 @@
+import type { Pharmacy } from '../../../src/domain/routing/network.js';
+
+/** Columbus, OH: where the fixture patient lives unless a test moves them. */
+export const COLUMBUS = { lat: 39.9612, lon: -82.9988 };
+export const COMMERCIAL_A = { bin: '610014', pcn: 'CommPlanA' };
+
+/** A pharmacy that passes every filter for an OH patient on CommPlanA; tests change one thing. */
+export const pharmacy = (id: string, overrides: Partial<Pharmacy> = {}): Pharmacy => ({
+  id,
+  name: `Test ${id}`,
+  npi: '1234567893',
+  ncpdpId: '1234567',
+  address: { line1: '1 Main St', city: 'Columbus', state: 'OH', postalCode: '43215' },
+  location: COLUMBUS,
+  licensedStates: ['OH'],
+  acceptedPlans: [COMMERCIAL_A],
+  capabilities: { specialty: true, coldChain: true, limitedDistribution: [] },
+  capacityPerDay: 100,
+  currentLoad: 50,
+  turnaroundHours: 24,
+  ...overrides,
+});
+
+/** Adalimumab for an OH patient in Columbus on CommPlanA. */
+export const request = {
+  patientState: 'OH',
+  patientLocation: COLUMBUS,
+  plan: COMMERCIAL_A,
+  ndc11: '00074055402',
+  requiresColdChain: true,
+  isSpecialty: true,
+};
