@@ -62,13 +62,15 @@ const COMMERCIAL_FORMULARY: Record<string, FormularyEntry> = {
   [N.imbruvica140mg]: { tier: 4, priorAuthRequired: true, maxDaysSupply: 30, maxUnitsPerDay: 4 },
 };
 
+// BIN/PCN pairs are the synthetic world's (src/domain/routing/network.ts KNOWN_PLANS), so a patient's
+// card both adjudicates here and matches in-network pharmacies when routing.
 export const PLANS: readonly Plan[] = [
   {
     id: 'evergreen-ppo',
     name: 'Evergreen Health PPO',
     type: 'commercial',
-    bin: '610991',
-    pcn: 'EVGRX',
+    bin: '610014',
+    pcn: 'CommPlanA',
     group: 'EVG1001',
     deductibleMinor: 50_000,
     deductibleExemptTiers: [1],
@@ -81,8 +83,8 @@ export const PLANS: readonly Plan[] = [
     id: 'evergreen-hdhp',
     name: 'Evergreen Health HSA-Qualified HDHP',
     type: 'commercial',
-    bin: '610991',
-    pcn: 'EVGRX',
+    bin: '610020',
+    pcn: 'CommPlanB',
     group: 'EVGHSA2',
     deductibleMinor: 330_000,
     deductibleExemptTiers: [],
@@ -95,8 +97,8 @@ export const PLANS: readonly Plan[] = [
     id: 'liberty-part-d',
     name: 'Liberty Rx Medicare Part D',
     type: 'medicare',
-    bin: '610992',
-    pcn: 'MEDDPDP',
+    bin: '610097',
+    pcn: 'MedDPlanA',
     group: 'LIBD2026',
     deductibleMinor: 61_500,
     deductibleExemptTiers: [1, 2],
@@ -124,8 +126,8 @@ export const PLANS: readonly Plan[] = [
     id: 'bay-state-medicaid',
     name: 'Bay State Medicaid Fee-for-Service',
     type: 'medicaid',
-    bin: '610993',
-    pcn: 'MCDPROD',
+    bin: '610084',
+    pcn: 'MedicaidOH',
     group: 'MCDBAY',
     deductibleMinor: 0,
     deductibleExemptTiers: [],

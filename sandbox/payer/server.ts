@@ -4,7 +4,7 @@
  *   POST /claims   Authorization: Bearer <apiKey>
  *   {
  *     "claimId": "…",             idempotency key: the same id always gets the first answer
- *     "bin": "610991", "pcn": "EVGRX", "group": "EVG1001", "memberId": "EVG123456",
+ *     "bin": "610014", "pcn": "CommPlanA", "group": "EVG1001", "memberId": "EVG123456",
  *     "ndc11": "00074055402", "quantity": 2, "daysSupply": 28,
  *     "dateOfService": "2026-03-02",   optional, the payer's today by default
  *     "pharmacyNpi": "1234567893",     optional

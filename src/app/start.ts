@@ -1,23 +1,52 @@
 import type { Config } from '../platform/config.js';
-import { openPlatform } from '../platform/platform.js';
-import { allProjections } from '../projections/index.js';
+import { type Composition, composePlatform } from './compose.js';
+import { vendorsFromConfig, type Vendors } from './vendors.js';
+import { systemClock } from '../platform/clock.js';
 
-/** Brings the platform up and keeps it running until SIGINT/SIGTERM. */
-export const startPlatform = async (config: Config) => {
-  const platform = await openPlatform({
-    databaseUrl: config.databaseUrl,
-    log: (line) => console.error(line),
+export type StartOptions = {
+  /** Vendors to use instead of the configured live ones (the local launcher passes stand-in-backed ones). */
+  vendors?: Vendors;
+  devUsers?: boolean;
+  /** Extra lines printed under the URLs (stand-ins, mailbox). */
+  banner?: string[];
+  onClose?: () => Promise<void>;
+};
+
+/** Brings the platform up, listens, prints where everything is, and stops cleanly on SIGINT/SIGTERM. */
+export const startPlatform = async (config: Config, options: StartOptions = {}): Promise<Composition> => {
+  const log = (line: string) => console.error(line);
+  const composition = await composePlatform({
+    config,
+    vendors: options.vendors ?? vendorsFromConfig(config, systemClock),
+    devUsers: options.devUsers,
+    log,
   });
-  platform.run({ projections: allProjections(), processes: [] });
+  await composition.http.listen({ port: config.port, host: config.host });
+  const base = `http://${config.host}:${config.port}`;
   console.log(
-    `platform running (${platform.db.embedded ? 'embedded PostgreSQL under .data/' : 'DATABASE_URL'})`,
+    [
+      '',
+      `Pharmacy platform running (${composition.platform.db.embedded ? 'embedded PostgreSQL under .data/' : 'DATABASE_URL'})`,
+      `  web / API      ${base}`,
+      `  API docs       ${base}/docs`,
+      `  intake API key ${composition.intakeApiKey}${config.generated.intakeApiKey ? '   (generated; set INTAKE_API_KEY to choose one)' : ''}`,
+      ...(options.banner ?? []),
+      ...(composition.createdStaff.length
+        ? ['  staff accounts created now (passwords are shown once):']
+        : ['  staff accounts already exist (passwords were printed when they were created)']),
+      ...composition.createdStaff.map(
+        (c) => `    ${c.user.roles.join(',').padEnd(11)} ${c.user.email}  ${c.password}`,
+      ),
+      '',
+    ].join('\n'),
   );
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
-    await platform.close();
+    await composition.close();
+    await options.onClose?.();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  return platform;
+  return composition;
 };

@@ -13,6 +13,9 @@ const schema = z.object({
   ADMIN_EMAIL: z.string().email().default('admin@pharmacy.example.org'),
   ADMIN_PASSWORD: z.string().min(12).optional(),
   MAGIC_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
+  LINK_SECRET: z.string().min(32).optional(),
+  TRACKING_POLL_MINUTES: z.coerce.number().positive().default(30),
+  SLA_HOURS: z.coerce.number().positive().default(24),
   SMTP_URL: optionalUrl,
   MAIL_FROM: z.string().default('Pharmacy <no-reply@pharmacy.example.org>'),
   S3_ENDPOINT: optionalUrl,
@@ -42,6 +45,10 @@ export type Config = {
   /** True for every value the platform made up because the environment left it unset. */
   generated: { intakeApiKey: boolean; adminPassword: boolean };
   magicLinkTtlHours: number;
+  /** Signs magic links and patient status links; generated and kept in the database when unset (dev). */
+  linkSecret: string | undefined;
+  trackingPollMinutes: number;
+  slaHours: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   s3: {
@@ -73,11 +80,14 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
     databaseUrl: e.DATABASE_URL || undefined,
-    intakeApiKey: e.INTAKE_API_KEY ?? `dev-intake-${secret()}`,
+    intakeApiKey: e.INTAKE_API_KEY ?? '',
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD ?? secret(12),
     generated: { intakeApiKey: !e.INTAKE_API_KEY, adminPassword: !e.ADMIN_PASSWORD },
     magicLinkTtlHours: e.MAGIC_LINK_TTL_HOURS,
+    linkSecret: e.LINK_SECRET,
+    trackingPollMinutes: e.TRACKING_POLL_MINUTES,
+    slaHours: e.SLA_HOURS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     s3: {

@@ -10,9 +10,9 @@ import { VendorRejectedError, VendorUnavailableError } from '../../src/integrati
 import { manualClock } from '../../src/platform/clock.js';
 
 // Coverage as printed on the sandbox plans' cards (sandbox/payer/plans.ts).
-const PPO = { bin: '610991', pcn: 'EVGRX', group: 'EVG1001' }; // $500 deductible; tier 3 $80 copay, tier 4 30 %
-const PART_D = { bin: '610992', pcn: 'MEDDPDP', group: 'LIBD2026' }; // $615 deductible, 25 %, $2,100 OOP cap
-const MEDICAID = { bin: '610993', pcn: 'MCDPROD', group: 'MCDBAY' }; // $4 copay
+const PPO = { bin: '610014', pcn: 'CommPlanA', group: 'EVG1001' }; // $500 deductible; tier 3 $80 copay, tier 4 30 %
+const PART_D = { bin: '610097', pcn: 'MedDPlanA', group: 'LIBD2026' }; // $615 deductible, 25 %, $2,100 OOP cap
+const MEDICAID = { bin: '610084', pcn: 'MedicaidOH', group: 'MCDBAY' }; // $4 copay
 
 const claim = (
   coverage: { bin: string; pcn: string; group: string },

@@ -29,13 +29,18 @@ export type OrderCommand =
       now: string;
     }
   | { type: 'CorrectPrescription'; prescription: NewRxMessage; correctedFields: string[]; reason: string }
-  | { type: 'IssueEnrollmentLink'; tokenHash: string; expiresAt: string; email: string }
+  | { type: 'IssueEnrollmentLink'; linkId: string; tokenHash: string; expiresAt: string; email: string }
+  | {
+      type: 'UploadInsuranceCard';
+      tokenHash: string;
+      side: 'front' | 'back';
+      document: StoredDocument;
+      now: string;
+    }
   | {
       type: 'CompleteEnrollment';
       tokenHash: string;
       insurance: InsuranceDetails;
-      cardFront: StoredDocument;
-      cardBack: StoredDocument;
       consent: Consent;
       now: string;
     }
@@ -72,10 +77,13 @@ export type OrderCommand =
 export type OrderState = {
   status: OrderStatus | 'none';
   orderId: string | null;
+  patientKey: string | null;
+  email: string | null;
   prescription: NewRxMessage | null;
   normalisedNdc: string | null;
   issues: ValidationIssue[];
   enrollmentLink: { tokenHash: string; expiresAt: string; used: boolean } | null;
+  cards: { front?: StoredDocument; back?: StoredDocument };
   insurance: InsuranceDetails | null;
   recommendations: Recommendation[];
   pharmacyId: string | null;
@@ -90,10 +98,13 @@ export type OrderState = {
 const initialState = (): OrderState => ({
   status: 'none',
   orderId: null,
+  patientKey: null,
+  email: null,
   prescription: null,
   normalisedNdc: null,
   issues: [],
   enrollmentLink: null,
+  cards: {},
   insurance: null,
   recommendations: [],
   pharmacyId: null,
@@ -128,6 +139,23 @@ const requireStatus = (state: OrderState, allowed: readonly (OrderStatus | 'none
       `cannot ${action} while the order is ${state.status === 'none' ? 'not yet received' : state.status}`,
       { status: state.status, allowed },
     );
+  }
+};
+
+/** The magic link must be the current one, unused and unexpired; each refusal says which. */
+export const requireUsableLink = (state: OrderState, tokenHash: string, now: string) => {
+  const link = state.enrollmentLink;
+  if (!link || link.tokenHash !== tokenHash) {
+    throw new DomainError(
+      'LINK_INVALID',
+      'this enrollment link is no longer valid; a newer link may have been sent',
+    );
+  }
+  if (link.used || state.status !== 'awaiting_enrollment') {
+    throw new DomainError('LINK_USED', 'this enrollment link has already been used');
+  }
+  if (Date.parse(now) >= Date.parse(link.expiresAt)) {
+    throw new DomainError('LINK_EXPIRED', 'this enrollment link has expired; ask the pharmacy for a new one');
   }
 };
 
@@ -185,37 +213,37 @@ const decide = (command: OrderCommand, state: OrderState): OrderEvent[] => {
       return [
         {
           type: 'EnrollmentLinkIssued',
-          data: { tokenHash: command.tokenHash, expiresAt: command.expiresAt, email: command.email, resend },
+          data: {
+            linkId: command.linkId,
+            tokenHash: command.tokenHash,
+            expiresAt: command.expiresAt,
+            email: command.email,
+            resend,
+          },
         },
       ];
     }
 
+    case 'UploadInsuranceCard':
+      requireUsableLink(state, command.tokenHash, command.now);
+      return [{ type: 'InsuranceCardUploaded', data: { side: command.side, document: command.document } }];
+
     case 'CompleteEnrollment': {
-      const link = state.enrollmentLink;
-      if (!link || link.tokenHash !== command.tokenHash) {
+      requireUsableLink(state, command.tokenHash, command.now);
+      const { front, back } = state.cards;
+      if (!front || !back) {
         throw new DomainError(
-          'LINK_INVALID',
-          'this enrollment link is no longer valid; a newer link may have been sent',
-        );
-      }
-      if (link.used || state.status !== 'awaiting_enrollment') {
-        throw new DomainError('LINK_USED', 'this enrollment link has already been used');
-      }
-      if (Date.parse(command.now) >= Date.parse(link.expiresAt)) {
-        throw new DomainError(
-          'LINK_EXPIRED',
-          'this enrollment link has expired; ask the pharmacy for a new one',
+          'CARDS_MISSING',
+          'upload the front and the back of the insurance card before submitting',
+          {
+            missing: [front ? null : 'front', back ? null : 'back'].filter(Boolean),
+          },
         );
       }
       return [
         {
           type: 'EnrollmentCompleted',
-          data: {
-            insurance: command.insurance,
-            cardFront: command.cardFront,
-            cardBack: command.cardBack,
-            consent: command.consent,
-          },
+          data: { insurance: command.insurance, cardFront: front, cardBack: back, consent: command.consent },
         },
       ];
     }
@@ -374,7 +402,14 @@ const evolve = (state: OrderState, event: OrderEvent | { type: string; data: unk
   const e = event as OrderEvent;
   switch (e.type) {
     case 'PrescriptionReceived':
-      return { ...state, status: 'received', orderId: e.data.orderId, prescription: e.data.prescription };
+      return {
+        ...state,
+        status: 'received',
+        orderId: e.data.orderId,
+        patientKey: e.data.patientKey,
+        email: e.data.prescription.patient.email ?? null,
+        prescription: e.data.prescription,
+      };
     case 'PrescriptionValidated':
       return { ...state, status: 'validated', normalisedNdc: e.data.normalisedNdc, issues: [] };
     case 'PrescriptionValidationFailed':
@@ -385,8 +420,13 @@ const evolve = (state: OrderState, event: OrderEvent | { type: string; data: unk
       return {
         ...state,
         status: 'awaiting_enrollment',
+        email: e.data.email,
+        // A new link replaces the old one and the cards uploaded with it.
         enrollmentLink: { tokenHash: e.data.tokenHash, expiresAt: e.data.expiresAt, used: false },
+        cards: {},
       };
+    case 'InsuranceCardUploaded':
+      return { ...state, cards: { ...state.cards, [e.data.side]: e.data.document } };
     case 'EnrollmentCompleted':
       return {
         ...state,

@@ -97,8 +97,10 @@ export type OrderEvent =
     }
   | {
       type: 'EnrollmentLinkIssued';
-      data: { tokenHash: string; expiresAt: string; email: string; resend: boolean };
+      /** `linkId` lets the mail process re-derive the token (HMAC with the server's link secret). */
+      data: { linkId: string; tokenHash: string; expiresAt: string; email: string; resend: boolean };
     }
+  | { type: 'InsuranceCardUploaded'; data: { side: 'front' | 'back'; document: StoredDocument } }
   | {
       type: 'EnrollmentCompleted';
       data: {

@@ -29,7 +29,13 @@ const validated: OrderEvent = {
 };
 const linkIssued: OrderEvent = {
   type: 'EnrollmentLinkIssued',
-  data: { tokenHash: 'hash-1', expiresAt: '2026-11-24T10:00:00Z', email: 'a@example.org', resend: false },
+  data: {
+    linkId: 'L1',
+    tokenHash: 'hash-1',
+    expiresAt: '2026-11-24T10:00:00Z',
+    email: 'a@example.org',
+    resend: false,
+  },
 };
 const insurance = {
   memberId: 'M',
@@ -178,30 +184,48 @@ describe('prescription order', () => {
   it('given a link out, when it is resent, then the new link is marked as a resend', () =>
     spec
       .given([received, validated, linkIssued])
-      .when({ type: 'IssueEnrollmentLink', tokenHash: 'hash-2', expiresAt: 'E', email: 'a@example.org' })
+      .when({
+        type: 'IssueEnrollmentLink',
+        linkId: 'L2',
+        tokenHash: 'hash-2',
+        expiresAt: 'E',
+        email: 'a@example.org',
+      })
       .then([
         {
           type: 'EnrollmentLinkIssued',
-          data: { tokenHash: 'hash-2', expiresAt: 'E', email: 'a@example.org', resend: true },
+          data: { linkId: 'L2', tokenHash: 'hash-2', expiresAt: 'E', email: 'a@example.org', resend: true },
         },
       ]));
 
   const enroll = (tokenHash: string, now: string) =>
-    ({
-      type: 'CompleteEnrollment',
-      tokenHash,
-      insurance,
-      cardFront: card,
-      cardBack: card,
-      consent,
-      now,
-    }) as const;
+    ({ type: 'CompleteEnrollment', tokenHash, insurance, consent, now }) as const;
+  const front: OrderEvent = { type: 'InsuranceCardUploaded', data: { side: 'front', document: card } };
+  const back: OrderEvent = { type: 'InsuranceCardUploaded', data: { side: 'back', document: card } };
 
-  it('given a link out, when the patient enrolls before it expires, then enrollment completes', () =>
+  it('given both card sides uploaded, when the patient enrolls before the link expires, then enrollment completes', () =>
     spec
-      .given([received, validated, linkIssued])
+      .given([received, validated, linkIssued, front, back])
       .when(enroll('hash-1', '2026-11-21T11:00:00Z'))
       .then([enrolled]));
+
+  it('given only the front of the card, when the patient submits, then it is refused until the back is uploaded', () =>
+    spec
+      .given([received, validated, linkIssued, front])
+      .when(enroll('hash-1', '2026-11-21T11:00:00Z'))
+      .thenThrows('CARDS_MISSING'));
+
+  it('given an expired link, when the patient uploads a card, then it is refused as expired', () =>
+    spec
+      .given([received, validated, linkIssued])
+      .when({
+        type: 'UploadInsuranceCard',
+        tokenHash: 'hash-1',
+        side: 'front',
+        document: card,
+        now: '2026-11-25T00:00:00Z',
+      })
+      .thenThrows('LINK_EXPIRED'));
 
   it('given a link out, when the patient enrolls after it expired, then it is refused as expired', () =>
     spec

@@ -1,0 +1,101 @@
+// Every vendor stand-in at once, plus the environment that points the platform's live adapters at
+// them. Used by `npm start` (sandbox/local.ts) and by the end-to-end tests; never by src/.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Mailbox, startMailbox } from './mailbox/server.js';
+import { startPayerStandIn, type PayerStandIn } from './payer/server.js';
+import { S3_STAND_IN_CREDENTIALS, startS3StandIn } from './s3/server.js';
+import { startShippoStandIn, type ShippoStandIn } from './shippo/server.js';
+import { startStripeStandIn, type StripeStandIn } from './stripe/server.js';
+
+export type StandIns = {
+  mailbox: Mailbox;
+  stripe: StripeStandIn;
+  shippo: ShippoStandIn;
+  payer: PayerStandIn;
+  s3: { endpoint: string };
+  /** Environment variables for loadConfig(): SMTP_URL, STRIPE_*, SHIPPO_*, PAYER_*, S3_*. */
+  env: Record<string, string>;
+  /** Tell the stand-ins where the platform listens, once it does (webhooks go there). */
+  setAppUrl(url: string): void;
+  close(): Promise<void>;
+};
+
+export type StandInPorts = {
+  smtp: number;
+  mailboxHttp: number;
+  stripe: number;
+  shippo: number;
+  payer: number;
+  s3: number;
+};
+
+/** Fixed ports for local use, so bookmarks and the printed URLs stay valid across restarts. */
+export const LOCAL_PORTS: StandInPorts = {
+  smtp: 1025,
+  mailboxHttp: 1080,
+  stripe: 12111,
+  shippo: 12112,
+  payer: 12113,
+  s3: 4568,
+};
+const ANY_PORTS: StandInPorts = { smtp: 0, mailboxHttp: 0, stripe: 0, shippo: 0, payer: 0, s3: 0 };
+
+const STRIPE_WEBHOOK_SECRET = 'whsec_local_stand_in_secret';
+const SHIPPO_WEBHOOK_TOKEN = 'shippo-webhook-local-token';
+const STRIPE_KEY = 'sk_test_local_stand_in';
+const SHIPPO_KEY = 'shippo_test_local_stand_in';
+
+export const startStandIns = async (options: {
+  dataDir: string;
+  ports?: StandInPorts;
+}): Promise<StandIns> => {
+  const ports = options.ports ?? ANY_PORTS;
+  let appUrl: string | undefined;
+  await mkdir(join(options.dataDir, 's3'), { recursive: true });
+  const mailbox = await startMailbox({ smtpPort: ports.smtp, httpPort: ports.mailboxHttp });
+  const stripe = await startStripeStandIn({
+    port: ports.stripe,
+    webhookSecret: STRIPE_WEBHOOK_SECRET,
+    webhookUrl: () => (appUrl ? `${appUrl}/webhook/stripe` : undefined),
+  });
+  const shippo = await startShippoStandIn({
+    port: ports.shippo,
+    webhookToken: SHIPPO_WEBHOOK_TOKEN,
+    webhookUrl: () => (appUrl ? `${appUrl}/webhook/shippo?token=${SHIPPO_WEBHOOK_TOKEN}` : undefined),
+  });
+  const payer = await startPayerStandIn({ port: ports.payer });
+  const s3 = await startS3StandIn({
+    port: ports.s3,
+    directory: join(options.dataDir, 's3'),
+    buckets: ['pharmacy-documents'],
+  });
+  return {
+    mailbox,
+    stripe,
+    shippo,
+    payer,
+    s3,
+    env: {
+      SMTP_URL: `smtp://127.0.0.1:${mailbox.smtpPort}`,
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: 'pharmacy-documents',
+      S3_ACCESS_KEY_ID: S3_STAND_IN_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: S3_STAND_IN_CREDENTIALS.secretAccessKey,
+      STRIPE_SECRET_KEY: STRIPE_KEY,
+      STRIPE_WEBHOOK_SECRET,
+      STRIPE_API_BASE: stripe.url,
+      SHIPPO_API_KEY: SHIPPO_KEY,
+      SHIPPO_API_BASE: shippo.url,
+      SHIPPO_WEBHOOK_TOKEN,
+      PAYER_API_BASE: payer.url,
+      PAYER_API_KEY: payer.apiKey,
+    },
+    setAppUrl(url) {
+      appUrl = url.replace(/\/$/, '');
+    },
+    async close() {
+      await Promise.allSettled([mailbox.close(), stripe.close(), shippo.close(), payer.close(), s3.close()]);
+    },
+  };
+};

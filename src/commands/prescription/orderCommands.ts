@@ -1,0 +1,271 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { DomainError, fold } from '../../domain/decider.js';
+import { CONSENT } from '../../domain/prescription/consent.js';
+import { parseNewRx, patientKey } from '../../domain/prescription/ncpdp.js';
+import {
+  type OrderCommand,
+  type OrderState,
+  orderDecider,
+  orderStream,
+  requireUsableLink,
+} from '../../domain/prescription/order.js';
+import type { InsuranceDetails } from '../../domain/prescription/orderEvents.js';
+import { applyCorrections, type PrescriptionCorrections } from '../../domain/prescription/validation.js';
+import type { EventStore } from '../../eventstore/types.js';
+import type { DocumentStore } from '../../integrations/documents/port.js';
+import { MAX_CARD_IMAGE_BYTES, sniffDocumentType } from '../../integrations/documents/sniff.js';
+import { type Clock, HOUR } from '../../platform/clock.js';
+import { deterministicId, newUuid } from '../../platform/ids.js';
+import { type CommandResult, createCommandHandler } from '../commandHandler.js';
+import { claimMessageId } from './intake.js';
+import { enrollmentToken, hashToken, newLinkId } from './tokens.js';
+
+export type OrderCommandsDeps = {
+  store: EventStore;
+  pool: pg.Pool;
+  clock: Clock;
+  documents: DocumentStore;
+  linkSecret: string;
+  linkTtlHours: number;
+};
+
+export type Actor = { actor: string; correlationId?: string };
+
+export type IntakeOutcome =
+  | { kind: 'accepted'; orderId: string; status: string; duplicate: boolean }
+  | { kind: 'refused'; status: 400 | 409 | 422; title: string; problems: string[] };
+
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+/** The ops and patient actions of the prescription flow, each one command on the order's stream. */
+export const createOrderCommands = (deps: OrderCommandsDeps) => {
+  const handle = createCommandHandler(deps.store, orderDecider, { clock: deps.clock });
+  const now = () => deps.clock.now().toISOString();
+
+  const execute = (
+    orderId: string,
+    command: OrderCommand,
+    meta: Actor & { commandId?: string; causationId?: string },
+  ) =>
+    handle({
+      commandId: meta.commandId ?? newUuid(),
+      streamName: orderStream(orderId),
+      command,
+      actor: meta.actor,
+      correlationId: meta.correlationId ?? orderId,
+      causationId: meta.causationId,
+    });
+
+  const load = async (orderId: string): Promise<OrderState> =>
+    fold(orderDecider, (await deps.store.readStream(orderStream(orderId))) as never);
+
+  const requireOrder = async (orderId: string) => {
+    const state = await load(orderId);
+    if (state.status === 'none') throw new DomainError('ORDER_NOT_FOUND', `no order ${orderId}`);
+    return state;
+  };
+
+  /** Finds the order behind a magic-link token; the decider then judges expiry and use. */
+  const orderForToken = async (token: string) => {
+    const tokenHash = hashToken(token);
+    const { rows } = await deps.pool.query<{ order_id: string }>(
+      'SELECT order_id FROM enrollment_links WHERE token_hash = $1',
+      [tokenHash],
+    );
+    if (!rows[0]) throw new DomainError('LINK_INVALID', 'this enrollment link is not valid');
+    return { orderId: rows[0].order_id, tokenHash };
+  };
+
+  return {
+    execute,
+    load,
+
+    async receiveNewRx(rawMessage: string, meta: Actor): Promise<IntakeOutcome> {
+      const parsed = parseNewRx(rawMessage);
+      if (!parsed.ok) {
+        const title =
+          parsed.kind === 'forbidden_dtd'
+            ? 'DOCTYPE and entity declarations are not accepted'
+            : parsed.kind === 'not_xml'
+              ? 'The body is not well-formed XML'
+              : 'The message is not an NCPDP SCRIPT NewRx';
+        return {
+          kind: 'refused',
+          status: parsed.kind === 'not_newrx' ? 422 : 400,
+          title,
+          problems: parsed.problems,
+        };
+      }
+      const message = parsed.message;
+      const claim = await claimMessageId(
+        deps.store,
+        deps.clock,
+        message.header.messageId,
+        rawMessage,
+        meta.actor,
+      );
+      if (claim.kind === 'conflict') {
+        return {
+          kind: 'refused',
+          status: 409,
+          title: 'MessageID already used',
+          problems: [
+            `Header/MessageID ${message.header.messageId} was already received with a different body`,
+          ],
+        };
+      }
+      const result = await execute(
+        claim.orderId,
+        {
+          type: 'ReceivePrescription',
+          orderId: claim.orderId,
+          messageId: message.header.messageId,
+          patientKey: patientKey(message) ?? null,
+          prescription: message,
+          rawMessage,
+          now: now(),
+        },
+        {
+          ...meta,
+          commandId: deterministicId('receive-newrx', message.header.messageId),
+          correlationId: claim.orderId,
+        },
+      );
+      const state = result.repeated ? await load(claim.orderId) : result.state;
+      return {
+        kind: 'accepted',
+        orderId: claim.orderId,
+        status: state.status,
+        duplicate: claim.kind === 'repeat',
+      };
+    },
+
+    async correctPrescription(
+      orderId: string,
+      corrections: PrescriptionCorrections,
+      reason: string,
+      meta: Actor,
+    ) {
+      const state = await requireOrder(orderId);
+      const prescription = applyCorrections(state.prescription!, corrections);
+      return execute(
+        orderId,
+        { type: 'CorrectPrescription', prescription, correctedFields: Object.keys(corrections), reason },
+        meta,
+      );
+    },
+
+    /** Start or resend: a fresh link replaces any earlier one, which stops working. */
+    async issueEnrollmentLink(orderId: string, email: string | undefined, meta: Actor) {
+      const state = await requireOrder(orderId);
+      const to = email ?? state.email;
+      if (!to) {
+        throw new DomainError(
+          'EMAIL_REQUIRED',
+          'the prescription has no patient e-mail address; give one to send the link to',
+        );
+      }
+      const linkId = newLinkId();
+      const expiresAt = new Date(deps.clock.now().getTime() + deps.linkTtlHours * HOUR).toISOString();
+      return execute(
+        orderId,
+        {
+          type: 'IssueEnrollmentLink',
+          linkId,
+          tokenHash: hashToken(enrollmentToken(deps.linkSecret, linkId)),
+          expiresAt,
+          email: to,
+        },
+        meta,
+      );
+    },
+
+    /** What the patient's enrollment page shows; refuses used, expired and replaced links. */
+    async enrollmentFor(token: string) {
+      const { orderId, tokenHash } = await orderForToken(token);
+      const state = await load(orderId);
+      requireUsableLink(state, tokenHash, now());
+      return { orderId, state };
+    },
+
+    async uploadInsuranceCard(token: string, side: 'front' | 'back', body: Buffer, meta: Actor) {
+      const { orderId, tokenHash } = await orderForToken(token);
+      if (body.length === 0) throw new DomainError('FILE_EMPTY', 'the uploaded file is empty');
+      if (body.length > MAX_CARD_IMAGE_BYTES) {
+        throw new DomainError(
+          'FILE_TOO_LARGE',
+          `card images may be at most ${MAX_CARD_IMAGE_BYTES / 1024 / 1024} MB`,
+        );
+      }
+      const contentType = sniffDocumentType(body);
+      if (!contentType)
+        throw new DomainError('FILE_TYPE_NOT_ALLOWED', 'card images must be JPEG, PNG or PDF files');
+      // Judge the link before storing anything, so an expired link leaves no orphan document.
+      requireUsableLink(await load(orderId), tokenHash, now());
+      const digest = sha256(body);
+      const document = {
+        key: `orders/${orderId}/insurance-card-${side}-${digest.slice(0, 16)}`,
+        contentType,
+        size: body.length,
+        sha256: digest,
+      };
+      await deps.documents.put({ key: document.key, body, contentType, metadata: { order: orderId, side } });
+      return execute(
+        orderId,
+        { type: 'UploadInsuranceCard', tokenHash, side, document, now: now() },
+        { ...meta, correlationId: orderId },
+      );
+    },
+
+    async completeEnrollment(
+      token: string,
+      input: {
+        insurance: InsuranceDetails;
+        consent: { accepted: true; version: string; signedName: string };
+      },
+      request: { ipAddress: string; userAgent: string },
+      meta: Actor,
+    ): Promise<CommandResult<OrderState>> {
+      const { orderId, tokenHash } = await orderForToken(token);
+      if (input.consent.version !== CONSENT.version) {
+        throw new DomainError(
+          'CONSENT_OUTDATED',
+          'the consent text has changed; reload the page and read it again',
+        );
+      }
+      return execute(
+        orderId,
+        {
+          type: 'CompleteEnrollment',
+          tokenHash,
+          insurance: input.insurance,
+          consent: {
+            version: CONSENT.version,
+            textSha256: sha256(CONSENT.text),
+            acceptedBy: input.consent.signedName,
+            acceptedAt: now(),
+            ipAddress: request.ipAddress,
+            userAgent: request.userAgent.slice(0, 300),
+          },
+          now: now(),
+        },
+        { ...meta, correlationId: orderId },
+      );
+    },
+
+    selectPharmacy: (orderId: string, pharmacyId: string, meta: Actor) =>
+      execute(orderId, { type: 'SelectPharmacy', pharmacyId }, meta),
+
+    resubmitClaim: (orderId: string, reason: string, priorAuthorizationNumber: string | null, meta: Actor) =>
+      execute(orderId, { type: 'ResubmitClaim', reason, priorAuthorizationNumber }, meta),
+
+    requestReshipment: (orderId: string, reason: string, meta: Actor) =>
+      execute(orderId, { type: 'RequestReshipment', reason }, meta),
+
+    cancel: (orderId: string, reason: string, meta: Actor) =>
+      execute(orderId, { type: 'CancelOrder', reason }, meta),
+  };
+};
+
+export type OrderCommands = ReturnType<typeof createOrderCommands>;

@@ -1,0 +1,222 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { recordPatientDataAccess } from '../../commands/accessLog.js';
+import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
+import { looksLikeToken, verifyPatientStatusToken } from '../../commands/prescription/tokens.js';
+import { CONSENT } from '../../domain/prescription/consent.js';
+import type { EventStore } from '../../eventstore/types.js';
+import { MAX_CARD_IMAGE_BYTES } from '../../integrations/documents/sniff.js';
+import type { Clock } from '../../platform/clock.js';
+import type pg from 'pg';
+import { problem } from '../auth/problem.js';
+import { sendError } from '../errors.js';
+import { jsonSchema, parseOr400 } from '../validation.js';
+
+export type PatientRoutesOptions = {
+  pool: pg.Pool;
+  store: EventStore;
+  clock: Clock;
+  commands: OrderCommands;
+  linkSecret: string;
+};
+
+/** Patients authenticate with the magic-link token in this header; tokens never travel in URLs the API logs. */
+export const ENROLLMENT_TOKEN_HEADER = 'x-enrollment-token';
+export const STATUS_TOKEN_HEADER = 'x-status-token';
+
+const enrollmentBody = z.object({
+  insurance: z.object({
+    memberId: z.string().trim().min(1).max(40),
+    bin: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, 'BIN is 6 digits'),
+    pcn: z.string().trim().min(1).max(20),
+    group: z.string().trim().min(1).max(30),
+    cardholderName: z.string().trim().min(1).max(100),
+    relationship: z.enum(['1', '2', '3', '4']),
+  }),
+  consent: z.object({
+    accepted: z.literal(true),
+    version: z.string(),
+    signedName: z.string().trim().min(2).max(100),
+  }),
+});
+
+const tokenFrom = (request: FastifyRequest, reply: FastifyReply) => {
+  const token = request.headers[ENROLLMENT_TOKEN_HEADER];
+  if (!looksLikeToken(token)) {
+    problem(reply, 401, 'Link not valid', 'Open the enrollment link from your e-mail again.', {
+      code: 'LINK_INVALID',
+    });
+    return undefined;
+  }
+  return token;
+};
+
+export const patientRoutes: FastifyPluginAsync<PatientRoutesOptions> = async (app, options) => {
+  const { commands, store, clock } = options;
+  const patient = (orderId: string) => `patient:${orderId}`;
+
+  // Card images arrive as the raw file, so the browser can report upload progress and the type is
+  // judged from the bytes, not from a name or a header the client chose.
+  app.addContentTypeParser(
+    ['application/octet-stream', 'image/jpeg', 'image/png', 'application/pdf'],
+    { parseAs: 'buffer', bodyLimit: MAX_CARD_IMAGE_BYTES },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.get(
+    '/api/patient/enrollment',
+    {
+      config: { csrfExempt: true },
+      schema: { tags: ['patient'], summary: 'What the magic link enrolls the patient for' },
+    },
+    async (request, reply) => {
+      const token = tokenFrom(request, reply);
+      if (!token) return reply;
+      try {
+        const { orderId, state } = await commands.enrollmentFor(token);
+        await recordPatientDataAccess(store, clock, {
+          subjectId: orderId,
+          actor: patient(orderId),
+          resource: 'enrollment',
+        });
+        const p = state.prescription!;
+        return {
+          orderId,
+          patient: {
+            firstName: p.patient.firstName,
+            lastName: p.patient.lastName,
+            dateOfBirth: p.patient.dateOfBirth,
+          },
+          medication: {
+            description: p.medication.description,
+            quantity: p.medication.quantity,
+            daysSupply: p.medication.daysSupply,
+          },
+          prescriber: { name: [p.prescriber.firstName, p.prescriber.lastName].filter(Boolean).join(' ') },
+          expiresAt: state.enrollmentLink!.expiresAt,
+          cardsUploaded: { front: Boolean(state.cards.front), back: Boolean(state.cards.back) },
+          consent: CONSENT,
+        };
+      } catch (error) {
+        return sendError(error, request, reply);
+      }
+    },
+  );
+
+  app.put<{ Params: { side: string } }>(
+    '/api/patient/enrollment/cards/:side',
+    {
+      bodyLimit: MAX_CARD_IMAGE_BYTES,
+      config: { csrfExempt: true },
+      schema: {
+        tags: ['patient'],
+        summary: 'Upload the front or back of the insurance card (JPEG, PNG or PDF, ≤ 10 MB)',
+      },
+    },
+    async (request, reply) => {
+      const token = tokenFrom(request, reply);
+      if (!token) return reply;
+      const side = request.params.side;
+      if (side !== 'front' && side !== 'back')
+        return problem(reply, 404, 'Not found', 'The card side is front or back.');
+      if (!Buffer.isBuffer(request.body)) {
+        return problem(
+          reply,
+          415,
+          'Unsupported media type',
+          'Send the image file itself as the request body.',
+        );
+      }
+      try {
+        const result = await commands.uploadInsuranceCard(token, side, request.body, {
+          actor: 'patient:magic-link',
+        });
+        const document = result.state.cards[side]!;
+        return { side, contentType: document.contentType, size: document.size };
+      } catch (error) {
+        return sendError(error, request, reply);
+      }
+    },
+  );
+
+  app.post(
+    '/api/patient/enrollment',
+    {
+      config: { csrfExempt: true },
+      schema: {
+        tags: ['patient'],
+        summary: 'Submit insurance details and consent',
+        body: jsonSchema(enrollmentBody),
+      },
+    },
+    async (request, reply) => {
+      const token = tokenFrom(request, reply);
+      if (!token) return reply;
+      const body = parseOr400(enrollmentBody, request.body, reply);
+      if (!body) return reply;
+      try {
+        const result = await commands.completeEnrollment(
+          token,
+          body,
+          { ipAddress: request.ip, userAgent: request.headers['user-agent'] ?? '' },
+          { actor: 'patient:magic-link' },
+        );
+        const orderId = result.events[0]?.streamName.slice('order-'.length);
+        return { orderId, status: result.state.status };
+      } catch (error) {
+        return sendError(error, request, reply);
+      }
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/patient/orders/:id',
+    {
+      config: { csrfExempt: true },
+      schema: { tags: ['patient'], summary: 'The patient’s view of their order and its tracking timeline' },
+    },
+    async (request, reply) => {
+      const token = request.headers[STATUS_TOKEN_HEADER];
+      if (
+        typeof token !== 'string' ||
+        !verifyPatientStatusToken(options.linkSecret, request.params.id, token)
+      ) {
+        return problem(reply, 401, 'Link not valid', 'Open the order link from your e-mail again.');
+      }
+      const { rows } = await options.pool.query('SELECT detail FROM orders WHERE order_id = $1', [
+        request.params.id,
+      ]);
+      if (!rows[0]) return problem(reply, 404, 'Order not found', 'We could not find this order.');
+      await recordPatientDataAccess(store, clock, {
+        subjectId: request.params.id,
+        actor: patient(request.params.id),
+        resource: 'order-status',
+      });
+      const d = rows[0].detail;
+      return {
+        orderId: d.orderId,
+        status: d.status,
+        statusSince: d.statusSince,
+        medication: d.prescription.medication.description,
+        pharmacy: d.pharmacy?.name ?? null,
+        payment: {
+          status: d.payment.status,
+          url: d.payment.status === 'link_sent' ? d.payment.url : null,
+          amountMinor: d.payment.amountMinor,
+        },
+        shipment: d.shipment
+          ? {
+              carrier: d.shipment.carrier,
+              trackingNumber: d.shipment.trackingNumber,
+              trackingUrl: d.shipment.trackingUrl,
+            }
+          : null,
+        tracking: d.tracking,
+        completedAt: d.completedAt,
+      };
+    },
+  );
+};
