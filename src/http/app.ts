@@ -51,7 +51,7 @@ export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => 
   });
 
   // zod validates in the handlers; the JSON Schemas on routes exist to document them.
-  app.setValidatorCompiler(() => () => ({ value: undefined }));
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     reply
