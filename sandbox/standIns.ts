@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Mailbox, startMailbox } from './mailbox/server.js';
 import { startPayerStandIn, type PayerStandIn } from './payer/server.js';
-import { S3_STAND_IN_CREDENTIALS, startS3StandIn } from './s3/server.js';
+import { S3_STAND_IN_CREDENTIALS, type S3StandIn, startS3StandIn } from './s3/server.js';
 import { startShippoStandIn, type ShippoStandIn } from './shippo/server.js';
 import { startStripeStandIn, type StripeStandIn } from './stripe/server.js';
 
@@ -13,7 +13,7 @@ export type StandIns = {
   stripe: StripeStandIn;
   shippo: ShippoStandIn;
   payer: PayerStandIn;
-  s3: { endpoint: string };
+  s3: S3StandIn;
   /** Environment variables for loadConfig(): SMTP_URL, STRIPE_*, SHIPPO_*, PAYER_*, S3_*. */
   env: Record<string, string>;
   /** Tell the stand-ins where the platform listens, once it does (webhooks go there). */
@@ -56,15 +56,17 @@ export const startStandIns = async (options: {
   const mailbox = await startMailbox({ smtpPort: ports.smtp, httpPort: ports.mailboxHttp });
   const stripe = await startStripeStandIn({
     port: ports.stripe,
+    clock: options.clock,
     webhookSecret: STRIPE_WEBHOOK_SECRET,
     webhookUrl: () => (appUrl ? `${appUrl}/webhook/stripe` : undefined),
   });
   const shippo = await startShippoStandIn({
     port: ports.shippo,
+    clock: options.clock,
     webhookToken: SHIPPO_WEBHOOK_TOKEN,
     webhookUrl: () => (appUrl ? `${appUrl}/webhook/shippo?token=${SHIPPO_WEBHOOK_TOKEN}` : undefined),
   });
-  const payer = await startPayerStandIn({ port: ports.payer });
+  const payer = await startPayerStandIn({ port: ports.payer, clock: options.clock });
   const s3 = await startS3StandIn({
     port: ports.s3,
     directory: join(options.dataDir, 's3'),

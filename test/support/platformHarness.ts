@@ -45,7 +45,7 @@ export const startHarness = async (
 ): Promise<Harness> => {
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'pharmacy-harness-'));
-  const standIns = await startStandIns({ dataDir });
+  const standIns = await startStandIns({ dataDir, clock: options.clock });
   const port = await freePort();
   const config = loadConfig({
     ...standIns.env,

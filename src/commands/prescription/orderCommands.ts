@@ -36,6 +36,14 @@ export type IntakeOutcome =
   | { kind: 'accepted'; orderId: string; status: string; duplicate: boolean }
   | { kind: 'refused'; status: 400 | 409 | 422; title: string; problems: string[] };
 
+/** `{ patient: { dateOfBirth } }` → `['patient.dateOfBirth']`: what ops changed, for the history. */
+const correctedPaths = (corrections: PrescriptionCorrections) =>
+  Object.entries(corrections).flatMap(([section, fields]) =>
+    Object.entries(fields ?? {})
+      .filter(([, value]) => value !== undefined)
+      .map(([field]) => `${section}.${field}`),
+  );
+
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 /** The ops and patient actions of the prescription flow, each one command on the order's stream. */
@@ -151,7 +159,7 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
       const prescription = applyCorrections(state.prescription!, corrections);
       return execute(
         orderId,
-        { type: 'CorrectPrescription', prescription, correctedFields: Object.keys(corrections), reason },
+        { type: 'CorrectPrescription', prescription, correctedFields: correctedPaths(corrections), reason },
         meta,
       );
     },
