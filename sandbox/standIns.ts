@@ -49,6 +49,8 @@ const SHIPPO_KEY = 'shippo_test_local_stand_in';
 export const startStandIns = async (options: {
   dataDir: string;
   ports?: StandInPorts;
+  /** Shared with the platform in tests that move time. */
+  clock?: { now(): Date };
 }): Promise<StandIns> => {
   const ports = options.ports ?? ANY_PORTS;
   let appUrl: string | undefined;

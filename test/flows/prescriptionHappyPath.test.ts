@@ -48,7 +48,7 @@ describe('prescription to doorstep, through HTTP alone', () => {
         m.subject === 'Complete your prescription enrollment' && m.to.includes('adaeze.okafor@example.org'),
       10_000,
     );
-    const token = /\/enroll\/([A-Za-z0-9_-]{43})/.exec(mail.text)?.[1];
+    const token = /\/enroll\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1];
     expect(token).toBeDefined();
     const patient = { 'x-enrollment-token': token! };
 

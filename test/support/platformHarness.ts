@@ -1,25 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type StandIns, startStandIns } from '../../sandbox/standIns.js';
-import { type Composition, composePlatform } from '../../src/app/compose.js';
-import { vendorsFromConfig } from '../../src/app/vendors.js';
-import { type Clock, systemClock } from '../../src/platform/clock.js';
-import { loadConfig } from '../../src/platform/config.js';
+import { type LocalPlatform, startLocalPlatform } from '../../sandbox/inProcess.js';
+import type { StandIns } from '../../sandbox/standIns.js';
+import type { Composition } from '../../src/app/compose.js';
+import type { Clock } from '../../src/platform/clock.js';
 import { projectRoot } from '../../src/platform/paths.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 export type Harness = {
   url: string;
@@ -37,50 +24,20 @@ export type Harness = {
  * the real adapters and SDKs pointed at them, the HTTP server listening on a free port.
  */
 export const startHarness = async (
-  options: {
-    clock?: Clock;
-    env?: Record<string, string>;
-    registerExtras?: (app: FastifyInstance) => Promise<void>;
-  } = {},
+  options: { clock?: Clock; env?: Record<string, string> } = {},
 ): Promise<Harness> => {
   const db = await createTestDatabase();
-  const dataDir = await mkdtemp(join(tmpdir(), 'pharmacy-harness-'));
-  const standIns = await startStandIns({ dataDir, clock: options.clock });
-  const port = await freePort();
-  const config = loadConfig({
-    ...standIns.env,
-    DATABASE_URL: db.connectionString,
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    ADMIN_PASSWORD: 'admin-password-for-tests',
-    ...options.env,
-  });
-  const clock = options.clock ?? systemClock;
-  const composition = await composePlatform({
-    config,
-    vendors: vendorsFromConfig(config, clock),
-    clock,
-    devUsers: true,
-    log: () => {},
-    pollIntervalMs: 100,
-    timerIntervalMs: 200,
-  });
-  await composition.http.listen({ port, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${port}`;
-  standIns.setAppUrl(url);
-  const passwords = Object.fromEntries(composition.createdStaff.map((c) => [c.user.roles[0]!, c.password]));
+  const local: LocalPlatform = await startLocalPlatform({ databaseUrl: db.connectionString, ...options });
   return {
-    url,
-    composition,
-    http: composition.http,
-    standIns,
+    url: local.url,
+    composition: local.composition,
+    http: local.composition.http,
+    standIns: local.standIns,
     db,
-    passwords,
+    passwords: local.passwords,
     async close() {
-      await composition.close();
-      await standIns.close();
+      await local.close();
       await db.drop();
-      await rm(dataDir, { recursive: true, force: true });
     },
   };
 };
