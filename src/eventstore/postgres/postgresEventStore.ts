@@ -1,13 +1,14 @@
 import type pg from 'pg';
 import { WrongExpectedRevisionError } from '../errors.js';
-import type {
-  AppendResult,
-  EventStore,
-  EventToAppend,
-  ExpectedRevision,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
+import {
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  streamCategory,
 } from '../types.js';
 
 type EventRow = {
@@ -103,7 +104,7 @@ const currentRevision = async (db: Queryable, streamName: string): Promise<numbe
 
 export type PostgresEventStoreOptions = {
   /** Called after an append commits, to wake subscribers (see Notifier.announce). */
-  afterAppend?: () => void;
+  afterAppend?: (hint: { categories: readonly string[]; eventTypes: readonly string[] }) => void;
 };
 
 export const createPostgresEventStore = (
@@ -160,7 +161,10 @@ export const createPostgresEventStore = (
           row.current_revision === -1 ? null : row.current_revision,
         );
       }
-      options.afterAppend?.();
+      options.afterAppend?.({
+        categories: [streamCategory(streamName)],
+        eventTypes: [...new Set(events.map((e) => e.type))],
+      });
       return {
         nextExpectedRevision: row.current_revision + events.length,
         lastGlobalPosition: row.last_position,

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Checkpoint, SubscriptionFilter } from '../types.js';
 import { loadCheckpoint } from './checkpoints.js';
 import { acquireLease, type Lease } from './lease.js';
-import type { Notifier } from './notifier.js';
+import { hintMatches, type Notifier } from './notifier.js';
 import { type Batch, compareCheckpoints, readBatch } from './readBatch.js';
 
 export type SubscriptionDeps = {
@@ -52,7 +52,8 @@ export const startSubscription = (
   let lease: Lease | undefined;
   const progressListeners = new Set<() => void>();
 
-  const unlisten = deps.notifier.onAppend(() => {
+  const unlisten = deps.notifier.onAppend((hint) => {
+    if (!hintMatches(options.filter, hint)) return;
     woken = true;
     wake();
   });
