@@ -3,10 +3,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Mailbox, startMailbox } from './mailbox/server.js';
-import { startPayerStandIn, type PayerStandIn } from './payer/server.js';
+import { type PayerStandIn, startPayerStandIn } from './payer/server.js';
 import { S3_STAND_IN_CREDENTIALS, type S3StandIn, startS3StandIn } from './s3/server.js';
-import { startShippoStandIn, type ShippoStandIn } from './shippo/server.js';
-import { startStripeStandIn, type StripeStandIn } from './stripe/server.js';
+import { type ShippoStandIn, startShippoStandIn } from './shippo/server.js';
+import { type StripeStandIn, startStripeStandIn } from './stripe/server.js';
 
 export type StandIns = {
   mailbox: Mailbox;

@@ -12,7 +12,8 @@ export type DemoContext = {
   pollMs?: number;
 };
 
-type Json = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: API answers are read loosely here
+// biome-ignore lint/suspicious/noExplicitAny: the demo reads API answers loosely, as a script would
+type Json = Record<string, any>;
 
 const call = async (
   ctx: DemoContext,

@@ -1,7 +1,7 @@
+import { systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { type Composition, composePlatform } from './compose.js';
-import { vendorsFromConfig, type Vendors } from './vendors.js';
-import { systemClock } from '../platform/clock.js';
+import { type Vendors, vendorsFromConfig } from './vendors.js';
 
 export type StartOptions = {
   /** Vendors to use instead of the configured live ones (the local launcher passes stand-in-backed ones). */

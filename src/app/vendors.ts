@@ -1,5 +1,5 @@
-import type { ClaimAdjudicator } from '../integrations/adjudication/port.js';
 import { createPayerClient } from '../integrations/adjudication/payerClient.js';
+import type { ClaimAdjudicator } from '../integrations/adjudication/port.js';
 import type { DocumentStore } from '../integrations/documents/port.js';
 import { createS3DocumentStore } from '../integrations/documents/s3DocumentStore.js';
 import type { Mailer } from '../integrations/email/port.js';

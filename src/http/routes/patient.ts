@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
 import { z } from 'zod';
 import { recordPatientDataAccess } from '../../commands/accessLog.js';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
@@ -7,7 +8,6 @@ import { CONSENT } from '../../domain/prescription/consent.js';
 import type { EventStore } from '../../eventstore/types.js';
 import { MAX_CARD_IMAGE_BYTES } from '../../integrations/documents/sniff.js';
 import type { Clock } from '../../platform/clock.js';
-import type pg from 'pg';
 import { problem } from '../auth/problem.js';
 import { sendError } from '../errors.js';
 import { jsonSchema, parseOr400 } from '../validation.js';

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
-import { deterministicId } from '../../platform/ids.js';
 import {
   InvalidWebhookSignatureError,
   type PaymentGateway,
   type PaymentWebhookEvent,
   UnreadableWebhookError,
 } from '../../integrations/payments/port.js';
-import { ShippingWebhookError, type ShippingCarrier } from '../../integrations/shipping/port.js';
+import { type ShippingCarrier, ShippingWebhookError } from '../../integrations/shipping/port.js';
+import { deterministicId } from '../../platform/ids.js';
 import { recordTracking } from '../../processes/prescription/shipping.js';
 import { problem } from '../auth/problem.js';
 import { sendError } from '../errors.js';

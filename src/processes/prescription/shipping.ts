@@ -1,5 +1,5 @@
-import { drugProfile } from '../../domain/routing/rank.js';
 import type { Pharmacy } from '../../domain/routing/network.js';
+import { drugProfile } from '../../domain/routing/rank.js';
 import type { Parcel } from '../../integrations/shipping/port.js';
 import type { ProcessManager } from '../runtime.js';
 import { commandFrom, orderIdOf, type PrescriptionProcessDeps } from './deps.js';
