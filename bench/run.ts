@@ -1,5 +1,6 @@
 // `npm run bench`: each figure of the platform beside an anchor measured in the same run, as a ratio.
 import { benchAppends, benchCatchUp } from './eventStore.js';
+import { benchEndToEnd, benchIntake } from './flow.js';
 import { benchDatabase } from './support.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
@@ -18,6 +19,8 @@ const main = async () => {
   try {
     for (const line of await benchAppends(db.pool, db.connectionString, seconds)) console.log(line);
     for (const line of await benchCatchUp(db.pool, db.connectionString, catchUpEvents)) console.log(line);
+    for (const line of await benchIntake(db.connectionString, db.pool, seconds, 16)) console.log(line);
+    for (const line of await benchEndToEnd(Number(process.env.BENCH_ORDERS ?? 40), 8)) console.log(line);
   } finally {
     await db.close();
   }
