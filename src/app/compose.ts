@@ -4,6 +4,7 @@ import { PHARMACY_NETWORK } from '../domain/routing/network.js';
 import { buildHttpApp } from '../http/app.js';
 import type { CreatedStaffUser } from '../http/auth/index.js';
 import { ensureInitialStaff } from '../http/auth/index.js';
+import { registerWebServer } from '../http/web/registerWebServer.js';
 import { type Clock, MINUTE, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { openPlatform, type Platform } from '../platform/platform.js';
@@ -101,6 +102,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     linkSecret,
     logLevel: config.logLevel,
     secureCookies: publicUrl.startsWith('https:'),
+    extend: (app) => registerWebServer(app, { pool, store: platform.store, clock, notifier: platform.notifier }),
   });
 
   return {

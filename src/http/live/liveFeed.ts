@@ -1,0 +1,163 @@
+import type pg from 'pg';
+import type { Notifier } from '../../eventstore/postgres/notifier.js';
+import { compareCheckpoints, readBatch } from '../../eventstore/postgres/readBatch.js';
+import { failureDelay } from '../../eventstore/postgres/subscriptionRunner.js';
+import { type Checkpoint, type EventStore, START_CHECKPOINT } from '../../eventstore/types.js';
+import { ORDER_EVENTS, toOrderChanges } from './orderChanges.js';
+import type { OrderChanged } from './protocol.js';
+
+/** What one read of the feed found: the changes, and how far the read got (past other categories too). */
+export type FeedBatch = { changes: OrderChanged[]; checkpoint: Checkpoint };
+
+export type FeedMembership = {
+  /** The listener receives every order change after this checkpoint, and no earlier one. */
+  position: Checkpoint;
+  leave(): void;
+};
+
+export type LiveFeed = {
+  join(listener: (batch: FeedBatch) => void): Promise<FeedMembership>;
+  close(): Promise<void>;
+};
+
+export type LiveFeedOptions = {
+  pool: pg.Pool;
+  store: EventStore;
+  notifier: Notifier;
+  /** Safety net when a notification is missed or an older transaction held the horizon back. */
+  pollIntervalMs?: number;
+  batchSize?: number;
+  log?: (line: string) => void;
+};
+
+/**
+ * Where a reader starting "now" stands: the last event below the snapshot horizon. Everything at or
+ * before it is committed for good; anything committed later sorts after it.
+ */
+export const readHead = async (pool: Pick<pg.Pool, 'query'>): Promise<Checkpoint> => {
+  const { rows } = await pool.query<{ transaction_id: string; global_position: number }>(
+    `SELECT transaction_id::text AS transaction_id, global_position FROM events
+      WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  );
+  const row = rows[0];
+  return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : START_CHECKPOINT;
+};
+
+/**
+ * One reader per process for every open console: it reads order events in commit-safe order as
+ * they commit and hands each batch to all listeners, so a thousand sockets cost one query per
+ * change, not a thousand, and no socket holds a connection. It runs only while someone listens and
+ * starts again from the head when the next listener comes.
+ */
+export const createLiveFeed = (options: LiveFeedOptions): LiveFeed => {
+  const { pool, store, notifier } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const batchSize = options.batchSize ?? 500;
+  const log = options.log ?? (() => {});
+  const listeners = new Set<(batch: FeedBatch) => void>();
+  let position: Checkpoint | undefined; // set while running
+  let starting: Promise<void> | undefined;
+  let running: Promise<void> | undefined;
+  let joining = 0; // joins under way: the reader must not stop under them
+  let closed = false;
+  let woken = false;
+  let wake = () => {};
+
+  /** Until an append is announced, the feed closes or `ms` pass. */
+  const waitForWake = async (ms: number) => {
+    if (woken || closed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = () => {};
+  };
+
+  const broadcast = (batch: FeedBatch) => {
+    for (const listener of listeners) {
+      try {
+        listener(batch);
+      } catch (error) {
+        log(`live listener failed: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  const run = async () => {
+    const unlisten = notifier.onAppend(() => {
+      woken = true;
+      wake();
+    });
+    let failures = 0;
+    try {
+      for (;;) {
+        await waitForWake(pollIntervalMs);
+        // Checked and cleared in one turn, and never while a join is under way: no listener is lost.
+        if (closed || (listeners.size === 0 && joining === 0)) {
+          position = undefined;
+          return;
+        }
+        woken = false;
+        try {
+          const from = position!;
+          const batch = await readBatch(pool, { filter: ORDER_EVENTS, after: from, limit: batchSize });
+          if (compareCheckpoints(batch.checkpoint, from) > 0) {
+            const changes = await toOrderChanges(store, batch);
+            position = batch.checkpoint;
+            broadcast({ changes, checkpoint: batch.checkpoint });
+          }
+          failures = 0;
+          if (batch.events.length === batchSize) woken = true;
+        } catch (error) {
+          failures += 1;
+          log(`live feed read failed: ${(error as Error).message}`);
+          woken = false;
+          await waitForWake(failureDelay(failures));
+        }
+      }
+    } finally {
+      unlisten();
+      running = undefined;
+    }
+  };
+
+  const start = async () => {
+    const head = await readHead(pool);
+    position = head;
+    running = run();
+  };
+
+  return {
+    async join(listener) {
+      joining += 1;
+      try {
+        while (position === undefined) {
+          if (closed) throw new Error('the live feed is closed');
+          starting ??= start().finally(() => {
+            starting = undefined;
+          });
+          await starting;
+        }
+      } finally {
+        joining -= 1;
+      }
+      listeners.add(listener);
+      return {
+        position,
+        leave: () => {
+          listeners.delete(listener);
+        },
+      };
+    },
+    async close() {
+      closed = true;
+      wake();
+      await starting?.catch(() => {});
+      await running;
+    },
+  };
+};

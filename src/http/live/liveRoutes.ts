@@ -1,0 +1,110 @@
+import websocket from '@fastify/websocket';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import type { Notifier } from '../../eventstore/postgres/notifier.js';
+import type { EventStore } from '../../eventstore/types.js';
+import type { Clock } from '../../platform/clock.js';
+import { credentialOf } from '../auth/context.js';
+import { problem } from '../auth/problem.js';
+import { hasAnyRole, type StaffRole, type StaffUser } from '../auth/roles.js';
+import { authenticateToken } from '../auth/sessions.js';
+import { createLiveFeed } from './liveFeed.js';
+import { type LiveSocket, serveLiveSocket } from './liveSocket.js';
+
+export type LiveRoutesOptions = {
+  pool: pg.Pool;
+  store: EventStore;
+  clock: Clock;
+  notifier: Notifier;
+  /** Safety-net poll of the shared feed; the notifier wakes it at once. 500 ms unless given. */
+  pollIntervalMs?: number;
+  /** Ping period (30 s unless given); each ping also re-checks the socket's session. */
+  heartbeatMs?: number;
+  replayBatchSize?: number;
+};
+
+export const LIVE_ROLES: readonly StaffRole[] = ['ops', 'pharmacist', 'auditor', 'admin'];
+
+/** Client messages are one small JSON object; anything larger is refused by the socket itself. */
+export const LIVE_MAX_PAYLOAD = 16 * 1024;
+
+/**
+ * A browser attaches the session cookie to a websocket opened by any site, and the same-origin
+ * policy does not cover websockets: a cookie is only accepted from a page of our own origin.
+ */
+const sameOrigin = (request: FastifyRequest): boolean => {
+  const origin = request.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * `GET /api/live`: order changes pushed to staff consoles over a websocket (see protocol.ts).
+ * Staff authenticate before the upgrade, with the session cookie (same origin only), a Bearer
+ * header or a `token` query parameter (scripts); a refusal is a plain 401/403 problem. One shared
+ * feed reads the store for every socket of the process.
+ */
+export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, options) => {
+  const { pool, store, clock } = options;
+  if (!app.hasDecorator('websocketServer'))
+    await app.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD } });
+
+  const feed = createLiveFeed({
+    pool,
+    store,
+    notifier: options.notifier,
+    pollIntervalMs: options.pollIntervalMs,
+    log: (line) => app.log.warn(line),
+  });
+  app.addHook('onClose', async () => feed.close());
+  const tokens = new WeakMap<FastifyRequest, string>();
+
+  const admit = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { token: queryToken } = request.query as { token?: unknown };
+    let token: string | undefined;
+    let user: StaffUser | null = null;
+    if (typeof queryToken === 'string') {
+      token = queryToken;
+      user = await authenticateToken(pool, queryToken, clock);
+    } else {
+      const credential = credentialOf(request);
+      if (credential?.via === 'cookie' && !sameOrigin(request))
+        return problem(reply, 403, 'Cross-site request refused', 'Open live updates from our own pages.');
+      token = credential?.token;
+      user = request.staff;
+    }
+    if (!token || !user) {
+      reply.header('www-authenticate', 'Bearer');
+      return problem(reply, 401, 'Authentication required', 'Sign in to receive live updates.');
+    }
+    if (!hasAnyRole(user, LIVE_ROLES)) {
+      const detail = `Live updates need one of the roles: ${LIVE_ROLES.join(', ')}.`;
+      return problem(reply, 403, 'Role required', detail, { requiredRoles: LIVE_ROLES });
+    }
+    tokens.set(request, token);
+  };
+
+  app.get(
+    '/api/live',
+    {
+      websocket: true,
+      preHandler: admit,
+      schema: { tags: ['live'], summary: 'Order changes as they commit (websocket)' },
+    },
+    (socket, request) =>
+      serveLiveSocket(socket as LiveSocket, tokens.get(request)!, {
+        pool,
+        store,
+        clock,
+        feed,
+        roles: LIVE_ROLES,
+        heartbeatMs: options.heartbeatMs ?? 30_000,
+        replayBatchSize: options.replayBatchSize,
+        logError: (error, what) => request.log.error({ err: error }, what),
+      }),
+  );
+};

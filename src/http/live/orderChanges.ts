@@ -1,0 +1,82 @@
+import type { OrderStatus } from '../../domain/prescription/orderEvents.js';
+import type { Batch } from '../../eventstore/postgres/readBatch.js';
+import type { EventStore, RecordedEvent, SubscriptionFilter } from '../../eventstore/types.js';
+import { streamId } from '../../eventstore/types.js';
+import { applyToOrderView, type OrderView } from '../../projections/orders/orderView.js';
+import type { OrderChanged } from './protocol.js';
+
+export const ORDER_EVENTS: SubscriptionFilter = { kind: 'categories', categories: ['order'] };
+
+/** Earlier events read, at most, to find the status a status-neutral event left in place. */
+const LOOKBACK = 100;
+
+/**
+ * A view in a status no event produces. Folding one event over it with the orders projection's own
+ * fold tells whether, and to what, the event sets the status, without a second copy of the rules.
+ */
+const PROBE = {
+  status: '(probe)',
+  corrections: [],
+  tracking: [],
+  enrollment: { linksIssued: 0 },
+  payment: {},
+} as unknown as OrderView;
+
+export const statusSetBy = (event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>): OrderStatus | null => {
+  try {
+    const after = applyToOrderView(PROBE, event);
+    return after && after.status !== PROBE.status ? after.status : null;
+  } catch {
+    return null; // data of an unexpected shape sets nothing we can tell
+  }
+};
+
+type Known = { revision: number; status: OrderStatus | null };
+
+/**
+ * The order's status after each event. An event that sets none (an integration attempt, an expired
+ * payment link) leaves the previous one: known from earlier in the batch, else read from the stream.
+ */
+const statusesOf = async (store: EventStore, events: readonly RecordedEvent[]) => {
+  const known = new Map<string, Known>();
+  const statuses: (OrderStatus | null)[] = [];
+  for (const event of events) {
+    let status = statusSetBy(event);
+    if (status === null && event.streamRevision > 0) {
+      const previous = known.get(event.streamName);
+      status =
+        previous?.revision === event.streamRevision - 1
+          ? previous.status
+          : await statusBefore(store, event.streamName, event.streamRevision);
+    }
+    known.set(event.streamName, { revision: event.streamRevision, status });
+    statuses.push(status);
+  }
+  return statuses;
+};
+
+const statusBefore = async (store: EventStore, streamName: string, revision: number) => {
+  const earlier = await store.readStream(streamName, {
+    direction: 'backwards',
+    fromRevision: revision - 1,
+    maxCount: LOOKBACK,
+  });
+  for (const event of earlier) {
+    const status = statusSetBy(event);
+    if (status !== null) return status;
+  }
+  return null;
+};
+
+/** The batch's events as protocol messages, each carrying its own checkpoint. */
+export const toOrderChanges = async (store: EventStore, batch: Batch): Promise<OrderChanged[]> => {
+  const statuses = await statusesOf(store, batch.events);
+  return batch.events.map((event, i) => ({
+    type: 'order-changed',
+    checkpoint: { transactionId: batch.transactionIds[i]!, globalPosition: event.globalPosition },
+    orderId: streamId(event.streamName),
+    eventType: event.type,
+    status: statuses[i] ?? null,
+    occurredAt: event.metadata.occurredAt,
+  }));
+};

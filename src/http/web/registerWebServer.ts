@@ -1,0 +1,32 @@
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import type { Notifier } from '../../eventstore/postgres/notifier.js';
+import type { EventStore } from '../../eventstore/types.js';
+import type { Clock } from '../../platform/clock.js';
+import { auditRoutes } from '../audit/auditRoutes.js';
+import { LIVE_MAX_PAYLOAD, liveRoutes } from '../live/liveRoutes.js';
+import { webAppRoutes } from './webAppRoutes.js';
+
+export type WebServerDeps = {
+  pool: pg.Pool;
+  store: EventStore;
+  clock: Clock;
+  notifier: Notifier;
+  /** The built front end; `web/dist` unless given. */
+  webRoot?: string;
+};
+
+/**
+ * What the web front end needs from the server: live updates, the auditor's endpoints and the app
+ * itself. Call it from `buildHttpApp`'s `extend` hook, after the staff auth plugin is in place.
+ */
+export const registerWebServer = async (app: FastifyInstance, deps: WebServerDeps): Promise<void> => {
+  // At the root, so an upgrade request to any other route is closed rather than left hanging.
+  if (!app.hasDecorator('websocketServer'))
+    await app.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD } });
+  const { pool, store, clock, notifier } = deps;
+  await app.register(liveRoutes, { pool, store, clock, notifier });
+  await app.register(auditRoutes, { pool, store, clock });
+  await app.register(webAppRoutes, { root: deps.webRoot });
+};
