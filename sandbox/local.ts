@@ -13,6 +13,7 @@ const main = async () => {
   standIns.setAppUrl(`http://${config.host}:${config.port}`);
   await startPlatform(config, {
     devUsers: true,
+    credentialsFile: join(projectRoot, '.data', 'dev-credentials.json'),
     banner: [
       `  mailbox        ${standIns.mailbox.httpUrl}   (every e-mail the platform sends lands here)`,
       `  stand-ins      stripe ${standIns.stripe.url} · shippo ${standIns.shippo.url} · payer ${standIns.payer.url} · s3 ${standIns.s3.endpoint}`,

@@ -102,7 +102,8 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     linkSecret,
     logLevel: config.logLevel,
     secureCookies: publicUrl.startsWith('https:'),
-    extend: (app) => registerWebServer(app, { pool, store: platform.store, clock, notifier: platform.notifier }),
+    extend: (app) =>
+      registerWebServer(app, { pool, store: platform.store, clock, notifier: platform.notifier }),
   });
 
   return {

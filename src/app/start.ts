@@ -1,3 +1,5 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { type Composition, composePlatform } from './compose.js';
@@ -9,7 +11,28 @@ export type StartOptions = {
   devUsers?: boolean;
   /** Extra lines printed under the URLs (stand-ins, mailbox). */
   banner?: string[];
+  /** Where a local install keeps the dev accounts' passwords to print them again on later starts. */
+  credentialsFile?: string;
   onClose?: () => Promise<void>;
+};
+
+type Account = { roles: readonly string[]; email: string; password: string };
+
+/** Dev installs only: merges newly created accounts into a 0600 file under .data/ and returns them all. */
+const rememberCredentials = async (
+  file: string,
+  created: Composition['createdStaff'],
+): Promise<Account[]> => {
+  const known: Account[] = await readFile(file, 'utf8')
+    .then((text) => JSON.parse(text) as Account[])
+    .catch(() => []);
+  const fresh = created.map((c) => ({ roles: c.user.roles, email: c.user.email, password: c.password }));
+  const all = [...known.filter((k) => !fresh.some((f) => f.email === k.email)), ...fresh];
+  if (fresh.length > 0) {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(all, null, 2), { mode: 0o600 });
+  }
+  return all;
 };
 
 /** Brings the platform up, listens, prints where everything is, and stops cleanly on SIGINT/SIGTERM. */
@@ -22,6 +45,13 @@ export const startPlatform = async (config: Config, options: StartOptions = {}):
     log,
   });
   await composition.http.listen({ port: config.port, host: config.host });
+  const accounts = options.credentialsFile
+    ? await rememberCredentials(options.credentialsFile, composition.createdStaff)
+    : composition.createdStaff.map((c) => ({
+        roles: c.user.roles,
+        email: c.user.email,
+        password: c.password,
+      }));
   const base = `http://${config.host}:${config.port}`;
   console.log(
     [
