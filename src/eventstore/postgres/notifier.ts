@@ -12,8 +12,8 @@ export type Notifier = {
   onAppend(listener: AppendListener): () => void;
   /**
    * Tells every process's subscribers that events were committed. Called after an append commits;
-   * while one NOTIFY is in flight further calls collapse into a single follow-up carrying all their
-   * hints, so a busy writer sends one tiny notifying transaction per round trip, not one per append.
+   * calls within a few milliseconds collapse into one NOTIFY carrying all their hints, so busy
+   * writers send a handful of tiny notifying transactions per second rather than one per append.
    */
   announce(hint?: AppendHint): void;
   close(): Promise<void>;
@@ -51,6 +51,9 @@ const parseHint = (payload: string | undefined): AppendHint | null => {
  * One LISTEN connection per process, shared by every subscription in it. If the connection drops
  * it reconnects with back-off and wakes every listener, since notifications may have been missed.
  */
+/** How long announcements gather before one NOTIFY goes out: far below the one-second live target. */
+export const ANNOUNCE_COALESCE_MS = 5;
+
 export const createNotifier = (
   connectionString: string,
   log: (line: string) => void = () => {},
@@ -99,8 +102,8 @@ export const createNotifier = (
 
   const ready = connect();
 
+  /** Runs while announcements keep coming: one NOTIFY, then a pause to gather the next batch. */
   const send = async () => {
-    sending = true;
     while (pending && !closed) {
       const batch = pending;
       pending = null;
@@ -115,6 +118,7 @@ export const createNotifier = (
       } catch (error) {
         log(`could not announce appended events: ${(error as Error).message}`);
       }
+      if (pending) await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_COALESCE_MS));
     }
     sending = false;
   };
@@ -126,7 +130,10 @@ export const createNotifier = (
       if (!hint) pending.unknown = true;
       for (const c of hint?.categories ?? []) pending.categories.add(c);
       for (const t of hint?.eventTypes ?? []) pending.eventTypes.add(t);
-      if (!sending) void send();
+      if (!sending) {
+        sending = true;
+        setTimeout(() => void send(), ANNOUNCE_COALESCE_MS);
+      }
     },
     onAppend(listener) {
       listeners.add(listener);
