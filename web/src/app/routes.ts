@@ -1,0 +1,40 @@
+/** Every page of the app, decided from the URL alone so a link or a reload lands on the same page. */
+export type Route =
+  | { page: 'login' }
+  | { page: 'console' }
+  | { page: 'order'; orderId: string }
+  | { page: 'patient-order'; orderId: string; token: string; justPaid: boolean }
+  | { page: 'enroll'; token: string }
+  | { page: 'audit'; orderId: string | null }
+  | { page: 'not-found' };
+
+const segment = (value: string) => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
+/** `/orders/:id` with a `token` query parameter is the patient's status page; without it, staff detail. */
+export const matchRoute = (pathname: string, search: string): Route => {
+  const params = new URLSearchParams(search);
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return { page: 'console' };
+  if (path === '/login') return { page: 'login' };
+  if (path === '/audit') return { page: 'audit', orderId: params.get('order') || null };
+  const order = /^\/orders\/([^/]+)$/.exec(path);
+  if (order) {
+    const orderId = segment(order[1]!);
+    const token = params.get('token');
+    return token
+      ? { page: 'patient-order', orderId, token, justPaid: params.get('paid') === '1' }
+      : { page: 'order', orderId };
+  }
+  const enroll = /^\/enroll\/([^/]+)$/.exec(path);
+  if (enroll) return { page: 'enroll', token: segment(enroll[1]!) };
+  return { page: 'not-found' };
+};
+
+/** Pages patients reach from an e-mail: they never ask for (or reveal) a staff session. */
+export const isPatientRoute = (route: Route) => route.page === 'enroll' || route.page === 'patient-order';

@@ -1,0 +1,12 @@
+/** Roles that may use the staff pages; the API checks every request again, this only guides the UI. */
+export const CONSOLE_ROLES = ['ops', 'pharmacist', 'auditor', 'admin'] as const;
+
+export const hasRole = (user: { roles: readonly string[] } | null, ...roles: string[]) =>
+  Boolean(user?.roles.some((role) => roles.includes(role)));
+
+export const canUseConsole = (user: { roles: readonly string[] }) => hasRole(user, ...CONSOLE_ROLES);
+
+/** Only ops act on orders (the API answers 403 to anyone else). */
+export const canActOnOrders = (user: { roles: readonly string[] } | null) => hasRole(user, 'ops');
+
+export const canRetryParked = (user: { roles: readonly string[] } | null) => hasRole(user, 'ops', 'admin');

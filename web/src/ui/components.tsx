@@ -1,0 +1,70 @@
+import { type ReactNode, useEffect, useRef } from 'react';
+import type { Problem } from '../api/problem.js';
+import { statusLabel } from './format.js';
+
+/** The page's title, focused when the page opens so screen readers announce where they landed. */
+export const PageHeading = ({ children }: { children: ReactNode }) => {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+  }, []);
+  return (
+    <h1 ref={ref} tabIndex={-1}>
+      {children}
+    </h1>
+  );
+};
+
+const fieldName = (path: string) => path.replace(/^body\.?/, '').replaceAll('.', ' › ') || 'request';
+
+/** What the API said when it refused: title, detail, and each invalid field. */
+export const ProblemMessage = ({
+  problem,
+  heading,
+}: {
+  problem: Problem | null | undefined;
+  heading?: string;
+}) => {
+  if (!problem) return null;
+  return (
+    <div className="problem" role="alert">
+      <p className="problem-title">
+        <strong>{heading ?? problem.title}</strong>
+        {heading ? ` — ${problem.title}` : null}
+      </p>
+      {problem.detail ? <p>{problem.detail}</p> : null}
+      {problem.errors?.length ? (
+        <ul>
+          {problem.errors.map((e) => (
+            <li key={`${e.path}:${e.message}`}>
+              <span className="field-path">{fieldName(e.path)}</span>: {e.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+};
+
+export const StatusBadge = ({ status }: { status: string }) => (
+  <span className={`badge status-${status}`}>{statusLabel(status)}</span>
+);
+
+export const Loading = ({ what }: { what: string }) => (
+  <p className="muted" role="status">
+    Loading {what}…
+  </p>
+);
+
+/** Terms and their values, as a description list. */
+export const Facts = ({ children }: { children: ReactNode }) => <dl className="facts">{children}</dl>;
+
+/** One term; a missing value reads as a dash rather than an empty gap. */
+export const Fact = ({ term, children }: { term: string; children?: ReactNode }) => (
+  <div>
+    <dt>{term}</dt>
+    <dd>
+      {children === null || children === undefined || children === '' || children === false ? '—' : children}
+    </dd>
+  </div>
+);
