@@ -53,6 +53,13 @@ export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => 
   // zod validates in the handlers; the JSON Schemas on routes exist to document them.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  // API answers carry patient data and depend on who asks (token headers): never cache them.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) {
+      reply.header('cache-control', 'no-store');
+      reply.header('vary', 'authorization, cookie, x-enrollment-token, x-status-token');
+    }
+  });
   app.setNotFoundHandler((request, reply) =>
     reply
       .code(404)
