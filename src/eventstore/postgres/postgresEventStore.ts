@@ -66,7 +66,10 @@ const APPEND_SQL = `
 WITH current AS (
   SELECT coalesce(max(stream_revision), -1) AS revision FROM events WHERE stream_name = $1
 ), stored AS (
-  SELECT count(*)::int AS n, max(global_position) AS position FROM events WHERE event_id = ANY ($3::uuid[])
+  -- A join, not = ANY(array): the generic plan of a prepared statement then probes the index per id
+  -- instead of building a bitmap.
+  SELECT count(*)::int AS n, max(e.global_position) AS position
+    FROM unnest($3::uuid[]) AS ids(id) JOIN events e ON e.event_id = ids.id
 ), accepted AS (
   SELECT c.revision FROM current c, stored s
    WHERE s.n = 0 AND ($2 = -1 OR ($2 = -2 AND c.revision = -1) OR ($2 = -3 AND c.revision >= 0) OR c.revision = $2)
