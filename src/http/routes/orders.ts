@@ -86,9 +86,9 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
       const search = query.q ? `%${query.q.replaceAll(/[%_\\]/g, '\\$&')}%` : null;
       const { rows } = await pool.query(
         `SELECT o.order_id, o.status, o.status_since, o.received_at, o.updated_at, o.patient_name, o.patient_state,
-                o.drug_description, o.pharmacy_name, o.tracking_number, o.patient_pays_minor, i.state AS incident_state,
-                count(*) OVER () AS total
-           FROM orders o LEFT JOIN integration_incidents i ON i.stream_name = 'order-' || o.order_id
+                o.drug_description, o.pharmacy_name, o.tracking_number, o.patient_pays_minor,
+                o.detail->'incident'->>'state' AS incident_state, count(*) OVER () AS total
+           FROM orders o
           WHERE ($1::text IS NULL OR o.status = $1)
             AND ($2::text IS NULL OR o.order_id ILIKE $2 OR o.patient_name ILIKE $2 OR o.drug_description ILIKE $2
                  OR o.tracking_number ILIKE $2)
@@ -137,31 +137,16 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
       schema: { tags: ['orders'], summary: 'One order: patient, prescription, every step so far' },
     },
     async (request, reply) => {
-      const { rows } = await pool.query(
-        `SELECT o.detail, o.version, i.state, i.integration, i.attempts, i.next_attempt_at, i.last_error,
-                i.process_manager, i.trigger_event_id
-           FROM orders o LEFT JOIN integration_incidents i ON i.stream_name = 'order-' || o.order_id
-          WHERE o.order_id = $1`,
-        [request.params.id],
-      );
+      const { rows } = await pool.query('SELECT o.detail, o.version FROM orders o WHERE o.order_id = $1', [
+        request.params.id,
+      ]);
       const row = rows[0];
       if (!row) return problem(reply, 404, 'Order not found', `There is no order ${request.params.id}.`);
       await recordRead(request, request.params.id, 'order');
       return {
         ...row.detail,
         version: row.version,
-        pending: pendingMarker(row.state ? { state: row.state } : undefined),
-        incident: row.state
-          ? {
-              state: row.state,
-              integration: row.integration,
-              attempts: row.attempts,
-              nextAttemptAt: row.next_attempt_at,
-              lastError: row.last_error,
-              processManager: row.process_manager,
-              triggerEventId: row.trigger_event_id,
-            }
-          : null,
+        pending: pendingMarker(row.detail.incident ?? undefined),
       };
     },
   );

@@ -7,6 +7,7 @@ import type {
   ValidationIssue,
 } from '../../domain/prescription/orderEvents.js';
 import type { NewRxMessage } from '../../domain/prescription/types.js';
+import type { IntegrationEvent } from '../../processes/integrationEvents.js';
 
 /** What ops, the patient page and the auditor see of an order: a pure fold over its events. */
 export type OrderView = {
@@ -52,6 +53,16 @@ export type OrderView = {
   tracking: { status: string; statusDate: string; details: string | null }[];
   cancellation: { reason: string; at: string; by: string } | null;
   completedAt: string | null;
+  /** A vendor call waiting on the retry schedule, or flagged for a person; null when none is. */
+  incident: {
+    state: 'pending_api_unavailable' | 'manual_handling';
+    integration: string;
+    processManager: string;
+    triggerEventId: string;
+    attempts: number;
+    nextAttemptAt: string | null;
+    lastError: string;
+  } | null;
 };
 
 type Recorded = { type: string; data: unknown; metadata: { occurredAt: string; actor: string } };
@@ -99,6 +110,7 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
       tracking: [],
       cancellation: null,
       completedAt: null,
+      incident: null,
     };
   }
   if (!view) return null;
@@ -212,6 +224,54 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
         cancellation: { reason: event.data.reason, at, by: recorded.metadata.actor },
       };
     default:
-      return { ...view, updatedAt: at };
+      return applyIntegrationEvent({ ...view, updatedAt: at }, recorded);
+  }
+};
+
+/** Integration attempts live in the order's stream, so the order view shows them without lagging. */
+const applyIntegrationEvent = (view: OrderView, recorded: Recorded): OrderView => {
+  const event = { type: recorded.type, data: recorded.data } as IntegrationEvent;
+  switch (event.type) {
+    case 'IntegrationCallFailed':
+      return {
+        ...view,
+        incident: {
+          state: 'pending_api_unavailable',
+          integration: event.data.integration,
+          processManager: event.data.processManager,
+          triggerEventId: event.data.triggerEventId,
+          attempts: event.data.attempt,
+          nextAttemptAt: event.data.nextAttemptAt,
+          lastError: event.data.error,
+        },
+      };
+    case 'IntegrationFlaggedForManualHandling':
+      return {
+        ...view,
+        incident: {
+          state: 'manual_handling',
+          integration: event.data.integration,
+          processManager: event.data.processManager,
+          triggerEventId: event.data.triggerEventId,
+          attempts: event.data.attempts,
+          nextAttemptAt: null,
+          lastError: event.data.error,
+        },
+      };
+    case 'IntegrationRetryRequested':
+      return view.incident
+        ? {
+            ...view,
+            incident: {
+              ...view.incident,
+              state: 'pending_api_unavailable',
+              nextAttemptAt: recorded.metadata.occurredAt,
+            },
+          }
+        : view;
+    case 'IntegrationCallRecovered':
+      return view.incident?.triggerEventId === event.data.triggerEventId ? { ...view, incident: null } : view;
+    default:
+      return view;
   }
 };
