@@ -2,11 +2,15 @@
 // them. Used by `npm start` (sandbox/local.ts) and by the end-to-end tests; never by src/.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type IduStandIn, startIduStandIn } from './lexisnexis/server.js';
 import { type Mailbox, startMailbox } from './mailbox/server.js';
 import { type PayerStandIn, startPayerStandIn } from './payer/server.js';
+import { type RoyalMailStandIn, startRoyalMailStandIn } from './royalmail/server.js';
 import { S3_STAND_IN_CREDENTIALS, type S3StandIn, startS3StandIn } from './s3/server.js';
 import { type ShippoStandIn, startShippoStandIn } from './shippo/server.js';
+import { type SignatureRxStandIn, startSignatureRxStandIn } from './signaturerx/server.js';
 import { type StripeStandIn, startStripeStandIn } from './stripe/server.js';
+import { startTitanPmrStandIn, type TitanPmrStandIn } from './titanpmr/server.js';
 
 export type StandIns = {
   mailbox: Mailbox;
@@ -14,7 +18,12 @@ export type StandIns = {
   shippo: ShippoStandIn;
   payer: PayerStandIn;
   s3: S3StandIn;
-  /** Environment variables for loadConfig(): SMTP_URL, STRIPE_*, SHIPPO_*, PAYER_*, S3_*. */
+  /** The UK consultation flow's vendors. */
+  idu: IduStandIn;
+  signatureRx: SignatureRxStandIn;
+  titanPmr: TitanPmrStandIn;
+  royalMail: RoyalMailStandIn;
+  /** Environment variables for loadConfig(): SMTP_URL, STRIPE_*, SHIPPO_*, PAYER_*, S3_*, and the UK vendors'. */
   env: Record<string, string>;
   /** Tell the stand-ins where the platform listens, once it does (webhooks go there). */
   setAppUrl(url: string): void;
@@ -28,6 +37,10 @@ export type StandInPorts = {
   shippo: number;
   payer: number;
   s3: number;
+  idu?: number;
+  signatureRx?: number;
+  titanPmr?: number;
+  royalMail?: number;
 };
 
 /** Fixed ports for local use, so bookmarks and the printed URLs stay valid across restarts. */
@@ -38,6 +51,10 @@ export const LOCAL_PORTS: StandInPorts = {
   shippo: 12112,
   payer: 12113,
   s3: 4568,
+  idu: 12121,
+  signatureRx: 12122,
+  titanPmr: 12123,
+  royalMail: 12124,
 };
 const ANY_PORTS: StandInPorts = { smtp: 0, mailboxHttp: 0, stripe: 0, shippo: 0, payer: 0, s3: 0 };
 
@@ -74,12 +91,24 @@ export const startStandIns = async (options: {
     directory: join(options.dataDir, 's3'),
     buckets: ['pharmacy-documents'],
   });
+  const clock = options.clock;
+  const idu = await startIduStandIn({ port: ports.idu ?? 0, ...(clock ? { clock } : {}) });
+  const signatureRx = await startSignatureRxStandIn({
+    port: ports.signatureRx ?? 0,
+    ...(clock ? { clock } : {}),
+  });
+  const titanPmr = await startTitanPmrStandIn({ port: ports.titanPmr ?? 0, ...(clock ? { clock } : {}) });
+  const royalMail = await startRoyalMailStandIn({ port: ports.royalMail ?? 0, ...(clock ? { clock } : {}) });
   return {
     mailbox,
     stripe,
     shippo,
     payer,
     s3,
+    idu,
+    signatureRx,
+    titanPmr,
+    royalMail,
     env: {
       SMTP_URL: `smtp://127.0.0.1:${mailbox.smtpPort}`,
       S3_ENDPOINT: s3.endpoint,
@@ -94,12 +123,37 @@ export const startStandIns = async (options: {
       SHIPPO_WEBHOOK_TOKEN,
       PAYER_API_BASE: payer.url,
       PAYER_API_KEY: payer.apiKey,
+      IDU_API_BASE: idu.url,
+      IDU_API_KEY: idu.apiKey,
+      SIGNATURERX_API_BASE: signatureRx.url,
+      SIGNATURERX_API_KEY: signatureRx.apiKey,
+      SIGNATURERX_WEBHOOK_SECRET: signatureRx.webhookSecret,
+      TITANPMR_API_BASE: titanPmr.url,
+      TITANPMR_API_KEY: titanPmr.apiKey,
+      ROYALMAIL_API_BASE: royalMail.clickAndDropUrl,
+      ROYALMAIL_API_KEY: royalMail.apiKey,
+      ROYALMAIL_TRACKING_API_BASE: royalMail.url,
+      ROYALMAIL_TRACKING_CLIENT_ID: royalMail.trackingClientId,
+      ROYALMAIL_TRACKING_CLIENT_SECRET: royalMail.trackingClientSecret,
+      ROYALMAIL_WEBHOOK_SECRET: royalMail.webhookSecret,
     },
     setAppUrl(url) {
       appUrl = url.replace(/\/$/, '');
+      signatureRx.setWebhookUrl(`${appUrl}/webhook/signaturerx`);
+      royalMail.setWebhookUrl(`${appUrl}/webhook/royalmail`);
     },
     async close() {
-      await Promise.allSettled([mailbox.close(), stripe.close(), shippo.close(), payer.close(), s3.close()]);
+      await Promise.allSettled([
+        mailbox.close(),
+        stripe.close(),
+        shippo.close(),
+        payer.close(),
+        s3.close(),
+        idu.close(),
+        signatureRx.close(),
+        titanPmr.close(),
+        royalMail.close(),
+      ]);
     },
   };
 };

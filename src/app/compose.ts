@@ -1,14 +1,23 @@
 import type { FastifyInstance } from 'fastify';
+import {
+  type ConsultationCommands,
+  createConsultationCommands,
+} from '../commands/consultation/consultationCommands.js';
+import { createStockCommands, seedStock } from '../commands/consultation/stock.js';
 import { createOrderCommands, type OrderCommands } from '../commands/prescription/orderCommands.js';
+import { CATALOGUE } from '../domain/consultation/catalogue.js';
 import { PHARMACY_NETWORK } from '../domain/routing/network.js';
 import { buildHttpApp } from '../http/app.js';
 import type { CreatedStaffUser } from '../http/auth/index.js';
 import { ensureInitialStaff } from '../http/auth/index.js';
+import { consultationRoutes } from '../http/routes/consultationRoutes.js';
+import { consultationPaymentHandler } from '../http/routes/consultationWebhooks.js';
 import { registerWebServer } from '../http/web/registerWebServer.js';
 import { type Clock, MINUTE, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { openPlatform, type Platform } from '../platform/platform.js';
 import { loadSecret } from '../platform/secrets.js';
+import { consultationProcesses } from '../processes/consultation/index.js';
 import { prescriptionProcesses } from '../processes/prescription/index.js';
 import { allProjections } from '../projections/index.js';
 import { seedPharmacyNetwork } from '../projections/pharmacies.js';
@@ -18,6 +27,8 @@ export type Composition = {
   platform: Platform;
   http: FastifyInstance;
   commands: OrderCommands;
+  /** The UK consultation flow, when its vendors are configured. */
+  consultations: ConsultationCommands | null;
   vendors: Vendors;
   intakeApiKey: string;
   linkSecret: string;
@@ -88,7 +99,13 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     publicUrl,
     trackingPollMs: config.trackingPollMinutes * MINUTE,
   });
-  platform.run({ projections: allProjections(), processes });
+  const consultations = vendors.uk
+    ? await composeConsultations(platform, options, { linkSecret, publicUrl })
+    : null;
+  platform.run({
+    projections: allProjections(),
+    processes: [...processes, ...(consultations?.processes ?? [])],
+  });
 
   const http = await buildHttpApp({
     pool,
@@ -102,14 +119,30 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     linkSecret,
     logLevel: config.logLevel,
     secureCookies: publicUrl.startsWith('https:'),
-    extend: (app) =>
-      registerWebServer(app, { pool, store: platform.store, clock, notifier: platform.notifier }),
+    otherPaymentHandlers: consultations ? [consultationPaymentHandler(consultations.commands)] : [],
+    extend: async (app) => {
+      if (consultations && vendors.uk) {
+        await app.register(consultationRoutes, {
+          pool,
+          store: platform.store,
+          clock,
+          commands: consultations.commands,
+          processes: platform.processes,
+          documents: vendors.documents,
+          prescribing: vendors.uk.prescribing,
+          dispatch: vendors.uk.dispatch,
+          linkSecret,
+        });
+      }
+      await registerWebServer(app, { pool, store: platform.store, clock, notifier: platform.notifier });
+    },
   });
 
   return {
     platform,
     http,
     commands,
+    consultations: consultations?.commands ?? null,
     vendors,
     intakeApiKey,
     linkSecret,
@@ -120,4 +153,49 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
       await platform.close();
     },
   };
+};
+
+/** The UK consultation flow: opening stock, its command service and its process managers. */
+const composeConsultations = async (
+  platform: Platform,
+  options: ComposeOptions,
+  links: { linkSecret: string; publicUrl: string },
+) => {
+  const { config, vendors } = options;
+  const uk = vendors.uk!;
+  const { store, clock } = platform;
+  const pool = platform.db.pool;
+  await seedStock(store, clock, CATALOGUE);
+  const stock = createStockCommands({ store, clock });
+  const commands = createConsultationCommands({
+    store,
+    pool,
+    clock,
+    documents: vendors.documents,
+    payments: vendors.payments,
+    stock,
+    ...links,
+  });
+  const processes = consultationProcesses({
+    commands,
+    pool,
+    clock,
+    mailer: vendors.mailer,
+    documents: vendors.documents,
+    payments: vendors.payments,
+    identity: uk.identity,
+    prescribing: uk.prescribing,
+    pmr: uk.pmr,
+    dispatch: uk.dispatch,
+    ...links,
+    team: {
+      ...config.consultation,
+      pharmacy: {
+        name: 'Northfield Online Pharmacy',
+        address: ['12 Northfield Parade', 'Leeds', 'LS1 4AP'],
+        email: config.consultation.pharmacyTeamEmail,
+      },
+    },
+  });
+  return { commands, processes };
 };

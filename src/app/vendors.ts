@@ -1,11 +1,19 @@
 import { createPayerClient } from '../integrations/adjudication/payerClient.js';
 import type { ClaimAdjudicator } from '../integrations/adjudication/port.js';
+import type { DispatchService } from '../integrations/dispatch/port.js';
+import { createRoyalMailDispatch } from '../integrations/dispatch/royalMailDispatch.js';
 import type { DocumentStore } from '../integrations/documents/port.js';
 import { createS3DocumentStore } from '../integrations/documents/s3DocumentStore.js';
 import type { Mailer } from '../integrations/email/port.js';
 import { createSmtpMailer } from '../integrations/email/smtpMailer.js';
+import { createIduVerifier } from '../integrations/identity/iduVerifier.js';
+import type { IdentityVerifier } from '../integrations/identity/port.js';
 import type { PaymentGateway } from '../integrations/payments/port.js';
 import { createStripeGateway } from '../integrations/payments/stripeGateway.js';
+import type { PmrSync } from '../integrations/pmr/port.js';
+import { createTitanPmrSync } from '../integrations/pmr/titanPmrClient.js';
+import type { PrescribingService } from '../integrations/prescribing/port.js';
+import { createSignatureRxPrescribing } from '../integrations/prescribing/signatureRxClient.js';
 import type { ShippingCarrier } from '../integrations/shipping/port.js';
 import { createShippoCarrier } from '../integrations/shipping/shippoCarrier.js';
 import type { Clock } from '../platform/clock.js';
@@ -17,11 +25,49 @@ export type Vendors = {
   payments: PaymentGateway;
   carrier: ShippingCarrier;
   adjudicator: ClaimAdjudicator;
+  /** The UK consultation flow's vendors; absent when they are not configured. */
+  uk?: UkVendors;
+};
+
+export type UkVendors = {
+  identity: IdentityVerifier;
+  prescribing: PrescribingService;
+  pmr: PmrSync;
+  dispatch: DispatchService;
 };
 
 const required = (value: string | undefined, name: string): string => {
   if (!value) throw new ConfigError(`${name} is not set: the platform cannot reach this vendor`);
   return value;
+};
+
+/** LexisNexis IDU, SignatureRx, TitanPMR and Royal Mail: all of them once IDU_API_BASE is set. */
+const ukVendorsFromConfig = (config: Config, clock: Clock): UkVendors | undefined => {
+  const { idu, signatureRx, titanPmr, royalMail } = config.uk;
+  if (!idu.apiBase) return undefined;
+  return {
+    identity: createIduVerifier({ baseUrl: idu.apiBase, apiKey: required(idu.apiKey, 'IDU_API_KEY') }),
+    prescribing: createSignatureRxPrescribing({
+      baseUrl: required(signatureRx.apiBase, 'SIGNATURERX_API_BASE'),
+      apiKey: required(signatureRx.apiKey, 'SIGNATURERX_API_KEY'),
+      webhookSecret: required(signatureRx.webhookSecret, 'SIGNATURERX_WEBHOOK_SECRET'),
+      clock,
+    }),
+    pmr: createTitanPmrSync({
+      baseUrl: required(titanPmr.apiBase, 'TITANPMR_API_BASE'),
+      apiKey: required(titanPmr.apiKey, 'TITANPMR_API_KEY'),
+    }),
+    dispatch: createRoyalMailDispatch({
+      baseUrl: royalMail.apiBase,
+      apiKey: required(royalMail.apiKey, 'ROYALMAIL_API_KEY'),
+      trackingBaseUrl: royalMail.trackingApiBase,
+      trackingClientId: required(royalMail.trackingClientId, 'ROYALMAIL_TRACKING_CLIENT_ID'),
+      trackingClientSecret: required(royalMail.trackingClientSecret, 'ROYALMAIL_TRACKING_CLIENT_SECRET'),
+      webhookSecret: required(royalMail.webhookSecret, 'ROYALMAIL_WEBHOOK_SECRET'),
+      sender: { tradingName: 'Northfield Online Pharmacy' },
+      clock,
+    }),
+  };
 };
 
 /** The live adapters, configured from the environment; production and the tests run the same code. */
@@ -60,5 +106,6 @@ export const vendorsFromConfig = (config: Config, clock: Clock): Vendors => {
       baseUrl: required(config.payer.apiBase, 'PAYER_API_BASE'),
       apiKey: required(config.payer.apiKey, 'PAYER_API_KEY'),
     }),
+    uk: ukVendorsFromConfig(config, clock),
   };
 };

@@ -32,6 +32,26 @@ const schema = z.object({
   PAYER_API_BASE: optionalUrl,
   PAYER_API_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // UK consultation flow: its vendors, and where its staff e-mails go.
+  IDU_API_BASE: optionalUrl,
+  IDU_API_KEY: z.string().optional(),
+  SIGNATURERX_API_BASE: optionalUrl,
+  SIGNATURERX_API_KEY: z.string().optional(),
+  SIGNATURERX_WEBHOOK_SECRET: z.string().optional(),
+  TITANPMR_API_BASE: optionalUrl,
+  TITANPMR_API_KEY: z.string().optional(),
+  ROYALMAIL_API_BASE: optionalUrl,
+  ROYALMAIL_API_KEY: z.string().optional(),
+  ROYALMAIL_TRACKING_API_BASE: optionalUrl,
+  ROYALMAIL_TRACKING_CLIENT_ID: z.string().optional(),
+  ROYALMAIL_TRACKING_CLIENT_SECRET: z.string().optional(),
+  ROYALMAIL_WEBHOOK_SECRET: z.string().optional(),
+  PHARMACY_TEAM_EMAIL: z.string().email().default('pharmacy-team@pharmacy.example.org'),
+  PRESCRIBER_TEAM_EMAIL: z.string().email().default('prescribers@pharmacy.example.org'),
+  PHARMACIST_TEAM_EMAIL: z.string().email().default('pharmacists@pharmacy.example.org'),
+  GP_LETTER_MAILBOX: z.string().email().default('gp-letters@nhs-relay.example.org'),
+  REVIEW_NOTIFICATIONS: z.enum(['immediate', 'digest']).default('immediate'),
+  REVIEW_DIGEST_MINUTES: z.coerce.number().positive().default(60),
 });
 
 export type Config = {
@@ -62,6 +82,29 @@ export type Config = {
   shippo: { apiKey?: string; apiBase?: string; webhookToken?: string };
   payer: { apiBase?: string; apiKey?: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The UK vendors; the consultation flow runs when IDU_API_BASE is set (then all are required). */
+  uk: {
+    idu: { apiBase?: string; apiKey?: string };
+    signatureRx: { apiBase?: string; apiKey?: string; webhookSecret?: string };
+    titanPmr: { apiBase?: string; apiKey?: string };
+    royalMail: {
+      apiBase?: string;
+      apiKey?: string;
+      trackingApiBase?: string;
+      trackingClientId?: string;
+      trackingClientSecret?: string;
+      webhookSecret?: string;
+    };
+  };
+  consultation: {
+    pharmacyTeamEmail: string;
+    prescriberTeamEmail: string;
+    pharmacistTeamEmail: string;
+    gpLetterMailbox: string;
+    /** `digest` batches new-case e-mails to clinicians, one per queue every `digestMinutes`. */
+    reviewNotifications: 'immediate' | 'digest';
+    digestMinutes: number;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -105,5 +148,30 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     shippo: { apiKey: e.SHIPPO_API_KEY, apiBase: e.SHIPPO_API_BASE, webhookToken: e.SHIPPO_WEBHOOK_TOKEN },
     payer: { apiBase: e.PAYER_API_BASE, apiKey: e.PAYER_API_KEY },
     logLevel: e.LOG_LEVEL,
+    uk: {
+      idu: { apiBase: e.IDU_API_BASE, apiKey: e.IDU_API_KEY },
+      signatureRx: {
+        apiBase: e.SIGNATURERX_API_BASE,
+        apiKey: e.SIGNATURERX_API_KEY,
+        webhookSecret: e.SIGNATURERX_WEBHOOK_SECRET,
+      },
+      titanPmr: { apiBase: e.TITANPMR_API_BASE, apiKey: e.TITANPMR_API_KEY },
+      royalMail: {
+        apiBase: e.ROYALMAIL_API_BASE,
+        apiKey: e.ROYALMAIL_API_KEY,
+        trackingApiBase: e.ROYALMAIL_TRACKING_API_BASE,
+        trackingClientId: e.ROYALMAIL_TRACKING_CLIENT_ID,
+        trackingClientSecret: e.ROYALMAIL_TRACKING_CLIENT_SECRET,
+        webhookSecret: e.ROYALMAIL_WEBHOOK_SECRET,
+      },
+    },
+    consultation: {
+      pharmacyTeamEmail: e.PHARMACY_TEAM_EMAIL,
+      prescriberTeamEmail: e.PRESCRIBER_TEAM_EMAIL,
+      pharmacistTeamEmail: e.PHARMACIST_TEAM_EMAIL,
+      gpLetterMailbox: e.GP_LETTER_MAILBOX,
+      reviewNotifications: e.REVIEW_NOTIFICATIONS,
+      digestMinutes: e.REVIEW_DIGEST_MINUTES,
+    },
   };
 };

@@ -1,4 +1,6 @@
 import { coreProjections } from '../platform/platform.js';
+import { consultationsProjection } from './consultations/consultationsProjection.js';
+import { consultationStockProjection } from './consultations/stockProjection.js';
 import { enrollmentLinksProjection, ordersProjection } from './orders/ordersProjection.js';
 import { pharmaciesProjection } from './pharmacies.js';
 import type { Projection } from './runtime.js';
@@ -9,6 +11,8 @@ export const allProjections = (): readonly Projection[] => [
   ordersProjection,
   enrollmentLinksProjection,
   pharmaciesProjection,
+  consultationsProjection,
+  consultationStockProjection,
 ];
 
 export const findProjection = (name: string): Projection | undefined =>

@@ -1,0 +1,163 @@
+import type { EventStore } from '../../eventstore/types.js';
+import type { Clock } from '../../platform/clock.js';
+import { deterministicId } from '../../platform/ids.js';
+
+/**
+ * What the platform keeps beside a consultation that is not part of its clinical decisions: who
+ * the patient is and where they live, the Stripe customer that pays the instalments, the links
+ * vendors handed back (checkout page, signing page), charges falling due and refunds as Stripe
+ * settles them. Each is a plain fact with an id derived from its cause, appended to the
+ * consultation's account stream, so a repeated append is a no-op.
+ */
+export const accountStream = (consultationId: string) => `consultationaccount-${consultationId}`;
+
+export type PostalAddress = { line1: string; line2?: string; town: string; postcode: string };
+
+export type PatientDetails = {
+  consultationId: string;
+  patientRef: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string | null;
+  address: PostalAddress;
+  nhsNumber: string | null;
+  /** The GP letter is written only with this consent; starting a consultation asks for it. */
+  gpConsent: { given: boolean; recordedAt: string };
+};
+
+export type AccountEvent =
+  | { type: 'PatientDetailsRecorded'; data: PatientDetails }
+  | {
+      type: 'CheckoutLinkCreated';
+      data: { checkoutSessionId: string; url: string; expiresAt: string; amountPence: number };
+    }
+  | { type: 'StripeCustomerLinked'; data: { customerId: string; checkoutSessionId: string } }
+  | {
+      type: 'ClinicianCredentialsRecorded';
+      data: { clinicianId: string; fullName: string; registrationNumber: string; role: string };
+    }
+  | { type: 'PrescriptionSigningLinkCreated'; data: { prescriptionId: string; signingUrl: string } }
+  | { type: 'InstalmentChargeDue'; data: { chargeNumber: number; dueAt: string; attempt: number } }
+  | {
+      type: 'RefundSettled';
+      data: {
+        refundRequestId: string;
+        refundId: string;
+        paymentIntentId: string | null;
+        amountPence: number;
+        stripeEventId: string;
+      };
+    }
+  | {
+      type: 'RefundFailedAtStripe';
+      data: { refundRequestId: string; refundId: string; reason: string | null; stripeEventId: string };
+    }
+  | {
+      type: 'IdDocumentChecked';
+      data: { outcome: 'pass' | 'fail' | 'manual_review'; reference: string; checkedAt: string };
+    }
+  | { type: 'ShippingLabelStored'; data: { supplyNumber: number; shipmentId: string; key: string | null } };
+
+export type AccountEventType = AccountEvent['type'];
+
+export const ACCOUNT_EVENT_TYPES: readonly AccountEventType[] = [
+  'PatientDetailsRecorded',
+  'CheckoutLinkCreated',
+  'StripeCustomerLinked',
+  'ClinicianCredentialsRecorded',
+  'PrescriptionSigningLinkCreated',
+  'InstalmentChargeDue',
+  'RefundSettled',
+  'RefundFailedAtStripe',
+  'IdDocumentChecked',
+  'ShippingLabelStored',
+];
+
+export type Account = {
+  patient: PatientDetails | null;
+  checkoutLinks: { checkoutSessionId: string; url: string; expiresAt: string; amountPence: number }[];
+  stripeCustomerId: string | null;
+  clinicians: Record<string, { fullName: string; registrationNumber: string; role: string }>;
+  signingLinks: Record<string, string>;
+  refundsSettled: { refundRequestId: string; refundId: string; amountPence: number }[];
+  idDocumentCheck: { outcome: string; reference: string; checkedAt: string } | null;
+};
+
+export const emptyAccount = (): Account => ({
+  patient: null,
+  checkoutLinks: [],
+  stripeCustomerId: null,
+  clinicians: {},
+  signingLinks: {},
+  refundsSettled: [],
+  idDocumentCheck: null,
+});
+
+export const evolveAccount = (account: Account, recorded: { type: string; data: unknown }): Account => {
+  const event = recorded as AccountEvent;
+  switch (event.type) {
+    case 'PatientDetailsRecorded':
+      return { ...account, patient: event.data };
+    case 'CheckoutLinkCreated':
+      return { ...account, checkoutLinks: [...account.checkoutLinks, event.data] };
+    case 'StripeCustomerLinked':
+      return { ...account, stripeCustomerId: event.data.customerId };
+    case 'ClinicianCredentialsRecorded': {
+      const { clinicianId, ...rest } = event.data;
+      return { ...account, clinicians: { ...account.clinicians, [clinicianId]: rest } };
+    }
+    case 'PrescriptionSigningLinkCreated':
+      return {
+        ...account,
+        signingLinks: { ...account.signingLinks, [event.data.prescriptionId]: event.data.signingUrl },
+      };
+    case 'RefundSettled':
+      return {
+        ...account,
+        refundsSettled: [
+          ...account.refundsSettled,
+          {
+            refundRequestId: event.data.refundRequestId,
+            refundId: event.data.refundId,
+            amountPence: event.data.amountPence,
+          },
+        ],
+      };
+    case 'IdDocumentChecked':
+      return { ...account, idDocumentCheck: event.data };
+    default:
+      return account;
+  }
+};
+
+export const loadAccount = async (store: EventStore, consultationId: string): Promise<Account> =>
+  (await store.readStream(accountStream(consultationId))).reduce(evolveAccount, emptyAccount());
+
+/**
+ * Appends one fact to the account stream. `idParts` name its cause: the same cause gives the same
+ * event id, so the store keeps the first and a retry changes nothing.
+ */
+export const recordAccountFact = async (
+  store: EventStore,
+  clock: Clock,
+  consultationId: string,
+  event: AccountEvent,
+  meta: { actor: string; idParts: readonly (string | number)[]; causationId?: string | null },
+): Promise<boolean> => {
+  const id = deterministicId('consultation-account', consultationId, event.type, ...meta.idParts);
+  const result = await store.appendToStream(accountStream(consultationId), [
+    {
+      id,
+      type: event.type,
+      data: event.data,
+      metadata: {
+        correlationId: consultationId,
+        causationId: meta.causationId ?? null,
+        actor: meta.actor,
+        occurredAt: clock.now().toISOString(),
+      },
+    },
+  ]);
+  return result.written;
+};

@@ -1,0 +1,84 @@
+import type pg from 'pg';
+import { findProduct, type Product } from '../../domain/consultation/catalogue.js';
+import {
+  type ConsultationCommand,
+  type ConsultationState,
+  consultationDecider,
+  consultationStream,
+} from '../../domain/consultation/consultation.js';
+import { DomainError, fold } from '../../domain/decider.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/types.js';
+import type { DocumentStore } from '../../integrations/documents/port.js';
+import type { PaymentGateway } from '../../integrations/payments/port.js';
+import type { Clock } from '../../platform/clock.js';
+import { newUuid } from '../../platform/ids.js';
+import { createCommandHandler } from '../commandHandler.js';
+import { type Account, type AccountEvent, loadAccount, recordAccountFact } from './account.js';
+import type { StockCommands } from './stock.js';
+
+export type ConsultationCommandsDeps = {
+  store: EventStore;
+  pool: pg.Pool;
+  clock: Clock;
+  documents: DocumentStore;
+  payments: PaymentGateway;
+  stock: StockCommands;
+  linkSecret: string;
+  /** Where patients reach the web front end, for the links in checkout return URLs. */
+  publicUrl: string;
+};
+
+export type Actor = { actor: string; correlationId?: string };
+export type CommandMeta = Actor & { commandId?: string; causationId?: string | null };
+
+/**
+ * What every part of the consultation command service shares: running one domain command on a
+ * consultation's stream, reading a consultation back, and its account facts.
+ */
+export const createConsultationCore = (deps: ConsultationCommandsDeps) => {
+  const handle = createCommandHandler(deps.store, consultationDecider, { clock: deps.clock });
+  const now = () => deps.clock.now().toISOString();
+
+  const execute = (consultationId: string, command: ConsultationCommand, meta: CommandMeta) =>
+    handle({
+      commandId: meta.commandId ?? newUuid(),
+      streamName: consultationStream(consultationId),
+      command,
+      actor: meta.actor,
+      correlationId: meta.correlationId ?? consultationId,
+      causationId: meta.causationId,
+    });
+
+  const history = (consultationId: string): Promise<RecordedEvent[]> =>
+    deps.store.readStream(consultationStream(consultationId));
+
+  const load = async (consultationId: string): Promise<ConsultationState> =>
+    fold(consultationDecider, (await history(consultationId)) as never);
+
+  const requireConsultation = async (consultationId: string) => {
+    const state = await load(consultationId);
+    if (state.status === 'none') {
+      throw new DomainError('CONSULTATION_NOT_FOUND', `no consultation ${consultationId}`);
+    }
+    return state;
+  };
+
+  /** The catalogue entry of the consultation's product, with the questionnaire it was started on. */
+  const productFor = (state: ConsultationState): Product => {
+    const product = state.product && findProduct(state.product.productId);
+    if (!product) throw new DomainError('PRODUCT_NOT_FOUND', 'the product is no longer in the catalogue');
+    return product;
+  };
+
+  const account = (consultationId: string): Promise<Account> => loadAccount(deps.store, consultationId);
+
+  const recordFact = (
+    consultationId: string,
+    event: AccountEvent,
+    meta: { actor: string; idParts: readonly (string | number)[]; causationId?: string | null },
+  ) => recordAccountFact(deps.store, deps.clock, consultationId, event, meta);
+
+  return { deps, now, execute, history, load, requireConsultation, productFor, account, recordFact };
+};
+
+export type ConsultationCore = ReturnType<typeof createConsultationCore>;

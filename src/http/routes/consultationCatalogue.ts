@@ -1,0 +1,88 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import { CATALOGUE, findProduct, isLowStock, type Product } from '../../domain/consultation/catalogue.js';
+import { type Plan, priceOf } from '../../domain/consultation/plan.js';
+import { problem } from '../auth/problem.js';
+
+/** The plans a product is offered on, each with what it costs, in pence. */
+const plansOf = (product: Product) => {
+  const plans: Plan[] = [
+    ...(product.allowsOneOff ? [{ kind: 'one_off' } as const] : []),
+    ...(product.allowsInstalments
+      ? product.planLengthsMonths.map((months) => ({ kind: 'instalment', months }) as const)
+      : []),
+  ];
+  return plans.map((plan) => ({ ...plan, price: priceOf(product, plan) }));
+};
+
+const stockStatus = (product: Product, onHand: number | undefined) => {
+  if (onHand === undefined) return { onHand: null, level: 'unknown' as const };
+  return {
+    onHand,
+    level:
+      onHand < 1
+        ? ('out_of_stock' as const)
+        : isLowStock(product, onHand)
+          ? ('low' as const)
+          : ('in_stock' as const),
+  };
+};
+
+const summaryOf = (product: Product, onHand: number | undefined) => ({
+  id: product.id,
+  name: product.name,
+  kind: product.kind,
+  coldChain: product.coldChain,
+  pricePence: product.pricePence,
+  plans: plansOf(product),
+  gracePeriodExtraMonths: product.gracePeriodExtraMonths,
+  stock: stockStatus(product, onHand),
+});
+
+/**
+ * Phase 1: what the pharmacy sells online. Public: no patient data. The questionnaire is sent as
+ * the wizard needs it (steps, questions, which answer shows which question); the auto-deny rules
+ * never leave the server.
+ */
+export const consultationCatalogueRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+  const stock = async () => {
+    const { rows } = await pool.query<{ product_id: string; on_hand: number }>(
+      'SELECT product_id, on_hand FROM consultation_stock',
+    );
+    return new Map(rows.map((r) => [r.product_id, r.on_hand]));
+  };
+
+  app.get(
+    '/api/catalogue',
+    {
+      schema: {
+        tags: ['consultation: catalogue'],
+        summary: 'Products (POM or P), plans, prices in pence, stock',
+      },
+    },
+    async () => {
+      const onHand = await stock();
+      return { products: CATALOGUE.map((product) => summaryOf(product, onHand.get(product.id))) };
+    },
+  );
+
+  app.get<{ Params: { productId: string } }>(
+    '/api/catalogue/:productId',
+    {
+      schema: {
+        tags: ['consultation: catalogue'],
+        summary: 'One product with its questionnaire (steps and questions)',
+      },
+    },
+    async (request, reply) => {
+      const product = findProduct(request.params.productId);
+      if (!product)
+        return problem(reply, 404, 'Not found', `There is no product ${request.params.productId}.`);
+      const onHand = await stock();
+      return {
+        ...summaryOf(product, onHand.get(product.id)),
+        questionnaire: { version: product.questionnaire.version, steps: product.questionnaire.steps },
+      };
+    },
+  );
+};

@@ -1,0 +1,466 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { recordPatientDataAccess } from '../../commands/accessLog.js';
+import { CATALOGUE, findProduct, isLowStock } from '../../domain/consultation/catalogue.js';
+import { CONSULTATION_TIMEOUT_DAYS } from '../../domain/consultation/decideExceptions.js';
+import { DAY } from '../../platform/clock.js';
+import { newUuid } from '../../platform/ids.js';
+import { problem } from '../auth/problem.js';
+import { sendError } from '../errors.js';
+import { jsonSchema, parseOr400 } from '../validation.js';
+import {
+  type ConsultationRoutesOptions,
+  freshView,
+  INCIDENT_JOIN,
+  incidentsOf,
+  pendingMarker,
+  sendConsultationError,
+  staffOf,
+} from './consultationShared.js';
+
+/** The pharmacy team's views of the queue. */
+const VIEWS = {
+  /** Authorised supplies to print, pack and dispatch (Phases 9–11). */
+  dispensing: `c.status IN ('prescribed', 'dispatch_pending')`,
+  /** Everything a person must act on. */
+  exceptions: `(c.status IN ('delivery_failed', 'instalment_paused')
+      OR (c.cancellation_requested_at IS NOT NULL AND c.status NOT IN ('cancelled', 'refunded'))
+      OR c.stock_blocked OR inc.incident_states IS NOT NULL
+      OR jsonb_array_length(c.detail->'refundsFailed') > 0)`,
+  identity: `c.status = 'id_manual_review'`,
+  /** Drafts flagged after 7 days without a save. */
+  drafts: `c.status = 'draft' AND c.draft_inactive_since IS NOT NULL`,
+  /** Paid cases untouched for 30 days: the team may close and refund them. */
+  stalled: `c.status IN ('awaiting_id_verification', 'id_document_requested', 'id_manual_review', 'in_clinical_review', 'awaiting_response')
+      AND c.last_activity_at <= $1`,
+  all: 'TRUE',
+} as const;
+
+const listQuery = z.object({
+  view: z.enum(Object.keys(VIEWS) as [keyof typeof VIEWS, ...(keyof typeof VIEWS)[]]).default('dispensing'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+const reason = z.string().trim().min(3).max(2_000);
+const packBody = z.object({ acknowledgeRenewalOverlap: z.boolean().default(false) });
+const trackingBody = z.object({
+  status: z.enum(['in_transit', 'out_for_delivery', 'delivered', 'failed', 'returned']),
+  details: z.string().trim().max(500).nullable().default(null),
+});
+const deliveryBody = z.object({ action: z.enum(['redispatch', 'contact_patient', 'refund']), note: reason });
+const idReviewBody = z.object({ outcome: z.enum(['pass', 'fail']), reason });
+const reasonBody = z.object({ reason });
+const empty = z.object({});
+const pmrBody = z.object({ pmrPatientId: z.string().trim().min(1).max(64) });
+const retryBody = z.object({ processManager: z.string().min(1), triggerEventId: z.uuid() });
+const receiptBody = z.object({
+  quantity: z.number().int().min(1).max(100_000),
+  note: z.string().trim().max(500).default('delivery'),
+});
+const adjustmentBody = z.object({ delta: z.number().int().min(-100_000).max(100_000), reason });
+
+/**
+ * The pharmacy team's side (ops and pharmacists): the queue and its exceptions, the dispensing
+ * slip, packing against stock, delivery and the actions on a failed one, identity reviews,
+ * cancellations, timeouts and refunds, paused instalments, stock. Every read of patient data is
+ * recorded.
+ */
+export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOptions> = async (
+  app,
+  options,
+) => {
+  const { pool, store, clock, commands } = options;
+  const team = { preHandler: app.requireRoles('ops', 'pharmacist') };
+
+  const recordRead = (request: FastifyRequest, subjectId: string, resource: string) =>
+    recordPatientDataAccess(store, clock, {
+      subjectId,
+      actor: `staff:${request.staff!.id}`,
+      resource,
+      correlationId: request.id,
+    });
+
+  app.get(
+    '/api/pharmacy/consultations',
+    {
+      ...team,
+      schema: {
+        tags: ['consultation: pharmacy'],
+        summary: 'The pharmacy queue by view',
+        querystring: jsonSchema(listQuery),
+      },
+    },
+    async (request, reply) => {
+      const query = parseOr400(listQuery, request.query, reply, 'query');
+      if (!query) return reply;
+      const stalledBefore = new Date(clock.now().getTime() - CONSULTATION_TIMEOUT_DAYS * DAY);
+      const { rows } = await pool.query(
+        `SELECT c.consultation_id, c.status, c.status_since, c.patient_name, c.product_id, c.product_name, c.product_kind,
+                c.supply_number, c.stock_blocked, c.overlap_flagged, c.repeat_flagged, c.tracking_number,
+                c.cancellation_requested_at, c.draft_inactive_since, c.last_activity_at, c.plan_ends_at,
+                c.detail->'state'->'plan' AS plan, c.detail->'state'->'flags'->'renewalOverlap' AS overlap,
+                c.detail->'refundsFailed' AS refunds_failed, inc.incident_states, count(*) OVER () AS total
+           FROM consultations c ${INCIDENT_JOIN}
+          WHERE c.status <> 'none' AND $1::timestamptz IS NOT NULL AND (${VIEWS[query.view]})
+          ORDER BY c.overlap_flagged DESC, c.status_since LIMIT $2 OFFSET $3`,
+        [stalledBefore, query.pageSize, (query.page - 1) * query.pageSize],
+      );
+      await recordRead(request, `staff${request.staff!.id}`, `pharmacy-queue?view=${query.view}`);
+      return {
+        view: query.view,
+        page: query.page,
+        pageSize: query.pageSize,
+        total: Number(rows[0]?.total ?? 0),
+        items: rows.map((r) => ({
+          consultationId: r.consultation_id,
+          status: r.status,
+          statusSince: r.status_since,
+          patientName: r.patient_name,
+          product: { id: r.product_id, name: r.product_name, kind: r.product_kind },
+          plan: r.plan,
+          supplyNumber: r.supply_number,
+          trackingNumber: r.tracking_number,
+          planEndsAt: r.plan_ends_at,
+          lastActivityAt: r.last_activity_at,
+          flags: {
+            renewalOverlap: r.overlap
+              ? {
+                  ...r.overlap,
+                  banner: `RENEWAL OVERLAP: an earlier plan runs until ${String(r.overlap.activePlanEndsAt).slice(0, 10)}`,
+                }
+              : null,
+            repeatSubmission: r.repeat_flagged,
+            outOfStock: r.stock_blocked,
+            cancellationRequestedAt: r.cancellation_requested_at,
+            draftInactiveSince: r.draft_inactive_since,
+            refundFailed: (r.refunds_failed ?? []).length > 0,
+          },
+          pending: pendingMarker((r.incident_states ?? '').split(',')),
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/pharmacy/consultations/:id',
+    {
+      ...team,
+      schema: { tags: ['consultation: pharmacy'], summary: 'One consultation as the pharmacy team sees it' },
+    },
+    async (request, reply) => {
+      const view = await freshView(store, request.params.id);
+      if (!view) return problem(reply, 404, 'Not found', `There is no consultation ${request.params.id}.`);
+      await recordRead(request, request.params.id, 'consultation');
+      const incidents = await incidentsOf(pool, request.params.id);
+      const { state, account } = view;
+      return {
+        consultationId: view.consultationId,
+        status: state.status,
+        statusSince: view.statusSince,
+        pending: pendingMarker(incidents.map((i) => i.state)),
+        incidents,
+        patient: account.patient,
+        product: state.product,
+        plan: state.plan,
+        price: state.price,
+        period: state.period,
+        supply: state.supply,
+        suppliesDispatched: state.suppliesDispatched,
+        flags: {
+          ...state.flags,
+          renewalOverlap: state.flags.renewalOverlap && {
+            ...state.flags.renewalOverlap,
+            banner: `RENEWAL OVERLAP: an earlier plan runs until ${state.flags.renewalOverlap.activePlanEndsAt.slice(0, 10)}. Confirm overlapping supply is appropriate when packing.`,
+          },
+          outOfStockSince: view.stockBlockedAt,
+        },
+        charges: state.charges,
+        stripeCustomerId: account.stripeCustomerId,
+        instalmentCharges: view.instalmentCharges,
+        paymentFailures: view.paymentFailures,
+        refund: state.refund,
+        refundsFailed: view.refundsFailed,
+        identity: {
+          verifiedAt: state.identityVerifiedAt,
+          ...view.identity,
+          documentCheck: account.idDocumentCheck,
+        },
+        decision: view.decision,
+        autoDenial: view.autoDenial,
+        messages: view.messages,
+        prescription: state.prescription,
+        gpLetter: view.gpLetter,
+        pmr: view.pmr,
+        shipments: view.shipments,
+        tracking: view.tracking,
+        deliveryActions: view.deliveryActions,
+        cancellation: view.cancellation,
+        planDates: view.plan,
+        renewalOf: state.renewalOf?.previousConsultationId ?? null,
+        renewalConsultationId: state.renewalConsultationId,
+        consultationRequired: view.consultationRequired,
+        lastActivityAt: state.lastActivityAt,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/pharmacy/consultations/:id/events',
+    { ...team, schema: { tags: ['consultation: pharmacy'], summary: 'The consultation’s full history' } },
+    async (request, reply) => {
+      const view = await freshView(store, request.params.id);
+      if (!view) return problem(reply, 404, 'Not found', `There is no consultation ${request.params.id}.`);
+      await recordRead(request, request.params.id, 'consultation-events');
+      const events = [
+        ...(await commands.history(request.params.id)),
+        ...(await store.readStream(`consultationaccount-${request.params.id}`)),
+      ].sort((a, b) => a.globalPosition - b.globalPosition);
+      return {
+        consultationId: request.params.id,
+        events: events.map((e) => ({
+          id: e.id,
+          stream: e.streamName,
+          type: e.type,
+          revision: e.streamRevision,
+          position: e.globalPosition,
+          data: e.data,
+          metadata: e.metadata,
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/pharmacy/consultations/:id/slip',
+    {
+      ...team,
+      schema: {
+        tags: ['consultation: pharmacy'],
+        summary: 'The dispensing slip (PDF); the first print of a supply is recorded',
+      },
+    },
+    async (request, reply) => {
+      try {
+        const { pdf, slipId } = await commands.staff.printSlip(request.params.id, staffOf(request));
+        await recordRead(request, request.params.id, 'dispensing-slip');
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="${slipId}.pdf"`)
+          .send(pdf);
+      } catch (error) {
+        return sendConsultationError(error, request, reply);
+      }
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/pharmacy/consultations/:id/label',
+    {
+      ...team,
+      schema: {
+        tags: ['consultation: pharmacy'],
+        summary: 'The Royal Mail label of the supply in hand (PDF)',
+      },
+    },
+    async (request, reply) => {
+      const view = await freshView(store, request.params.id);
+      const shipment = view?.state.supply?.shipmentId;
+      if (!view || !shipment)
+        return problem(reply, 404, 'Not found', 'No parcel is booked for the supply in hand.');
+      try {
+        const label = await options.dispatch.getLabel(shipment);
+        await recordRead(request, request.params.id, 'shipping-label');
+        return reply.type('application/pdf').send(label);
+      } catch (error) {
+        return sendError(error, request, reply);
+      }
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/pharmacy/consultations/:id/id-document',
+    {
+      ...team,
+      schema: {
+        tags: ['consultation: pharmacy'],
+        summary: 'The photo ID the patient uploaded, for the manual review',
+      },
+    },
+    async (request, reply) => {
+      const view = await freshView(store, request.params.id);
+      const key = view?.identity.document?.key;
+      if (!key) return problem(reply, 404, 'Not found', 'The patient has not uploaded an identity document.');
+      const stored = await options.documents.get(key);
+      if (!stored) return problem(reply, 404, 'Not found', 'The document is no longer in storage.');
+      await recordRead(request, request.params.id, 'id-document');
+      return reply.type(stored.contentType).header('cache-control', 'no-store').send(stored.body);
+    },
+  );
+
+  /** One team action: the body, one command, the consultation's new status. */
+  const action = <T>(
+    path: string,
+    summary: string,
+    schema: z.ZodType<T>,
+    run: (id: string, body: T, request: FastifyRequest) => Promise<{ state: { status: string } }>,
+  ) =>
+    app.post<{ Params: { id: string } }>(
+      `/api/pharmacy/consultations/:id/${path}`,
+      { ...team, schema: { tags: ['consultation: pharmacy'], summary, body: jsonSchema(schema) } },
+      async (request, reply) => {
+        const body = parseOr400(schema, request.body ?? {}, reply);
+        if (body === undefined) return reply;
+        try {
+          const result = await run(request.params.id, body, request);
+          return { consultationId: request.params.id, status: result.state.status };
+        } catch (error) {
+          return sendConsultationError(error, request, reply);
+        }
+      },
+    );
+
+  const s = commands.staff;
+  action(
+    'pack',
+    'Pack the supply in hand (one unit off the shelf; blocked when out of stock)',
+    packBody,
+    (id, b, r) => s.pack(id, staffOf(r), b.acknowledgeRenewalOverlap),
+  );
+  action(
+    'tracking',
+    'Enter a delivery status by hand (when the Royal Mail webhook is not there)',
+    trackingBody,
+    (id, b, r) => s.recordTracking(id, staffOf(r), b.status, b.details),
+  );
+  action(
+    'delivery-failure',
+    'Act on a failed or returned delivery: re-dispatch, contact the patient, or refund',
+    deliveryBody,
+    (id, b, r) => s.resolveDeliveryFailure(id, staffOf(r), b.action, b.note),
+  );
+  action('id-review', 'Decide the uploaded photo ID (a fail rejects and refunds)', idReviewBody, (id, b, r) =>
+    s.reviewIdDocument(id, staffOf(r), b.outcome, b.reason),
+  );
+  action('cancel', 'Cancel (after the patient asked) and refund', reasonBody, (id, b, r) =>
+    s.cancel(id, staffOf(r), b.reason),
+  );
+  action('timeout', 'Close a case untouched for 30 days and refund', empty, (id, _b, r) =>
+    s.rejectTimedOut(id, staffOf(r)),
+  );
+  action('abandon', 'Abandon a draft untouched for 30 days', empty, (id, _b, r) =>
+    s.abandonDraft(id, staffOf(r)),
+  );
+  action('instalments/retry', 'Retry the failed monthly charge of a paused plan now', empty, (id, _b, r) =>
+    s.retryInstalmentCharge(id, staffOf(r)),
+  );
+  action(
+    'instalments/cancel',
+    'Cancel the remaining instalments; the plan ends with the last paid month',
+    reasonBody,
+    (id, b, r) => s.cancelRemainingInstalments(id, staffOf(r), b.reason),
+  );
+  action(
+    'pmr/manual-export',
+    'Record a manual export to the PMR (TitanPMR unavailable)',
+    pmrBody,
+    (id, b, r) => s.recordManualPmrExport(id, staffOf(r), b.pmrPatientId),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/pharmacy/consultations/:id/integration/retry',
+    {
+      ...team,
+      schema: {
+        tags: ['consultation: pharmacy'],
+        summary: 'Retry a vendor call flagged for manual handling',
+        body: jsonSchema(retryBody),
+      },
+    },
+    async (request, reply) => {
+      const body = parseOr400(retryBody, request.body, reply);
+      if (!body) return reply;
+      const trigger = await store.readEventById(body.triggerEventId);
+      const id = request.params.id;
+      if (
+        trigger?.streamName !== `consultation-${id}` &&
+        trigger?.streamName !== `consultationaccount-${id}`
+      ) {
+        return problem(reply, 404, 'Not found', 'That event does not belong to this consultation.');
+      }
+      await options.processes.retryIntegration(
+        body.processManager,
+        body.triggerEventId,
+        `staff:${request.staff!.id}`,
+      );
+      return reply.code(202).send({ consultationId: id, retrying: true });
+    },
+  );
+
+  app.get(
+    '/api/pharmacy/stock',
+    {
+      ...team,
+      schema: {
+        tags: ['consultation: pharmacy'],
+        summary: 'Stock on hand per product, with low-stock flags',
+      },
+    },
+    async () => {
+      const { rows } = await pool.query(
+        'SELECT product_id, on_hand, low_stock_threshold, received_total, reserved_total, low_since, updated_at FROM consultation_stock',
+      );
+      const byId = new Map(rows.map((r) => [r.product_id, r]));
+      return {
+        items: CATALOGUE.map((product) => {
+          const row = byId.get(product.id);
+          const onHand = row?.on_hand ?? 0;
+          return {
+            productId: product.id,
+            name: product.name,
+            onHand,
+            threshold: product.lowStockThreshold,
+            low: isLowStock(product, onHand),
+            outOfStock: onHand < 1,
+            receivedTotal: row?.received_total ?? 0,
+            reservedTotal: row?.reserved_total ?? 0,
+            updatedAt: row?.updated_at ?? null,
+          };
+        }),
+      };
+    },
+  );
+
+  const stockAction = <T>(
+    path: string,
+    summary: string,
+    schema: z.ZodType<T>,
+    run: (product: NonNullable<ReturnType<typeof findProduct>>, body: T, actor: string) => Promise<unknown>,
+  ) =>
+    app.post<{ Params: { productId: string } }>(
+      `/api/pharmacy/stock/:productId/${path}`,
+      { ...team, schema: { tags: ['consultation: pharmacy'], summary, body: jsonSchema(schema) } },
+      async (request, reply) => {
+        const body = parseOr400(schema, request.body ?? {}, reply);
+        if (body === undefined) return reply;
+        const product = findProduct(request.params.productId);
+        if (!product)
+          return problem(reply, 404, 'Not found', `There is no product ${request.params.productId}.`);
+        try {
+          await run(product, body, `staff:${request.staff!.id}`);
+          return { productId: product.id, onHand: await commands.stock.onHand(product.id) };
+        } catch (error) {
+          return sendConsultationError(error, request, reply);
+        }
+      },
+    );
+
+  stockAction('receipts', 'Book a stock delivery in', receiptBody, (product, b, actor) =>
+    commands.stock.receive(product, b.quantity, b.note, { actor, commandId: newUuid() }),
+  );
+  stockAction(
+    'adjustments',
+    'Correct stock after a count (positive or negative)',
+    adjustmentBody,
+    (product, b, actor) => commands.stock.adjust(product, b.delta, b.reason, { actor, commandId: newUuid() }),
+  );
+};

@@ -1,0 +1,243 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { recordPatientDataAccess } from '../../commands/accessLog.js';
+import { findProduct } from '../../domain/consultation/catalogue.js';
+import type { ConsultationState } from '../../domain/consultation/consultationState.js';
+import { questionsOf } from '../../domain/consultation/questionnaire.js';
+import type { ConsultationView } from '../../projections/consultations/consultationView.js';
+import { problem } from '../auth/problem.js';
+import { jsonSchema, parseOr400 } from '../validation.js';
+import {
+  type ConsultationRoutesOptions,
+  freshView,
+  INCIDENT_JOIN,
+  incidentsOf,
+  pendingMarker,
+  sendConsultationError,
+  staffOf,
+} from './consultationShared.js';
+
+type Queue = 'prescriber' | 'pharmacist';
+
+/** Cases a clinician still has in hand: to decide, waiting on the patient, or (POM) awaiting the signature. */
+const OPEN_STATUSES = ['in_clinical_review', 'awaiting_response', 'approved'];
+
+const listQuery = z.object({ queue: z.enum(['prescriber', 'pharmacist']).optional() });
+const approveBody = z.object({
+  notes: z.string().trim().max(2_000).default(''),
+  /** The clinician's seven-digit GMC (prescriber) or GPhC (pharmacist) number, printed on the Rx and GP letter. */
+  registrationNumber: z.string().regex(/^\d{7}$/, 'a seven-digit GMC or GPhC number'),
+});
+const questionBody = z.object({ question: z.string().trim().min(3).max(2_000) });
+const reasonBody = z.object({ reason: z.string().trim().min(3).max(2_000) });
+
+/** Overlap first and loud: the seed asks for it to be flagged prominently. */
+const flagsOf = ({ renewalOverlap, repeatSubmission }: ConsultationState['flags']) => {
+  return {
+    renewalOverlap: renewalOverlap && {
+      ...renewalOverlap,
+      banner: `RENEWAL OVERLAP: the previous plan (${renewalOverlap.activeConsultationId}) is still active until ${renewalOverlap.activePlanEndsAt.slice(0, 10)}. Assess whether overlapping supply is appropriate.`,
+    },
+    repeatSubmission: repeatSubmission && {
+      priorConsultationId: repeatSubmission.priorConsultationId,
+      changes: repeatSubmission.diff,
+    },
+  };
+};
+
+/** The case as a clinician reviews it: the answers with their questions, flags, messages, history. */
+const caseOf = (view: ConsultationView, pending: string | null, incidents: unknown[]) => {
+  const { state, account } = view;
+  const product = state.product && findProduct(state.product.productId);
+  const questions = product ? questionsOf(product.questionnaire) : [];
+  const answers = state.submitted?.answers ?? {};
+  return {
+    consultationId: view.consultationId,
+    status: state.status,
+    statusSince: view.statusSince,
+    pending,
+    incidents,
+    queue: state.review?.queue ?? null,
+    queuedAt: state.review?.queuedAt ?? null,
+    product: state.product,
+    plan: state.plan,
+    patient: account.patient && {
+      name: `${account.patient.firstName} ${account.patient.lastName}`,
+      dateOfBirth: answers.dateOfBirth ?? null,
+      postcode: account.patient.address.postcode,
+    },
+    renewalOf: state.renewalOf && {
+      previousConsultationId: state.renewalOf.previousConsultationId,
+      firstApprovedAt: state.renewalOf.firstApprovedAt,
+      previousPlanEndsAt: state.renewalOf.previousPlanEndsAt,
+    },
+    flags: flagsOf(state.flags),
+    answers: questions
+      .filter((q) => answers[q.id] !== undefined)
+      .map((q) => ({ questionId: q.id, question: q.text, answer: answers[q.id] })),
+    identity: {
+      verifiedAt: state.identityVerifiedAt,
+      ...view.identity,
+      documentCheck: account.idDocumentCheck,
+    },
+    messages: view.messages,
+    decision: view.decision,
+    prescription: state.prescription && {
+      ...state.prescription,
+      signingUrl: account.signingLinks[state.prescription.id] ?? null,
+    },
+  };
+};
+
+/**
+ * Phases 5–7 for clinicians: prescribers review POM cases, pharmacists P cases. Each reads only
+ * their own queue; every read of a case is recorded.
+ */
+export const consultationReviewRoutes: FastifyPluginAsync<ConsultationRoutesOptions> = async (
+  app,
+  options,
+) => {
+  const { pool, store, clock, commands } = options;
+  const clinicians = { preHandler: app.requireRoles('prescriber', 'pharmacist') };
+
+  const queueFor = (request: FastifyRequest, asked: Queue | undefined): Queue | null => {
+    const roles = request.staff!.roles;
+    const queue = asked ?? (roles.includes('prescriber') ? 'prescriber' : 'pharmacist');
+    return roles.includes(queue) ? queue : null;
+  };
+
+  const forbidden = (reply: FastifyReply, queue: string) =>
+    problem(
+      reply,
+      403,
+      'Role required',
+      `Only the ${queue} queue's clinicians may see or decide this case.`,
+      {
+        requiredRoles: [queue],
+      },
+    );
+
+  /** The case, if it is in a queue this clinician works; otherwise an answer has been sent. */
+  const caseFor = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+    const view = await freshView(store, request.params.id);
+    if (!view?.state.review) {
+      problem(reply, 404, 'Not found', `No consultation ${request.params.id} is in a review queue.`);
+      return null;
+    }
+    if (!request.staff!.roles.includes(view.state.review.queue)) {
+      forbidden(reply, view.state.review.queue);
+      return null;
+    }
+    return view;
+  };
+
+  app.get(
+    '/api/review/cases',
+    {
+      ...clinicians,
+      schema: {
+        tags: ['consultation: review'],
+        summary: 'The review queue: POM for prescribers, P for pharmacists',
+        querystring: jsonSchema(listQuery),
+      },
+    },
+    async (request, reply) => {
+      const query = parseOr400(listQuery, request.query, reply, 'query');
+      if (!query) return reply;
+      const queue = queueFor(request, query.queue);
+      if (!queue) return forbidden(reply, query.queue ?? 'requested');
+      const { rows } = await pool.query(
+        `SELECT c.consultation_id, c.status, c.status_since, c.queued_at, c.product_name, c.patient_name,
+                c.repeat_flagged, c.overlap_flagged, c.renewal_of, c.detail->'state'->'flags' AS flags, inc.incident_states
+           FROM consultations c ${INCIDENT_JOIN}
+          WHERE c.review_queue = $1 AND c.status = ANY ($2::text[])
+          ORDER BY c.overlap_flagged DESC, c.queued_at`,
+        [queue, OPEN_STATUSES],
+      );
+      await recordPatientDataAccess(store, clock, {
+        subjectId: `staff${request.staff!.id}`,
+        actor: `staff:${request.staff!.id}`,
+        resource: `review-queue?queue=${queue}`,
+        correlationId: request.id,
+      });
+      return {
+        queue,
+        items: rows.map((r) => ({
+          consultationId: r.consultation_id,
+          status: r.status,
+          statusSince: r.status_since,
+          queuedAt: r.queued_at,
+          product: r.product_name,
+          patientName: r.patient_name,
+          renewalOf: r.renewal_of,
+          flags: flagsOf(r.flags),
+          pending: pendingMarker((r.incident_states ?? '').split(',')),
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/review/cases/:id',
+    {
+      ...clinicians,
+      schema: {
+        tags: ['consultation: review'],
+        summary: 'One case with answers, flags (repeat diff, overlap), messages',
+      },
+    },
+    async (request, reply) => {
+      const view = await caseFor(request, reply);
+      if (!view) return reply;
+      await recordPatientDataAccess(store, clock, {
+        subjectId: request.params.id,
+        actor: `staff:${request.staff!.id}`,
+        resource: 'consultation-case',
+        correlationId: request.id,
+      });
+      const incidents = await incidentsOf(pool, request.params.id);
+      return caseOf(view, pendingMarker(incidents.map((i) => i.state)), incidents);
+    },
+  );
+
+  const decision = <T>(
+    path: string,
+    summary: string,
+    schema: z.ZodType<T>,
+    run: (id: string, body: T, request: FastifyRequest) => Promise<{ state: { status: string } }>,
+  ) =>
+    app.post<{ Params: { id: string } }>(
+      `/api/review/cases/:id/${path}`,
+      { ...clinicians, schema: { tags: ['consultation: review'], summary, body: jsonSchema(schema) } },
+      async (request, reply) => {
+        const body = parseOr400(schema, request.body ?? {}, reply);
+        if (body === undefined) return reply;
+        if (!(await caseFor(request, reply))) return reply;
+        try {
+          const result = await run(request.params.id, body, request);
+          return { consultationId: request.params.id, status: result.state.status };
+        } catch (error) {
+          return sendConsultationError(error, request, reply);
+        }
+      },
+    );
+
+  decision(
+    'approve',
+    'Approve: POM → prescription in SignatureRx; P → pharmacist approval logged',
+    approveBody,
+    (id, body, r) => commands.staff.approve(id, staffOf(r), body),
+  );
+  decision(
+    'request-information',
+    'Ask the patient for more information (awaiting response)',
+    questionBody,
+    (id, body, r) => commands.staff.requestInformation(id, staffOf(r), body.question),
+  );
+  decision(
+    'deny',
+    'Deny with a reason: refunded, patient told once Stripe confirms',
+    reasonBody,
+    (id, body, r) => commands.staff.deny(id, staffOf(r), body.reason),
+  );
+};

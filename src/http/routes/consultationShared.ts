@@ -1,0 +1,119 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import { accountStream } from '../../commands/consultation/account.js';
+import type { ConsultationCommands, Staff } from '../../commands/consultation/consultationCommands.js';
+import { consultationStream } from '../../domain/consultation/consultation.js';
+import { DomainError } from '../../domain/decider.js';
+import type { EventStore } from '../../eventstore/types.js';
+import type { DispatchService } from '../../integrations/dispatch/port.js';
+import type { DocumentStore } from '../../integrations/documents/port.js';
+import type { PrescribingService } from '../../integrations/prescribing/port.js';
+import type { Clock } from '../../platform/clock.js';
+import type { ProcessRuntime } from '../../processes/runtime.js';
+import {
+  applyToConsultationView,
+  type ConsultationView,
+} from '../../projections/consultations/consultationView.js';
+import { problem } from '../auth/problem.js';
+import { sendError } from '../errors.js';
+
+export type ConsultationRoutesOptions = {
+  pool: pg.Pool;
+  store: EventStore;
+  clock: Clock;
+  commands: ConsultationCommands;
+  processes: ProcessRuntime;
+  documents: DocumentStore;
+  prescribing: PrescribingService;
+  dispatch: DispatchService;
+  linkSecret: string;
+};
+
+/** The patient's key to one consultation travels in this header, never in a URL the API logs. */
+export const CONSULTATION_TOKEN_HEADER = 'x-consultation-token';
+
+/** How a consultation waiting on an unavailable vendor reads, in every queue and on the patient page. */
+export const PENDING_API_UNAVAILABLE = 'Pending (API Unavailable)';
+export const MANUAL_HANDLING = 'Manual handling required';
+
+export const CONSULTATION_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** A missing consultation or product is a 404; everything else maps as the platform maps it. */
+export const sendConsultationError = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+  if (
+    error instanceof DomainError &&
+    (error.code === 'CONSULTATION_NOT_FOUND' || error.code === 'PRODUCT_NOT_FOUND')
+  ) {
+    return problem(reply, 404, 'Not found', error.message, { code: error.code });
+  }
+  return sendError(error, request, reply);
+};
+
+export const staffOf = (request: FastifyRequest): Staff => ({
+  id: request.staff!.id,
+  displayName: request.staff!.displayName,
+  roles: request.staff!.roles,
+});
+
+/**
+ * One consultation's view, folded now from its two streams with the projection's own fold: a
+ * patient saving a step, or a clinician deciding, reads their own write at once.
+ */
+export const freshView = async (
+  store: EventStore,
+  consultationId: string,
+): Promise<ConsultationView | null> => {
+  if (!CONSULTATION_ID.test(consultationId)) return null;
+  const [own, account] = await Promise.all([
+    store.readStream(consultationStream(consultationId)),
+    store.readStream(accountStream(consultationId)),
+  ]);
+  if (own.length === 0) return null;
+  return [...own, ...account]
+    .sort((a, b) => a.globalPosition - b.globalPosition)
+    .reduce<ConsultationView | null>(
+      (view, event) => applyToConsultationView(view, consultationId, event),
+      null,
+    );
+};
+
+export type Incident = {
+  state: 'pending_api_unavailable' | 'manual_handling';
+  integration: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string;
+  processManager: string;
+  triggerEventId: string;
+};
+
+/** Vendor calls of this consultation waiting on the retry schedule or flagged for a person. */
+export const incidentsOf = async (pool: pg.Pool, consultationId: string): Promise<Incident[]> => {
+  const { rows } = await pool.query(
+    `SELECT state, integration, attempts, next_attempt_at, last_error, process_manager, trigger_event_id
+       FROM integration_incidents WHERE stream_name = ANY ($1::text[]) ORDER BY updated_at DESC`,
+    [[consultationStream(consultationId), accountStream(consultationId)]],
+  );
+  return rows.map((r) => ({
+    state: r.state,
+    integration: r.integration,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at?.toISOString() ?? null,
+    lastError: r.last_error,
+    processManager: r.process_manager,
+    triggerEventId: r.trigger_event_id,
+  }));
+};
+
+export const pendingMarker = (states: readonly (string | null | undefined)[]) =>
+  states.includes('manual_handling')
+    ? MANUAL_HANDLING
+    : states.includes('pending_api_unavailable')
+      ? PENDING_API_UNAVAILABLE
+      : null;
+
+/** SQL for a list row's worst incident across both of its streams. */
+export const INCIDENT_JOIN = `LEFT JOIN LATERAL (
+    SELECT string_agg(i.state, ',') AS incident_states FROM integration_incidents i
+     WHERE i.stream_name IN ('consultation-' || c.consultation_id, 'consultationaccount-' || c.consultation_id)
+  ) inc ON TRUE`;

@@ -1,0 +1,72 @@
+import { consultationUrl } from '../../commands/consultation/patientActions.js';
+import type { ConsultationEvent } from '../../domain/consultation/consultationEvents.js';
+import type { ProcessManager } from '../runtime.js';
+import { type ConsultationProcessDeps, consultationIdOf, isConsultationEvent } from './deps.js';
+import { patientEmails } from './emails.js';
+
+/**
+ * E-mails the patient at each step that needs them (except Phase 8's approval message, which is
+ * its own process). The key from the event makes a redelivered event a duplicate e-mail, not a
+ * second one.
+ */
+export const patientEmailsProcess = (deps: ConsultationProcessDeps): ProcessManager => ({
+  name: 'consultation-patient-emails',
+  filter: {
+    kind: 'eventTypes',
+    eventTypes: [
+      'ConsultationStarted',
+      'DraftReminderSent',
+      'ConsultationAutoDenied',
+      'PaymentFailed',
+      'IdDocumentRequested',
+      'MoreInformationRequested',
+      'OrderDispatched',
+      'PatientContactedAboutDelivery',
+      'InstalmentPaused',
+      'PlanCompleted',
+      'ConsultationRequired',
+    ],
+  },
+  async handle(recorded, context) {
+    if (!isConsultationEvent(recorded)) return;
+    const consultationId = consultationIdOf(recorded);
+    const to = (await deps.commands.account(consultationId)).patient?.email;
+    if (!to) return;
+    const url = consultationUrl(deps.publicUrl, deps.linkSecret, consultationId);
+    const event = { type: recorded.type, data: recorded.data } as ConsultationEvent;
+    const mail = await (async () => {
+      switch (event.type) {
+        case 'ConsultationStarted':
+          return patientEmails.started(url);
+        case 'DraftReminderSent':
+          return patientEmails.draftReminder(url);
+        case 'ConsultationAutoDenied':
+          return patientEmails.autoDenied(url);
+        case 'PaymentFailed':
+          return patientEmails.paymentFailed(url);
+        case 'IdDocumentRequested':
+          return patientEmails.idDocumentRequested(url);
+        case 'MoreInformationRequested':
+          return patientEmails.moreInformation(url);
+        case 'OrderDispatched':
+          return patientEmails.dispatched(url, event.data.trackingNumber, event.data.service);
+        case 'PatientContactedAboutDelivery':
+          return patientEmails.deliveryContact(url, event.data.note);
+        case 'InstalmentPaused':
+          return patientEmails.instalmentPaused(url);
+        case 'PlanCompleted': {
+          // Already renewed, or about to be told a new consultation is needed: no invitation to renew.
+          const state = await deps.commands.load(consultationId);
+          return state.renewalConsultationId || state.status === 'consultation_required'
+            ? null
+            : patientEmails.planEnded(url);
+        }
+        case 'ConsultationRequired':
+          return patientEmails.consultationRequired(url);
+        default:
+          return null;
+      }
+    })();
+    if (mail) await deps.mailer.send({ to, ...mail, idempotencyKey: context.idempotencyKey('email') });
+  },
+});

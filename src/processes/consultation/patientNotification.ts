@@ -1,0 +1,31 @@
+import { consultationUrl } from '../../commands/consultation/patientActions.js';
+import type { ConsultationEvent } from '../../domain/consultation/consultationEvents.js';
+import type { ProcessManager } from '../runtime.js';
+import { type ConsultationProcessDeps, consultationIdOf, isConsultationEvent } from './deps.js';
+import { patientEmails } from './emails.js';
+
+/**
+ * Phase 8's patient message (treatment approved), and the message sent once Stripe confirms a
+ * refund: both asked for by the decider as `PatientNotificationRequested`.
+ */
+export const patientNotificationProcess = (deps: ConsultationProcessDeps): ProcessManager => ({
+  name: 'consultation-patient-notification',
+  filter: { kind: 'eventTypes', eventTypes: ['PatientNotificationRequested'] },
+  async handle(recorded, context) {
+    if (!isConsultationEvent(recorded)) return;
+    const consultationId = consultationIdOf(recorded);
+    const event = { type: recorded.type, data: recorded.data } as ConsultationEvent;
+    if (event.type !== 'PatientNotificationRequested') return;
+    const to = (await deps.commands.account(consultationId)).patient?.email;
+    if (!to) return;
+    const url = consultationUrl(deps.publicUrl, deps.linkSecret, consultationId);
+    let mail: { subject: string; text: string };
+    if (event.data.template === 'treatment_approved') {
+      mail = patientEmails.approved(url);
+    } else {
+      const state = await deps.commands.load(consultationId);
+      mail = patientEmails.refunded(url, event.data.reason, state.refund?.amountPence ?? 0);
+    }
+    await deps.mailer.send({ to, ...mail, idempotencyKey: context.idempotencyKey('email') });
+  },
+});
