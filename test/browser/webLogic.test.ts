@@ -230,6 +230,7 @@ describe('audit replay', () => {
     expect(states.map((s) => s?.status)).toEqual(['received', 'validated', 'validated', 'cancelled']);
     expect(states[3]?.cancellation).toEqual({ reason: 'duplicate', at: meta(3).occurredAt, by: 'staff:U1' });
     expect(changedFields(states[0]!, states[1]!)).toEqual(['status', 'statusSince', 'normalisedNdc']);
-    expect(changedFields(states[1]!, states[2]!)).toEqual([]);
+    // A vendor failure shows in the replay as the order's incident, not as a status change.
+    expect(changedFields(states[1]!, states[2]!)).toEqual(['incident']);
   });
 });

@@ -2,6 +2,8 @@ import { AuditPage } from '../audit/AuditPage.js';
 import { LoginPage } from '../auth/LoginPage.js';
 import { SessionProvider } from '../auth/session.js';
 import { ConsolePage } from '../console/ConsolePage.js';
+import { ClinicianSignInPage } from '../consultation/ClinicianSignInPage.js';
+import { consultationPatientPage, consultationStaffPage } from '../consultation/pages.js';
 import { OrderDetailPage } from '../orders/OrderDetailPage.js';
 import { EnrollPage } from '../patient/EnrollPage.js';
 import { PatientOrderPage } from '../patient/PatientOrderPage.js';
@@ -28,7 +30,7 @@ const staffPage = (route: Route) => {
     case 'audit':
       return <AuditPage orderId={route.orderId} />;
     default:
-      return <NotFound />;
+      return consultationStaffPage(route) ?? <NotFound />;
   }
 };
 
@@ -46,10 +48,18 @@ export const App = () => {
         justPaid={route.justPaid}
       />
     );
+  const patientPage = consultationPatientPage(route);
+  if (patientPage) return patientPage;
   if (route.page === 'not-found') return <NotFound />;
   return (
     <SessionProvider>
-      {route.page === 'login' ? <LoginPage /> : <StaffShell>{staffPage(route)}</StaffShell>}
+      {route.page === 'login' ? (
+        <LoginPage />
+      ) : route.page === 'uk-clinic-sign-in' ? (
+        <ClinicianSignInPage />
+      ) : (
+        <StaffShell>{staffPage(route)}</StaffShell>
+      )}
     </SessionProvider>
   );
 };

@@ -1,6 +1,14 @@
-import { type ReactNode, useEffect } from 'react';
+import { Fragment, type ReactNode, useEffect } from 'react';
 import { canUseConsole, hasRole } from '../auth/roles.js';
 import { useSession } from '../auth/session.js';
+import {
+  canReview,
+  canWorkPharmacy,
+  mayOpen,
+  signInPathFor,
+  staffHome,
+  usesLiveFeed,
+} from '../consultation/staffAccess.js';
 import { LiveIndicator } from '../live/LiveIndicator.js';
 import { LiveProvider } from '../live/LiveProvider.js';
 import { Loading } from '../ui/components.js';
@@ -22,26 +30,49 @@ export const StaffShell = ({ children }: { children: ReactNode }) => {
         <Loading what="your session" />
       </main>
     );
-  if (state.status === 'signed-out' || !canUseConsole(state.user)) {
+  if (state.status === 'signed-out' || !mayOpen(state.user, pathname)) {
+    // A clinician without the console lands on their own queue rather than being signed out.
+    const home = state.status === 'signed-in' ? staffHome(state.user) : null;
+    if (home && home !== pathname) return <Redirect to={home} />;
     const next = `${pathname}${search}`;
-    return <Redirect to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} />;
+    const signIn = signInPathFor(pathname);
+    return <Redirect to={next === '/' ? signIn : `${signIn}?next=${encodeURIComponent(next)}`} />;
   }
 
   const user = state.user;
   const current = (path: string) => (pathname === path ? 'page' : undefined);
+  // The live feed serves order changes to the roles that watch orders; prescribers get no socket.
+  const Live = usesLiveFeed(user) ? LiveProvider : Fragment;
   return (
-    <LiveProvider>
+    <Live>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <header className="site-header">
         <nav aria-label="Staff">
-          <Link to="/" className="brand" aria-current={current('/')}>
+          <Link to={staffHome(user) ?? '/'} className="brand" aria-current={current(staffHome(user) ?? '/')}>
             Pharmacy orders
           </Link>
-          <Link to="/" aria-current={current('/')}>
-            Console
-          </Link>
+          {canUseConsole(user) ? (
+            <Link to="/" aria-current={current('/')}>
+              Console
+            </Link>
+          ) : null}
+          {canReview(user) ? (
+            <Link to="/review" aria-current={current('/review')}>
+              Review queue
+            </Link>
+          ) : null}
+          {canWorkPharmacy(user) ? (
+            <>
+              <Link to="/pharmacy" aria-current={current('/pharmacy')}>
+                Pharmacy queue
+              </Link>
+              <Link to="/pharmacy/stock" aria-current={current('/pharmacy/stock')}>
+                Stock
+              </Link>
+            </>
+          ) : null}
           {hasRole(user, 'auditor', 'admin') ? (
             <Link to="/audit" aria-current={current('/audit')}>
               Audit
@@ -49,7 +80,7 @@ export const StaffShell = ({ children }: { children: ReactNode }) => {
           ) : null}
         </nav>
         <div className="session">
-          <LiveIndicator />
+          {usesLiveFeed(user) ? <LiveIndicator /> : null}
           <span className="who">
             {user.displayName} <span className="muted">({user.roles.join(', ')})</span>
           </span>
@@ -66,6 +97,6 @@ export const StaffShell = ({ children }: { children: ReactNode }) => {
         </div>
       </header>
       {children}
-    </LiveProvider>
+    </Live>
   );
 };

@@ -1,5 +1,12 @@
+import {
+  type ConsultationRoute,
+  isConsultationPatientRoute,
+  matchConsultationRoute,
+} from '../consultation/routes.js';
+
 /** Every page of the app, decided from the URL alone so a link or a reload lands on the same page. */
 export type Route =
+  | ConsultationRoute
   | { page: 'login' }
   | { page: 'console' }
   | { page: 'order'; orderId: string }
@@ -33,8 +40,9 @@ export const matchRoute = (pathname: string, search: string): Route => {
   }
   const enroll = /^\/enroll\/([^/]+)$/.exec(path);
   if (enroll) return { page: 'enroll', token: segment(enroll[1]!) };
-  return { page: 'not-found' };
+  return matchConsultationRoute(path, params) ?? { page: 'not-found' };
 };
 
 /** Pages patients reach from an e-mail: they never ask for (or reveal) a staff session. */
-export const isPatientRoute = (route: Route) => route.page === 'enroll' || route.page === 'patient-order';
+export const isPatientRoute = (route: Route) =>
+  route.page === 'enroll' || route.page === 'patient-order' || isConsultationPatientRoute(route);

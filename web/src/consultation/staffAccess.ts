@@ -1,0 +1,28 @@
+import { canUseConsole, hasRole } from '../auth/roles.js';
+
+/** Who may open which consultation page; the API checks every request again, this only guides the UI. */
+type User = { roles: readonly string[] };
+
+/** Prescribers review POM consultations, pharmacists P ones. */
+export const canReview = (user: User | null) => hasRole(user, 'prescriber', 'pharmacist');
+
+/** The pharmacy team: dispensing, exceptions, stock. */
+export const canWorkPharmacy = (user: User | null) => hasRole(user, 'ops', 'pharmacist');
+
+/** Roles the live order feed serves (src/http/live/liveRoutes.ts); others get no socket. */
+export const usesLiveFeed = (user: User | null) => hasRole(user, 'ops', 'pharmacist', 'auditor', 'admin');
+
+/** Whether a signed-in user may open the staff page at `pathname`. */
+export const mayOpen = (user: User, pathname: string) => {
+  if (/^\/review(?:\/|$)/.test(pathname)) return canReview(user);
+  if (/^\/pharmacy(?:\/|$)/.test(pathname)) return canWorkPharmacy(user);
+  return canUseConsole(user);
+};
+
+/** Where a signed-in user starts: the console if they may use it, else their queue. */
+export const staffHome = (user: User): string | null =>
+  canUseConsole(user) ? '/' : canReview(user) ? '/review' : canWorkPharmacy(user) ? '/pharmacy' : null;
+
+/** Prescribers cannot use the console's sign-in page; the review pages send them to the clinic's. */
+export const signInPathFor = (pathname: string) =>
+  /^\/review(?:\/|$)/.test(pathname) ? '/clinic/sign-in' : '/login';
