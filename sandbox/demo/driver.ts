@@ -114,7 +114,9 @@ export const driveOrder = async (ctx: DemoContext, rx: GeneratedRx): Promise<Dem
     pharmacyId: routed.recommendations[0].pharmacyId,
   });
 
-  let priced = await waitFor(ctx, orderId, ['awaiting_payment', 'paid', 'adjudication_rejected']);
+  // A zero patient amount is waived and ships at once: any later status will do.
+  const later = ['paid', 'shipped', 'in_transit', 'out_for_delivery', 'delivered', 'completed'];
+  let priced = await waitFor(ctx, orderId, ['awaiting_payment', 'adjudication_rejected', ...later]);
   if (priced.status === 'adjudication_rejected') {
     // The prescriber obtains the prior authorization; ops resubmits the claim.
     ctx.standIns.payer.grantPriorAuthorization({ ...coverage, ndc11: priced.normalisedNdc });
@@ -122,12 +124,18 @@ export const driveOrder = async (ctx: DemoContext, rx: GeneratedRx): Promise<Dem
       reason: 'prior authorization approved',
       priorAuthorizationNumber: `PA-${orderId.slice(-6)}`,
     });
-    priced = await waitFor(ctx, orderId, ['awaiting_payment', 'paid']);
+    priced = await waitFor(ctx, orderId, ['awaiting_payment', ...later]);
   }
   if (priced.status === 'awaiting_payment')
     await ctx.standIns.stripe.payCheckoutSession(priced.payment.sessionId);
 
-  const shipped = await waitFor(ctx, orderId, ['shipped']);
+  const shipped = await waitFor(ctx, orderId, [
+    'shipped',
+    'in_transit',
+    'out_for_delivery',
+    'delivered',
+    'completed',
+  ]);
   await ctx.standIns.shippo.advanceTracking(shipped.shipment.trackingNumber, 'TRANSIT');
   await ctx.standIns.shippo.advanceTracking(shipped.shipment.trackingNumber, 'DELIVERED');
   const done = await waitFor(ctx, orderId, ['completed', 'delivery_exception']);

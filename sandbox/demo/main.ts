@@ -9,10 +9,21 @@ const program = new Command()
   .description('generate NewRx orders and drive them through the platform to completed')
   .option('-o, --orders <n>', 'how many orders', (v) => Number.parseInt(v, 10), 20)
   .option('-c, --concurrency <n>', 'orders in flight at once', (v) => Number.parseInt(v, 10), 8)
+  .option(
+    '--consultations <n>',
+    'UK consultations (POM and P) driven after the orders',
+    (v) => Number.parseInt(v, 10),
+    4,
+  )
   .option('--keep', 'keep the demo database afterwards (it is dropped by default)', false)
   .parse();
 
-const { orders, concurrency, keep } = program.opts<{ orders: number; concurrency: number; keep: boolean }>();
+const { orders, concurrency, keep, consultations } = program.opts<{
+  orders: number;
+  concurrency: number;
+  keep: boolean;
+  consultations: number;
+}>();
 
 const main = async () => {
   const bar = new cliProgress.SingleBar(
@@ -24,6 +35,7 @@ const main = async () => {
     orders,
     concurrency,
     keep,
+    consultations,
     onProgress: (done, outcome) =>
       bar.update(done, {
         last: outcome instanceof Error ? 'failed' : `${outcome.orderId} ${outcome.finalStatus}`,
@@ -35,6 +47,11 @@ const main = async () => {
   );
   for (const [status, count] of Object.entries(report.byStatus).sort())
     console.log(`  ${status.padEnd(12)} ${count}`);
+  if (consultations > 0) {
+    console.log(`${consultations} UK consultations:`);
+    for (const [status, count] of Object.entries(report.consultations).sort())
+      console.log(`  ${status.padEnd(12)} ${count}`);
+  }
   for (const failure of report.failures.slice(0, 5)) console.log(`  failure: ${failure}`);
   process.exitCode = report.failures.length > 0 ? 1 : 0;
 };

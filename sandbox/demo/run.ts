@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { openDatabase } from '../../src/platform/database.js';
 import { newId } from '../../src/platform/ids.js';
 import { type LocalPlatform, startLocalPlatform } from '../inProcess.js';
+import { driveConsultation } from './consultationDriver.js';
 import { type DemoOutcome, driveOrder } from './driver.js';
 import { generateNewRx } from './generate.js';
 
@@ -10,6 +11,8 @@ export type DemoReport = {
   seconds: number;
   ordersPerSecond: number;
   byStatus: Record<string, number>;
+  /** Final status of each UK consultation, counted. */
+  consultations: Record<string, number>;
   failures: string[];
 };
 
@@ -19,6 +22,8 @@ export type DemoReport = {
  */
 export const runDemo = async (options: {
   orders: number;
+  /** UK consultations driven beside the US orders (POM and P, one-off). */
+  consultations?: number;
   concurrency: number;
   keep?: boolean;
   onProgress?: (done: number, outcome: DemoOutcome | Error) => void;
@@ -36,6 +41,14 @@ export const runDemo = async (options: {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'ops@pharmacy.example.org', password: platform.passwords.ops }),
     });
+    const signIn = async (role: string) => {
+      const response = await fetch(`${platform.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `${role}@pharmacy.example.org`, password: platform.passwords[role] }),
+      });
+      return ((await response.json()) as { token: string }).token;
+    };
     const { token } = (await login.json()) as { token: string };
     const ctx = {
       url: platform.url,
@@ -66,8 +79,39 @@ export const runDemo = async (options: {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+
+    const consultations: Record<string, number> = {};
+    if (options.consultations) {
+      const uk = {
+        url: platform.url,
+        standIns: platform.standIns,
+        tokens: {
+          prescriber: await signIn('prescriber'),
+          pharmacist: await signIn('pharmacist'),
+          ops: token,
+        },
+      };
+      await Promise.all(
+        Array.from({ length: options.consultations }, async (_, index) => {
+          try {
+            const outcome = await driveConsultation(uk, index, runId);
+            consultations[outcome.finalStatus] = (consultations[outcome.finalStatus] ?? 0) + 1;
+          } catch (error) {
+            failures.push(`consultation: ${(error as Error).message}`);
+            consultations.failed = (consultations.failed ?? 0) + 1;
+          }
+        }),
+      );
+    }
     await options.withPlatform?.(platform);
-    return { orders: options.orders, seconds, ordersPerSecond: options.orders / seconds, byStatus, failures };
+    return {
+      orders: options.orders,
+      seconds,
+      ordersPerSecond: options.orders / seconds,
+      byStatus,
+      consultations,
+      failures,
+    };
   } finally {
     await platform.close();
     if (!options.keep) await server.pool.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
