@@ -39,19 +39,22 @@ export const readBatch = async (
   const filter = filterClause(options.filter, 4);
   const params: unknown[] = [options.after.transactionId, options.after.globalPosition, options.limit];
   if (filter.value) params.push(filter.value);
+  // The horizon is a scalar (an InitPlan), not a join: only then does the planner walk the
+  // (transaction_id, global_position) index in order and stop at the limit, instead of collecting
+  // every later event and sorting it on each batch.
   const { rows } = await db.query<EventRow & { scanned_tx: string | null; scanned_pos: number | null }>(
     `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
      batch AS (
        SELECT ${EVENT_COLUMNS}
-         FROM events e, horizon h
+         FROM events e
         WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-          AND e.transaction_id < h.xmin AND ${filter.sql}
+          AND e.transaction_id < (SELECT xmin FROM horizon) AND ${filter.sql}
         ORDER BY e.transaction_id, e.global_position
         LIMIT $3),
      scanned AS (
        SELECT e.transaction_id::text AS scanned_tx, e.global_position AS scanned_pos
-         FROM events e, horizon h
-        WHERE e.transaction_id < h.xmin
+         FROM events e
+        WHERE e.transaction_id < (SELECT xmin FROM horizon)
         ORDER BY e.transaction_id DESC, e.global_position DESC
         LIMIT 1)
      SELECT b.*, s.scanned_tx, s.scanned_pos FROM scanned s LEFT JOIN batch b ON TRUE`,
