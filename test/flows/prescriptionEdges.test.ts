@@ -179,6 +179,24 @@ describe('webhooks', () => {
     expect(types.filter((t) => t === 'ShippingLabelPurchased')).toHaveLength(1);
   });
 
+  it('replace an expired payment link with a new one that the patient can pay', async () => {
+    const expiring = await steps.validatedOrder('HOOKS-2');
+    await steps.enroll(await steps.startEnrollment(expiring));
+    await steps.selectBestPharmacy(expiring);
+    await waitForStatus(api, expiring, 'awaiting_payment');
+    const first = (await api.get(`/api/orders/${expiring}`)).body.payment.sessionId as string;
+    await harness.standIns.stripe.expireCheckoutSession(first);
+    const second = await eventually(async () => {
+      const payment = (await api.get(`/api/orders/${expiring}`)).body.payment;
+      return payment.sessionId !== first && payment.status === 'link_sent'
+        ? (payment.sessionId as string)
+        : undefined;
+    }, 'a new payment link');
+    expect((await typesOf(expiring)).filter((t) => t === 'PaymentLinkCreated')).toHaveLength(2);
+    await harness.standIns.stripe.payCheckoutSession(second);
+    await waitForStatus(api, expiring, 'shipped');
+  });
+
   it('refuse a Shippo webhook with a wrong token and ignore a tracking update older than the last', async () => {
     const tracking = (await api.get(`/api/orders/${orderId}`)).body.shipment.trackingNumber;
     const bad = await harness.standIns.shippo.sendTrackUpdate(tracking, { token: 'wrong-token' });
