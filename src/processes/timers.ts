@@ -49,7 +49,8 @@ export const createTimerService = (
 ): TimerService => {
   const handlers = new Map<string, TimerHandler>();
   let loop: NodeJS.Timeout | undefined;
-  let ticking: Promise<number> | undefined;
+  let queue: Promise<number> = Promise.resolve(0);
+  let inFlight = 0;
 
   const claim = async (): Promise<FiredTimer[]> => {
     if (handlers.size === 0) return [];
@@ -141,14 +142,18 @@ export const createTimerService = (
       handlers.set(kind, handler);
     },
     tick() {
-      // One tick at a time per process: overlapping ticks would only contend for the same rows.
-      ticking ??= tickOnce().finally(() => {
-        ticking = undefined;
+      // Ticks run one after another, and each call gets a tick that starts after it: a caller who
+      // has just moved the clock must not be handed a tick that claimed with the old time.
+      const next = queue.catch(() => 0).then(tickOnce);
+      queue = next;
+      inFlight += 1;
+      return next.finally(() => {
+        inFlight -= 1;
       });
-      return ticking;
     },
     start(intervalMs = 1_000) {
       loop ??= setInterval(() => {
+        if (inFlight > 0) return; // the background loop never queues up behind a slow tick
         this.tick().catch((error) => log(`timer tick failed: ${(error as Error).message}`));
       }, intervalMs);
       loop.unref();
@@ -156,7 +161,7 @@ export const createTimerService = (
     async stop() {
       if (loop) clearInterval(loop);
       loop = undefined;
-      await ticking?.catch(() => {});
+      await queue.catch(() => {});
     },
   };
 };

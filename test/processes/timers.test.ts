@@ -84,6 +84,26 @@ describe('durable timers', () => {
     expect(row.rows[0]).toEqual({ status: 'failed', attempts: 5, last_error: 'still broken' });
   });
 
+  it('fire on a tick asked for after the clock moved, even while an earlier tick is still running', async () => {
+    const clock = manualClock('2026-11-21T10:00:00Z');
+    const timers = createTimerService(db.pool, clock);
+    const fired: string[] = [];
+    timers.register('slow', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      fired.push('slow');
+    });
+    timers.register('later', async () => {
+      fired.push('later');
+    });
+    await timers.schedule({ id: `t-${newId()}`, kind: 'slow', dueAt: clock.now() });
+    await timers.schedule({ id: `t-${newId()}`, kind: 'later', dueAt: new Date('2026-11-22T10:00:00Z') });
+    const earlier = timers.tick(); // claims with the old time and is still running…
+    clock.advance(24 * 60 * MINUTE); // …when the clock moves a day
+    await timers.tick();
+    await earlier;
+    expect(fired).toEqual(['slow', 'later']);
+  });
+
   it('can be cancelled before they fire', async () => {
     const clock = manualClock('2026-11-21T10:00:00Z');
     const timers = createTimerService(db.pool, clock);
