@@ -7,8 +7,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     globalSetup: ['test/support/globalSetup.ts'],
     pool: 'forks',
-    // In CI, one file at a time: the consultation flow tests drive many timers and mails through one
-    // platform per file and have shown load-dependent misses beside the browser tests on 2 cores.
+    // In CI, one file at a time: every flow and browser file runs a whole platform, and on 2 cores
+    // running them side by side only adds timing noise (it once exposed a timer race, now fixed).
     fileParallelism: !process.env.CI,
     reporters: ['default'],
   },
