@@ -40,7 +40,7 @@ export const createCommandHandler =
     options: { clock: Clock; maxAttempts?: number },
   ): CommandHandler<State, Command> =>
   async (envelope) => {
-    const maxAttempts = options.maxAttempts ?? 5;
+    const maxAttempts = options.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
       const history = await store.readStream(envelope.streamName);
       const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
@@ -83,6 +83,8 @@ export const createCommandHandler =
         };
       } catch (error) {
         if (!isWrongExpectedRevision(error) || attempt >= maxAttempts) throw error;
+        // Writers that collided would collide again at once: wait a little, each a different while.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
     }
   };
