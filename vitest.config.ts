@@ -1,12 +1,12 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** Files .ci/run runs on their own before the main run (comma-separated), so the main run skips them. */
-const runSeparately = (process.env.CI_RUN_SEPARATELY ?? '').split(',').filter(Boolean);
+/** Files CI leaves out while a known problem with them is open (comma-separated; see .ci/run). */
+const excluded = (process.env.CI_EXCLUDE ?? '').split(',').filter(Boolean);
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, ...runSeparately],
+    exclude: [...configDefaults.exclude, ...excluded],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ['test/support/globalSetup.ts'],
