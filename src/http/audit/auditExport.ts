@@ -1,26 +1,11 @@
 import { Readable } from 'node:stream';
 import type pg from 'pg';
+import type { AuditRow } from '../../projections/audit/auditRecord.js';
 
 /** Which rows: occurred in [from, to), and/or belonging to one order (its changes and its reads). */
 export type AuditFilter = { from?: Date; to?: Date; orderId?: string };
 
 export type AuditExportFormat = 'csv' | 'ndjson';
-
-type AuditRow = {
-  seq: number;
-  event_id: string;
-  global_position: number;
-  stream_name: string;
-  event_type: string;
-  actor: string;
-  correlation_id: string;
-  causation_id: string | null;
-  occurred_at: Date;
-  recorded_at: Date;
-  summary: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-};
 
 /** One exported row. Every hashed column is included, so an auditor can re-verify the chain offline. */
 export type AuditEntry = {

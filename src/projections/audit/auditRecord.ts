@@ -16,6 +16,23 @@ export type AuditRecord = {
   prevHash: string;
 };
 
+/** An audit_log row as PostgreSQL returns it. */
+export type AuditRow = {
+  seq: number;
+  event_id: string;
+  global_position: number;
+  stream_name: string;
+  event_type: string;
+  actor: string;
+  correlation_id: string;
+  causation_id: string | null;
+  occurred_at: Date;
+  recorded_at: Date;
+  summary: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+};
+
 export const GENESIS_HASH = '0'.repeat(64);
 
 const iso = (value: string | Date) => new Date(value).toISOString();

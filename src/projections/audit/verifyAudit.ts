@@ -1,27 +1,11 @@
 import type pg from 'pg';
 import { projectionSubscriptionId } from '../runtime.js';
 import { auditProjection } from './auditProjection.js';
-import { auditHash, GENESIS_HASH } from './auditRecord.js';
+import { type AuditRow, auditHash, GENESIS_HASH } from './auditRecord.js';
 
 export type AuditVerification =
   | { ok: true; rows: number; lastHash: string }
   | { ok: false; rows: number; brokenAt: { seq: number; reason: string } };
-
-type AuditRow = {
-  seq: number;
-  event_id: string;
-  global_position: number;
-  stream_name: string;
-  event_type: string;
-  actor: string;
-  correlation_id: string;
-  causation_id: string | null;
-  occurred_at: Date;
-  recorded_at: Date;
-  summary: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-};
 
 /**
  * Walks the chain in order, recomputing each hash. Reports the first row that was altered, removed
