@@ -78,6 +78,27 @@ export const readBatch = async (
   return { events, checkpoint, transactionIds };
 };
 
+/**
+ * The newest event in commit-safe order, or undefined when there is none. With `belowHorizon`, only
+ * transactions older than every running one count: where a reader starting now stands. Without it,
+ * the newest committed event, however young its transaction: what a drain must wait for.
+ *
+ * The sort names the xid8 column qualified (`e.`): a bare name would resolve to the `::text` output
+ * column first, and as text '9999' sorts after '10000'.
+ */
+export const newestCheckpoint = async (
+  db: Queryable,
+  options: { belowHorizon: boolean },
+): Promise<Checkpoint | undefined> => {
+  const { rows } = await db.query<{ tx: string; pos: number }>(
+    `SELECT e.transaction_id::text AS tx, e.global_position AS pos FROM events e
+      ${options.belowHorizon ? 'WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())' : ''}
+      ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`,
+  );
+  const row = rows[0];
+  return row ? { transactionId: row.tx, globalPosition: row.pos } : undefined;
+};
+
 export const compareCheckpoints = (a: Checkpoint, b: Checkpoint): number => {
   const tx = BigInt(a.transactionId) - BigInt(b.transactionId);
   if (tx !== 0n) return tx > 0n ? 1 : -1;

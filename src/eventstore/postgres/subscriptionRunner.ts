@@ -3,7 +3,7 @@ import type { Checkpoint, SubscriptionFilter } from '../types.js';
 import { loadCheckpoint } from './checkpoints.js';
 import { acquireLease, type Lease } from './lease.js';
 import { hintMatches, type Notifier } from './notifier.js';
-import { type Batch, compareCheckpoints, readBatch } from './readBatch.js';
+import { type Batch, compareCheckpoints, newestCheckpoint, readBatch } from './readBatch.js';
 
 export type SubscriptionDeps = {
   pool: pg.Pool;
@@ -122,19 +122,10 @@ export const startSubscription = (
     deps.log(`subscription ${options.subscriptionId} stopped: ${(error as Error).message}`),
   );
 
-  const head = async (): Promise<Checkpoint | undefined> => {
-    const { rows } = await deps.pool.query<{ transaction_id: string; global_position: number }>(
-      `SELECT transaction_id::text, global_position FROM events
-        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-    );
-    const row = rows[0];
-    return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : undefined;
-  };
-
   return {
     position: () => current,
     async drain(timeoutMs = 30_000) {
-      const target = await head();
+      const target = await newestCheckpoint(deps.pool, { belowHorizon: false });
       if (!target) return;
       const reached = () => current !== undefined && compareCheckpoints(current, target) >= 0;
       if (reached()) return;

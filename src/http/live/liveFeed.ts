@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Notifier } from '../../eventstore/postgres/notifier.js';
-import { compareCheckpoints, readBatch } from '../../eventstore/postgres/readBatch.js';
+import { compareCheckpoints, newestCheckpoint, readBatch } from '../../eventstore/postgres/readBatch.js';
 import { failureDelay } from '../../eventstore/postgres/subscriptionRunner.js';
 import { type Checkpoint, type EventStore, START_CHECKPOINT } from '../../eventstore/types.js';
 import { ORDER_EVENTS, toOrderChanges } from './orderChanges.js';
@@ -34,15 +34,8 @@ export type LiveFeedOptions = {
  * Where a reader starting "now" stands: the last event below the snapshot horizon. Everything at or
  * before it is committed for good; anything committed later sorts after it.
  */
-export const readHead = async (pool: Pick<pg.Pool, 'query'>): Promise<Checkpoint> => {
-  const { rows } = await pool.query<{ transaction_id: string; global_position: number }>(
-    `SELECT transaction_id::text AS transaction_id, global_position FROM events
-      WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-  );
-  const row = rows[0];
-  return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : START_CHECKPOINT;
-};
+export const readHead = async (pool: Pick<pg.Pool, 'query'>): Promise<Checkpoint> =>
+  (await newestCheckpoint(pool, { belowHorizon: true })) ?? START_CHECKPOINT;
 
 /**
  * One reader per process for every open console: it reads order events in commit-safe order as
