@@ -3,7 +3,7 @@ import { hairLossQuestionnaire } from '../../src/domain/consultation/questionnai
 import { matchRoute } from '../../web/src/app/routes.js';
 import { answerText, formatPence, planPriceText } from '../../web/src/consultation/format.js';
 import { dispatchBlockers } from '../../web/src/consultation/staff/dispatch.js';
-import { mayOpen, signInPathFor, staffHome } from '../../web/src/consultation/staffAccess.js';
+import { mayOpen, staffHome } from '../../web/src/consultation/staffAccess.js';
 import type { PharmacyCase, Question, StockItem } from '../../web/src/consultation/types.js';
 import {
   errorText,
@@ -44,7 +44,6 @@ describe('consultation routes', () => {
       page: 'uk-pharmacy-case',
       consultationId: '01ABC',
     });
-    expect(matchRoute('/clinic/sign-in', '')).toEqual({ page: 'uk-clinic-sign-in' });
     expect(matchRoute('/consultations/01ABC/x', '')).toEqual({ page: 'not-found' });
   });
 });
@@ -147,7 +146,7 @@ describe('money', () => {
 });
 
 describe('staff access', () => {
-  it('sends each role to its own pages; prescribers sign in at the clinicians’ page', () => {
+  it('sends each role to its own pages after the one staff sign-in', () => {
     const prescriber = { roles: ['prescriber'] };
     const ops = { roles: ['ops'] };
     expect(mayOpen(prescriber, '/review/01ABC')).toBe(true);
@@ -158,8 +157,9 @@ describe('staff access', () => {
     expect(mayOpen(ops, '/review')).toBe(false);
     expect(staffHome(ops)).toBe('/');
     expect(mayOpen({ roles: ['pharmacist'] }, '/review')).toBe(true);
-    expect(signInPathFor('/review/01ABC')).toBe('/clinic/sign-in');
-    expect(signInPathFor('/pharmacy')).toBe('/login');
+    expect(staffHome({ roles: ['auditor'] })).toBe('/audit');
+    expect(staffHome({ roles: ['auditor', 'ops'] })).toBe('/');
+    expect(staffHome({ roles: [] })).toBeNull();
   });
 });
 

@@ -272,7 +272,7 @@ describe('the web app, driven as people use it', () => {
   it('refuses what a role may not do, and says why at sign-in', async () => {
     const { page, context } = await newPerson(browser, platform.url);
 
-    // Wrong password, then a role with no staff pages.
+    // Wrong password, then a prescriber: the same sign-in, landing on their own queue.
     await page.goto('/login');
     await page.getByLabel('Email').fill(platform.staff.ops.email);
     await page.getByLabel('Password').fill('not-the-password');
@@ -282,10 +282,14 @@ describe('the web app, driven as people use it', () => {
     await page.getByLabel('Email').fill(platform.staff.prescriber.email);
     await page.getByLabel('Password').fill(platform.staff.prescriber.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page
-      .getByText('This account (prescriber) does not have a role that can use these pages.')
-      .waitFor();
-    await screenshot(page, '13-login-wrong-role');
+    await page.waitForURL((url) => url.pathname === '/review');
+    // The console is not theirs: an order page sends them back to the review queue.
+    await page.goto(`/orders/${orderId}`);
+    await page.waitForURL((url) => url.pathname === '/review');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await screenshot(page, '13-login-prescriber-to-review-queue');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You have signed out.').waitFor();
 
     // Five wrong passwords lock the account; the sixth attempt is told so.
     for (let attempt = 0; attempt < 6; attempt++) {

@@ -2,7 +2,6 @@ import { AuditPage } from '../audit/AuditPage.js';
 import { LoginPage } from '../auth/LoginPage.js';
 import { SessionProvider } from '../auth/session.js';
 import { ConsolePage } from '../console/ConsolePage.js';
-import { ClinicianSignInPage } from '../consultation/ClinicianSignInPage.js';
 import { consultationPatientPage, consultationStaffPage } from '../consultation/pages.js';
 import { OrderDetailPage } from '../orders/OrderDetailPage.js';
 import { EnrollPage } from '../patient/EnrollPage.js';
@@ -53,13 +52,7 @@ export const App = () => {
   if (route.page === 'not-found') return <NotFound />;
   return (
     <SessionProvider>
-      {route.page === 'login' ? (
-        <LoginPage />
-      ) : route.page === 'uk-clinic-sign-in' ? (
-        <ClinicianSignInPage />
-      ) : (
-        <StaffShell>{staffPage(route)}</StaffShell>
-      )}
+      {route.page === 'login' ? <LoginPage /> : <StaffShell>{staffPage(route)}</StaffShell>}
     </SessionProvider>
   );
 };

@@ -1,14 +1,7 @@
 import { Fragment, type ReactNode, useEffect } from 'react';
 import { canUseConsole, hasRole } from '../auth/roles.js';
 import { useSession } from '../auth/session.js';
-import {
-  canReview,
-  canWorkPharmacy,
-  mayOpen,
-  signInPathFor,
-  staffHome,
-  usesLiveFeed,
-} from '../consultation/staffAccess.js';
+import { canReview, canWorkPharmacy, mayOpen, staffHome, usesLiveFeed } from '../consultation/staffAccess.js';
 import { LiveIndicator } from '../live/LiveIndicator.js';
 import { LiveProvider } from '../live/LiveProvider.js';
 import { Loading } from '../ui/components.js';
@@ -35,8 +28,7 @@ export const StaffShell = ({ children }: { children: ReactNode }) => {
     const home = state.status === 'signed-in' ? staffHome(state.user) : null;
     if (home && home !== pathname) return <Redirect to={home} />;
     const next = `${pathname}${search}`;
-    const signIn = signInPathFor(pathname);
-    return <Redirect to={next === '/' ? signIn : `${signIn}?next=${encodeURIComponent(next)}`} />;
+    return <Redirect to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} />;
   }
 
   const user = state.user;

@@ -1,10 +1,12 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { problemOf } from '../api/problem.js';
 import { navigate, useLocation } from '../app/router.js';
+import { mayOpen, staffHome } from '../consultation/staffAccess.js';
 import { PageHeading } from '../ui/components.js';
-import { canUseConsole } from './roles.js';
 import { useSession } from './session.js';
-import { landingPage, safeNext, signInMessage } from './signInMessages.js';
+import { safeNext, signInMessage } from './signInMessages.js';
+
+/** One sign-in for every staff role: each lands where they asked to go if they may, else at home. */
 
 export const LoginPage = () => {
   const { state, signIn, signOut } = useSession();
@@ -18,8 +20,10 @@ export const LoginPage = () => {
   const signedInUser = state.status === 'signed-in' ? state.user : null;
   useEffect(() => {
     if (!signedInUser) return;
-    if (canUseConsole(signedInUser)) navigate(next ?? landingPage(signedInUser.roles), { replace: true });
-    // A session for a role with no staff pages (e.g. prescriber) is closed rather than left dangling.
+    const home = staffHome(signedInUser);
+    const asked = next && mayOpen(signedInUser, new URL(next, window.location.origin).pathname) ? next : null;
+    if (asked ?? home) navigate((asked ?? home)!, { replace: true });
+    // A session for a role with no staff page at all is closed rather than left dangling.
     else
       void signOut(
         `This account (${signedInUser.roles.join(', ')}) does not have a role that can use these pages.`,

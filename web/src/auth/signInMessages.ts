@@ -29,6 +29,3 @@ export const safeNext = (next: string | null) =>
   next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/login')
     ? next
     : null;
-
-export const landingPage = (roles: readonly string[]) =>
-  roles.includes('auditor') && !roles.includes('ops') ? '/audit' : '/';

@@ -7,7 +7,6 @@ export type ConsultationRoute =
   | { page: 'uk-catalogue' }
   | { page: 'uk-product'; productId: string }
   | { page: 'uk-consultation'; consultationId: string; token: string | null; justPaid: boolean }
-  | { page: 'uk-clinic-sign-in' }
   | { page: 'uk-review'; queue: ReviewQueue | null }
   | { page: 'uk-review-case'; consultationId: string }
   | { page: 'uk-pharmacy'; view: PharmacyView }
@@ -40,7 +39,6 @@ export const matchConsultationRoute = (path: string, params: URLSearchParams): C
       token: params.get('token') || null,
       justPaid: params.get('paid') === '1',
     };
-  if (path === '/clinic/sign-in') return { page: 'uk-clinic-sign-in' };
   if (path === '/review') {
     const queue = params.get('queue');
     return { page: 'uk-review', queue: queue === 'prescriber' || queue === 'pharmacist' ? queue : null };

@@ -19,10 +19,14 @@ export const mayOpen = (user: User, pathname: string) => {
   return canUseConsole(user);
 };
 
-/** Where a signed-in user starts: the console if they may use it, else their queue. */
-export const staffHome = (user: User): string | null =>
-  canUseConsole(user) ? '/' : canReview(user) ? '/review' : canWorkPharmacy(user) ? '/pharmacy' : null;
-
-/** Prescribers cannot use the console's sign-in page; the review pages send them to the clinic's. */
-export const signInPathFor = (pathname: string) =>
-  /^\/review(?:\/|$)/.test(pathname) ? '/clinic/sign-in' : '/login';
+/**
+ * Where a signed-in user starts: an auditor at the audit trail, others with the console at it, a
+ * clinician without it at their review queue; null for a role with no staff page.
+ */
+export const staffHome = (user: User): string | null => {
+  if (hasRole(user, 'auditor') && !hasRole(user, 'ops')) return '/audit';
+  if (canUseConsole(user)) return '/';
+  if (canReview(user)) return '/review';
+  if (canWorkPharmacy(user)) return '/pharmacy';
+  return null;
+};
