@@ -23,9 +23,17 @@ const samePlan = (a: Plan | null, b: Plan) =>
   a.kind === b.kind &&
   (a.kind === 'one_off' || (b.kind === 'instalment' && a.months === b.months));
 
-/** Where the patient's consultation page lives, with its key. */
-export const consultationUrl = (publicUrl: string, linkSecret: string, consultationId: string) =>
-  `${publicUrl}/consultations/${consultationId}?token=${consultationToken(linkSecret, consultationId)}`;
+/**
+ * Where the patient's consultation page lives, with its key in the fragment: a browser never sends
+ * the fragment to a server, so the key stays out of request logs and Referer headers.
+ */
+export const consultationUrl = (
+  publicUrl: string,
+  linkSecret: string,
+  consultationId: string,
+  options: { paid?: boolean } = {},
+) =>
+  `${publicUrl}/consultations/${consultationId}${options.paid ? '?paid=1' : ''}#token=${consultationToken(linkSecret, consultationId)}`;
 
 /** Phases 1–4 and 13 as the patient drives them, each one command (or a vendor call and one command). */
 export const patientActions = (core: ConsultationCore) => {
@@ -154,7 +162,6 @@ export const patientActions = (core: ConsultationCore) => {
       }
       const attempt = state.checkoutSessions.length + 1;
       const amountPence = state.price!.firstChargePence;
-      const page = consultationUrl(deps.publicUrl, deps.linkSecret, consultationId);
       const checkout = await deps.payments.createCheckout({
         idempotencyKey: deterministicId(
           'consultation-checkout',
@@ -172,8 +179,8 @@ export const patientActions = (core: ConsultationCore) => {
         ...(facts.stripeCustomerId
           ? { customerId: facts.stripeCustomerId }
           : { customerEmail: facts.patient.email }),
-        successUrl: `${page}&paid=1`,
-        cancelUrl: page,
+        successUrl: consultationUrl(deps.publicUrl, deps.linkSecret, consultationId, { paid: true }),
+        cancelUrl: consultationUrl(deps.publicUrl, deps.linkSecret, consultationId),
         expiresAt: new Date(deps.clock.now().getTime() + CHECKOUT_HOURS * HOUR),
         saveCardForFutureCharges: plan.kind === 'instalment',
         metadata: { flow: 'consultation', consultationId, kind: 'checkout' },

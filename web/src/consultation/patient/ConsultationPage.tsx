@@ -44,7 +44,7 @@ export const ConsultationPage = ({
   urlToken: string | null;
   justPaid: boolean;
 }) => {
-  // A link may carry the key in its query (as e-mailed today) or its fragment (never sent to a server).
+  // E-mailed links carry the key in the fragment (never sent to a server); older ones in the query.
   const [arrived] = useState(() => urlToken ?? fragmentToken());
   const [token] = useState(() => {
     if (arrived) rememberToken(consultationId, arrived);
