@@ -149,6 +149,11 @@ export const driveConsultation = async (ctx: ConsultationDemoContext, index: num
     await fetch(`${ctx.url}/api/pharmacy/consultations/${id}/slip`, { headers: staff(ctx.tokens.ops) }).then(
       (r) => r.arrayBuffer(),
     );
+    await fetch(`${ctx.url}/api/pharmacy/consultations/${id}/slip/printed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...staff(ctx.tokens.ops) },
+      body: '{}',
+    }).then((r) => r.arrayBuffer());
     await new Promise((resolve) => setTimeout(resolve, ctx.pollMs ?? 25));
   }
   const dispatched = await waitFor(['dispatched']);

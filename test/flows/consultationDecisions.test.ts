@@ -179,7 +179,7 @@ describe('Key Architecture Decisions', () => {
       dispensing.find((i: { consultationId: string }) => i.consultationId === next.id).flags.renewalOverlap
         .banner,
     ).toMatch(/RENEWAL OVERLAP/);
-    await steps.ops.call('GET', `/api/pharmacy/consultations/${next.id}/slip`);
+    await steps.printSlip(next);
     const unacknowledged = await steps.ops.post(`/api/pharmacy/consultations/${next.id}/pack`, {});
     expect(unacknowledged.body.code).toBe('RENEWAL_OVERLAP_NOT_ACKNOWLEDGED');
     await steps.dispatch(next, { acknowledgeRenewalOverlap: true });

@@ -120,6 +120,9 @@ describe('POM one-off: consultation to the door', () => {
 
     const slip = await steps.ops.call('GET', `/api/pharmacy/consultations/${session.id}/slip`);
     expect(slip.headers.get('content-type')).toBe('application/pdf');
+    // Opening the PDF (or a browser prefetching it) is a read, not a print: packing still waits.
+    const unprinted = await steps.ops.post(`/api/pharmacy/consultations/${session.id}/pack`, {});
+    expect(unprinted.body.code).toBe('SLIP_NOT_PRINTED');
     await steps.dispatch(session);
     await steps.expectStatus(session, 'dispatched');
     expect(await stockOf(HAIR_LOSS)).toBe(stockBefore - 1);

@@ -139,7 +139,7 @@ describe('stock management', () => {
     await steps.settle();
     await steps.approve(session, HAIR_LOSS);
     await steps.expectStatus(session, 'dispatch_pending');
-    await steps.ops.call('GET', `/api/pharmacy/consultations/${session.id}/slip`);
+    await steps.printSlip(session);
     const blocked = await steps.ops.post(`/api/pharmacy/consultations/${session.id}/pack`, {});
     expect(blocked.body.status).toBe('dispatch_pending');
     await steps.settle();

@@ -189,10 +189,17 @@ export const consultationSteps = async (harness: Harness, clock?: ManualClock) =
     }
   };
 
-  /** The team prints the slip and packs: Royal Mail is booked by the dispatch process. */
-  const dispatch = async (session: PatientSession, options: { acknowledgeRenewalOverlap?: boolean } = {}) => {
+  /** The team opens the slip's PDF and says it was printed (opening it alone records nothing). */
+  const printSlip = async (session: PatientSession) => {
     const slip = await ops.call('GET', `/api/pharmacy/consultations/${session.id}/slip`);
     expect(slip.status, JSON.stringify(slip.body)).toBe(200);
+    const printed = await ops.post(`/api/pharmacy/consultations/${session.id}/slip/printed`);
+    expect(printed.status, JSON.stringify(printed.body)).toBe(200);
+  };
+
+  /** The team prints the slip and packs: Royal Mail is booked by the dispatch process. */
+  const dispatch = async (session: PatientSession, options: { acknowledgeRenewalOverlap?: boolean } = {}) => {
+    await printSlip(session);
     const packed = await ops.post(`/api/pharmacy/consultations/${session.id}/pack`, options);
     expect(packed.status, JSON.stringify(packed.body)).toBe(200);
     await settle();
@@ -251,6 +258,7 @@ export const consultationSteps = async (harness: Harness, clock?: ManualClock) =
     pay,
     paidConsultation,
     approve,
+    printSlip,
     dispatch,
     scan,
     trackingNumberOf,

@@ -83,27 +83,34 @@ export const staffActions = (core: ConsultationCore) => {
         meta(staff),
       ),
 
-    /** The slip as a PDF; printing the supply in hand for the first time records it (Phase 9). */
-    async printSlip(consultationId: string, staff: Staff | 'system', supplyNumber?: number) {
+    /** The slip of the supply in hand as a PDF. Reading it changes nothing; see recordSlipPrinted. */
+    async slip(consultationId: string) {
+      const state = await requireConsultation(consultationId);
+      if (!state.supply) throw new DomainError('INVALID_STATUS', 'no supply is queued at the pharmacy');
+      const events = await history(consultationId);
+      const pdf = await dispensingSlipPdf(slipInput(state, events, await account(consultationId), now()));
+      return { pdf, slipId: slipIdFor(consultationId, state.supply.number) };
+    },
+
+    /**
+     * Phase 9: the slip of the supply in hand was printed, said by a person (or the system for an
+     * auto-dispatched month). Only the first print of a supply is recorded.
+     */
+    async recordSlipPrinted(consultationId: string, staff: Staff | 'system', supplyNumber?: number) {
       const state = await requireConsultation(consultationId);
       if (!state.supply) throw new DomainError('INVALID_STATUS', 'no supply is queued at the pharmacy');
       if (supplyNumber !== undefined && supplyNumber !== state.supply.number) {
         throw new DomainError('STALE_SUPPLY', `supply ${supplyNumber} is no longer the one in hand`);
       }
-      const events = await history(consultationId);
-      const pdf = await dispensingSlipPdf(slipInput(state, events, await account(consultationId), now()));
       const slipId = slipIdFor(consultationId, state.supply.number);
-      if (state.status === 'dispatch_pending' && state.supply.slipId !== slipId) {
-        await execute(
-          consultationId,
-          { type: 'RecordSlipPrinted', slipId, now: now() },
-          {
-            actor: staff === 'system' ? 'system:auto-dispatch' : actorOf(staff),
-            commandId: deterministicId('slip-printed', slipId),
-          },
-        );
-      }
-      return { pdf, slipId };
+      return execute(
+        consultationId,
+        { type: 'RecordSlipPrinted', slipId, now: now() },
+        {
+          actor: staff === 'system' ? 'system:auto-dispatch' : actorOf(staff),
+          commandId: deterministicId('slip-printed', slipId),
+        },
+      );
     },
 
     /**

@@ -45,9 +45,10 @@ export const decideFulfilment = (
       ];
 
     case 'RecordSlipPrinted': {
+      // A reprint, at any later stage, changes nothing.
+      if (state.supply?.slipId === command.slipId) return [];
       requireStatus(state, ['dispatch_pending'], 'print a dispensing slip');
       const supply = supplyOf(state);
-      if (supply.slipId === command.slipId) return [];
       return [
         {
           type: 'DispensingSlipPrinted',

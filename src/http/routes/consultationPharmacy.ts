@@ -236,12 +236,12 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
       ...team,
       schema: {
         tags: ['consultation: pharmacy'],
-        summary: 'The dispensing slip (PDF); the first print of a supply is recorded',
+        summary: 'The dispensing slip (PDF) of the supply in hand; reading it records nothing but the read',
       },
     },
     async (request, reply) => {
       try {
-        const { pdf, slipId } = await commands.staff.printSlip(request.params.id, staffOf(request));
+        const { pdf, slipId } = await commands.staff.slip(request.params.id);
         await recordRead(request, request.params.id, 'dispensing-slip');
         return reply
           .type('application/pdf')
@@ -320,6 +320,12 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
     );
 
   const s = commands.staff;
+  action(
+    'slip/printed',
+    'Record that the dispensing slip of the supply in hand was printed (Phase 9); a reprint changes nothing',
+    empty,
+    (id, _b, r) => s.recordSlipPrinted(id, staffOf(r)),
+  );
   action(
     'pack',
     'Pack the supply in hand (one unit off the shelf; blocked when out of stock)',

@@ -58,7 +58,7 @@ export const autoDispatchProcess = (deps: ConsultationProcessDeps): ProcessManag
     const state = await deps.commands.load(consultationId);
     if (state.status !== 'dispatch_pending' || state.supply?.number !== supplyNumber || state.supply.packed)
       return;
-    await deps.commands.staff.printSlip(consultationId, 'system', supplyNumber);
+    await deps.commands.staff.recordSlipPrinted(consultationId, 'system', supplyNumber);
     await deps.commands.staff.pack(consultationId, 'system', false, context.commandId('pack'));
   },
 });

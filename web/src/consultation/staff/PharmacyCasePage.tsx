@@ -114,7 +114,14 @@ const Dispensing = ({ c, onDone, stock }: Props & { stock: StockItem | undefined
               href={path(c.consultationId, '/slip')}
               target="_blank"
               rel="noreferrer"
-              onClick={() => setTimeout(() => onDone('Dispensing slip opened.'), 1_000)}
+              // Opening the PDF records nothing (a prefetch must not); this click says it was printed.
+              onClick={() =>
+                void action.run(
+                  path(c.consultationId, '/slip/printed'),
+                  {},
+                  'Dispensing slip opened and recorded as printed.',
+                )
+              }
             >
               Print dispensing slip (PDF)
             </a>
