@@ -61,12 +61,12 @@ export const startPlatform = async (config: Config, options: StartOptions = {}):
       `  API docs       ${base}/docs`,
       `  intake API key ${composition.intakeApiKey}${config.generated.intakeApiKey ? '   (generated; set INTAKE_API_KEY to choose one)' : ''}`,
       ...(options.banner ?? []),
-      ...(composition.createdStaff.length
-        ? ['  staff accounts created now (passwords are shown once):']
-        : ['  staff accounts already exist (passwords were printed when they were created)']),
-      ...composition.createdStaff.map(
-        (c) => `    ${c.user.roles.join(',').padEnd(11)} ${c.user.email}  ${c.password}`,
-      ),
+      ...(options.credentialsFile && accounts.length
+        ? [`  dev staff accounts (kept in ${options.credentialsFile}):`]
+        : accounts.length
+          ? ['  staff accounts created now (passwords are shown once):']
+          : ['  staff accounts already exist (passwords were printed when they were created)']),
+      ...accounts.map((a) => `    ${a.roles.join(',').padEnd(11)} ${a.email}  ${a.password}`),
       '',
     ].join('\n'),
   );

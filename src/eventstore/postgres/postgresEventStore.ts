@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { WrongExpectedRevisionError } from '../errors.js';
 import {
-  type AppendResult,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
