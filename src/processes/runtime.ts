@@ -9,6 +9,7 @@ import type { EventStore, EventToAppend, RecordedEvent, SubscriptionFilter } fro
 import { VendorUnavailableError } from '../integrations/errors.js';
 import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
+import { type Projection, waitForProjection } from '../projections/runtime.js';
 import type { IntegrationEvent } from './integrationEvents.js';
 import { IMMEDIATE_ATTEMPTS, immediateRetryDelayMs, nextVendorAttemptAt } from './retryPolicy.js';
 import type { TimerService } from './timers.js';
@@ -23,7 +24,15 @@ export type ProcessContext = {
   commandId(purpose: string): string;
   /** Schedules one of this process manager's own timers (see `timers`). */
   schedule(timer: { name: string; key: string; dueAt: Date; payload?: unknown }): Promise<void>;
+  /**
+   * Waits until a projection has handled everything up to this event: a process manager that
+   * decides from a read model must not read it behind the event it is handling.
+   */
+  readModelCaughtUp(projection: Pick<Projection, 'name'>): Promise<void>;
 };
+
+/** What a timer handler gets: no triggering event, so no attempt count and no read-model barrier. */
+export type TimerContext = Omit<ProcessContext, 'attempt' | 'readModelCaughtUp'>;
 
 /** Reacts to events by calling integrations and issuing commands. Effects must be idempotent. */
 export type ProcessManager = {
@@ -31,7 +40,7 @@ export type ProcessManager = {
   filter: SubscriptionFilter;
   handle(event: RecordedEvent, context: ProcessContext): Promise<void>;
   /** Durable timers this process manager owns, by name. */
-  timers?: Record<string, (payload: unknown, context: Omit<ProcessContext, 'attempt'>) => Promise<void>>;
+  timers?: Record<string, (payload: unknown, context: TimerContext) => Promise<void>>;
 };
 
 export type ProcessDeps = SubscriptionDeps & { store: EventStore; timers: TimerService; clock: Clock };
@@ -77,6 +86,7 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
         payload: timer.payload,
         streamName: event.streamName,
       }),
+    readModelCaughtUp: (projection) => waitForProjection(deps.pool, projection, event.id),
   });
 
   const appendIntegrationEvent = async (
@@ -213,7 +223,7 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
       for (const [name, handler] of Object.entries(pm.timers ?? {})) {
         deps.timers.register(`${pm.name}:${name}`, async (timer) => {
           const trigger = { id: timer.id, streamName: timer.streamName ?? '' } as RecordedEvent;
-          const { attempt: _attempt, ...ctx } = context(pm, trigger, 1);
+          const { attempt: _attempt, readModelCaughtUp: _barrier, ...ctx } = context(pm, trigger, 1);
           await handler(timer.payload, ctx);
         });
       }

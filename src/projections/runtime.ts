@@ -25,7 +25,8 @@ export type Projection = {
   beforeTruncate?(client: pg.PoolClient): Promise<void>;
 };
 
-export const projectionSubscriptionId = (projection: Projection) => `projection:${projection.name}`;
+export const projectionSubscriptionId = (projection: Pick<Projection, 'name'>) =>
+  `projection:${projection.name}`;
 
 const applyAndCheckpoint = async (
   pool: pg.Pool,
@@ -61,6 +62,37 @@ export const startProjection = (
     lease: { holder: options.holder ?? `pid-${process.pid}` },
     handle: (batch, from) => applyAndCheckpoint(deps.pool, projection, batch.events, from, batch.checkpoint),
   });
+
+/** How long a reader waits for a projection before treating it as stuck (an ordinary failure). */
+const CATCH_UP_TIMEOUT_MS = 30_000;
+
+/**
+ * Waits until the projection has handled every event up to and including `eventId` (its checkpoint
+ * stands at or past the event), so what the read model shows includes everything that preceded it.
+ * Projections commit rows and checkpoint together, so a reached checkpoint means visible rows.
+ */
+export const waitForProjection = async (
+  pool: Pick<pg.Pool, 'query'>,
+  projection: Pick<Projection, 'name'>,
+  eventId: string,
+  timeoutMs = CATCH_UP_TIMEOUT_MS,
+): Promise<void> => {
+  const subscriptionId = projectionSubscriptionId(projection);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ reached: boolean | null }>(
+      `SELECT (c.transaction_id, c.global_position) >= (e.transaction_id, e.global_position) AS reached
+         FROM events e LEFT JOIN subscription_checkpoints c ON c.subscription_id = $1
+        WHERE e.event_id = $2`,
+      [subscriptionId, eventId],
+    );
+    if (rows.length === 0) throw new Error(`event ${eventId} is not in the store`);
+    if (rows[0]!.reached) return;
+    if (Date.now() > deadline)
+      throw new Error(`projection ${projection.name} did not reach event ${eventId} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
 
 export type RebuildReport = { events: number; seconds: number; eventsPerSecond: number };
 

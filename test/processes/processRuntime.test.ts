@@ -5,6 +5,7 @@ import { newId } from '../../src/platform/ids.js';
 import { openPlatform, type Platform } from '../../src/platform/platform.js';
 import type { ProcessManager } from '../../src/processes/runtime.js';
 import { integrationIncidentsProjection } from '../../src/projections/integrationIncidents.js';
+import type { Projection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent } from '../support/events.js';
 
@@ -35,15 +36,40 @@ const buggy: ProcessManager = {
   },
 };
 
+/** A read model that lags: its batches wait until the test lets them through. */
+let projectionGate: Promise<void> = Promise.resolve();
+const lagging: Projection = {
+  name: 'test-lagging-notes',
+  filter: { kind: 'eventTypes', eventTypes: ['NoteWritten'] },
+  tables: ['test_notes'],
+  async applyBatch(client, events) {
+    await projectionGate;
+    for (const event of events) await client.query('INSERT INTO test_notes VALUES ($1)', [event.id]);
+  },
+};
+const notesSeen: number[] = [];
+const noteCounter: ProcessManager = {
+  name: 'test-note-counter',
+  filter: { kind: 'eventTypes', eventTypes: ['NoteWritten'] },
+  async handle(_event, context) {
+    await context.readModelCaughtUp(lagging);
+    notesSeen.push((await db.pool.query('SELECT count(*)::int AS n FROM test_notes')).rows[0].n);
+  },
+};
+
 beforeAll(async () => {
   db = await createTestDatabase();
+  await db.pool.query('CREATE TABLE test_notes (event_id uuid PRIMARY KEY)');
   platform = await openPlatform({
     databaseUrl: db.connectionString,
     clock,
     log: () => {},
     pollIntervalMs: 50,
   });
-  platform.run({ projections: [integrationIncidentsProjection], processes: [shipping, buggy] });
+  platform.run({
+    projections: [integrationIncidentsProjection, lagging],
+    processes: [shipping, buggy, noteCounter],
+  });
 });
 afterAll(async () => {
   await platform.close();
@@ -139,5 +165,21 @@ describe('an event whose handling keeps failing for another reason', () => {
     expect(await platform.processes.retryParked('test-buggy', parked.rows[0].event_id)).toBe('handled');
     const after = await db.pool.query('SELECT status FROM parked_events WHERE stream_name = $1', [stream]);
     expect(after.rows[0].status).toBe('resolved');
+  });
+});
+
+describe('a process manager that decides from a read model', () => {
+  it('reads it no older than the event it handles, however far the projection lags', async () => {
+    let open: () => void = () => {};
+    projectionGate = new Promise((resolve) => {
+      open = resolve;
+    });
+    const stream = `note-${newId()}`;
+    await platform.store.appendToStream(stream, [anEvent('NoteWritten')]);
+    setTimeout(open, 200);
+    await settle();
+    await platform.store.appendToStream(stream, [anEvent('NoteWritten')]);
+    await settle();
+    expect(notesSeen).toEqual([1, 2]);
   });
 });

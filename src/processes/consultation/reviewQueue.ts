@@ -1,6 +1,7 @@
 import type { ActivePlan, PriorSubmission } from '../../domain/consultation/consultation.js';
 import type { ConsultationState } from '../../domain/consultation/consultationState.js';
 import { type Answers, diffAnswers } from '../../domain/consultation/questionnaire.js';
+import { consultationsProjection } from '../../projections/consultations/consultationsProjection.js';
 import type { ProcessManager } from '../runtime.js';
 import { type ConsultationProcessDeps, commandFrom, consultationIdOf, isConsultationEvent } from './deps.js';
 import { teamEmails } from './emails.js';
@@ -21,7 +22,8 @@ export const reviewUrl = (publicUrl: string, consultationId: string) =>
   `${publicUrl}/review/${consultationId}`;
 
 /**
- * The same patient's latest earlier answers for this product, found in the read model. A renewal
+ * The same patient's latest earlier answers for this product, found in the read model (caught up
+ * to the triggering event first, so a submission made just before is never missed). A renewal
  * compares with the answers it renews, and is flagged only when the patient changed them.
  */
 const priorSubmissionFor = async (
@@ -92,6 +94,8 @@ export const reviewQueueProcess = (deps: ConsultationProcessDeps): ProcessManage
 
     if (event.type === 'IdentityVerified') {
       if (state.review || state.status !== 'in_clinical_review') return;
+      // The patient's earlier consultations are found in the read model: read it no older than this.
+      await context.readModelCaughtUp(consultationsProjection);
       const now = context.clock.now();
       await commandFrom(deps, event, context, 'system:review-queue', {
         type: 'QueueForReview',
