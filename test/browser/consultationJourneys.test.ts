@@ -128,6 +128,8 @@ const clinicianSignIn = async (page: Page, who: { email: string; password: strin
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.pathname === '/review');
+  // The queue updates over the live socket (consultation changes), not by polling.
+  await page.locator('.live[data-live-state="live"]').waitFor();
 };
 
 const queueEntry = (page: Page, consultationId: string) =>

@@ -78,6 +78,22 @@ describe('live feed bookkeeping', () => {
       occurredAt: '2026-11-21T10:00:00.000Z',
     });
     expect(
+      parseLiveMessage(
+        '{"type":"consultation-changed","checkpoint":{"transactionId":"13","globalPosition":4},"consultationId":"C","eventType":"ReviewQueued","occurredAt":"2026-11-21T10:00:00.000Z"}',
+      ),
+    ).toEqual({
+      type: 'consultation-changed',
+      checkpoint: at('13', 4),
+      consultationId: 'C',
+      eventType: 'ReviewQueued',
+      occurredAt: '2026-11-21T10:00:00.000Z',
+    });
+    expect(
+      parseLiveMessage(
+        '{"type":"consultation-changed","checkpoint":{"transactionId":"13","globalPosition":4}}',
+      ),
+    ).toBeNull();
+    expect(
       parseLiveMessage('{"type":"caught-up","checkpoint":{"transactionId":"12","globalPosition":3}}'),
     ).toEqual({
       type: 'caught-up',

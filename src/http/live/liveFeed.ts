@@ -3,11 +3,11 @@ import type { Notifier } from '../../eventstore/postgres/notifier.js';
 import { compareCheckpoints, newestCheckpoint, readBatch } from '../../eventstore/postgres/readBatch.js';
 import { failureDelay } from '../../eventstore/postgres/subscriptionRunner.js';
 import { type Checkpoint, type EventStore, START_CHECKPOINT } from '../../eventstore/types.js';
-import { ORDER_EVENTS, toOrderChanges } from './orderChanges.js';
-import type { OrderChanged } from './protocol.js';
+import { LIVE_EVENTS, toLiveChanges } from './liveChanges.js';
+import type { LiveChange } from './protocol.js';
 
 /** What one read of the feed found: the changes, and how far the read got (past other categories too). */
-export type FeedBatch = { changes: OrderChanged[]; checkpoint: Checkpoint };
+export type FeedBatch = { changes: LiveChange[]; checkpoint: Checkpoint };
 
 export type FeedMembership = {
   /** The listener receives every order change after this checkpoint, and no earlier one. */
@@ -38,7 +38,7 @@ export const readHead = async (pool: Pick<pg.Pool, 'query'>): Promise<Checkpoint
   (await newestCheckpoint(pool, { belowHorizon: true })) ?? START_CHECKPOINT;
 
 /**
- * One reader per process for every open console: it reads order events in commit-safe order as
+ * One reader per process for every open console: it reads order and consultation events in commit-safe order as
  * they commit and hands each batch to all listeners, so a thousand sockets cost one query per
  * change, not a thousand, and no socket holds a connection. It runs only while someone listens and
  * starts again from the head when the next listener comes.
@@ -97,9 +97,9 @@ export const createLiveFeed = (options: LiveFeedOptions): LiveFeed => {
         woken = false;
         try {
           const from = position!;
-          const batch = await readBatch(pool, { filter: ORDER_EVENTS, after: from, limit: batchSize });
+          const batch = await readBatch(pool, { filter: LIVE_EVENTS, after: from, limit: batchSize });
           if (compareCheckpoints(batch.checkpoint, from) > 0) {
-            const changes = await toOrderChanges(store, batch);
+            const changes = await toLiveChanges(store, batch);
             position = batch.checkpoint;
             broadcast({ changes, checkpoint: batch.checkpoint });
           }

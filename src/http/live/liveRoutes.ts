@@ -10,6 +10,7 @@ import { hasAnyRole, type StaffRole, type StaffUser } from '../auth/roles.js';
 import { authenticateToken } from '../auth/sessions.js';
 import { createLiveFeed } from './liveFeed.js';
 import { type LiveSocket, serveLiveSocket } from './liveSocket.js';
+import type { LiveChange } from './protocol.js';
 
 export type LiveRoutesOptions = {
   pool: pg.Pool;
@@ -23,7 +24,13 @@ export type LiveRoutesOptions = {
   replayBatchSize?: number;
 };
 
-export const LIVE_ROLES: readonly StaffRole[] = ['ops', 'pharmacist', 'auditor', 'admin'];
+/** Who receives which changes: the order console's roles, and the UK queues' (review and pharmacy). */
+export const LIVE_CHANGE_ROLES = {
+  'order-changed': ['ops', 'pharmacist', 'auditor', 'admin'],
+  'consultation-changed': ['ops', 'pharmacist', 'prescriber'],
+} as const satisfies Record<LiveChange['type'], readonly StaffRole[]>;
+
+export const LIVE_ROLES: readonly StaffRole[] = [...new Set(Object.values(LIVE_CHANGE_ROLES).flat())];
 
 /** Client messages are one small JSON object; anything larger is refused by the socket itself. */
 export const LIVE_MAX_PAYLOAD = 16 * 1024;
@@ -43,7 +50,7 @@ const sameOrigin = (request: FastifyRequest): boolean => {
 };
 
 /**
- * `GET /api/live`: order changes pushed to staff consoles over a websocket (see protocol.ts).
+ * `GET /api/live`: order and consultation changes pushed to staff pages over a websocket (see protocol.ts).
  * Staff authenticate before the upgrade, with the session cookie (same origin only), a Bearer
  * header or a `token` query parameter (scripts); a refusal is a plain 401/403 problem. One shared
  * feed reads the store for every socket of the process.
@@ -93,7 +100,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opt
     {
       websocket: true,
       preHandler: admit,
-      schema: { tags: ['live'], summary: 'Order changes as they commit (websocket)' },
+      schema: { tags: ['live'], summary: 'Order and consultation changes as they commit (websocket)' },
     },
     (socket, request) =>
       serveLiveSocket(socket as LiveSocket, tokens.get(request)!, {
@@ -102,6 +109,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opt
         clock,
         feed,
         roles: LIVE_ROLES,
+        rolesFor: LIVE_CHANGE_ROLES,
         heartbeatMs: options.heartbeatMs ?? 30_000,
         replayBatchSize: options.replayBatchSize,
         logError: (error, what) => request.log.error({ err: error }, what),

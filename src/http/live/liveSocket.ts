@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
-import { hasAnyRole, type StaffRole } from '../auth/roles.js';
+import { hasAnyRole, type StaffRole, type StaffUser } from '../auth/roles.js';
 import { authenticateToken } from '../auth/sessions.js';
 import type { LiveFeed } from './liveFeed.js';
 import { createLiveSubscriber, type Outbox } from './liveSubscriber.js';
-import { CLOSE_CODES, clientMessageSchema, type ServerMessage } from './protocol.js';
+import { CLOSE_CODES, clientMessageSchema, type LiveChange, type ServerMessage } from './protocol.js';
 
 /** The part of a `ws` socket used here (the package ships no type declarations). */
 export type LiveSocket = {
@@ -24,7 +24,10 @@ export type LiveSocketDeps = {
   store: EventStore;
   clock: Clock;
   feed: LiveFeed;
+  /** Roles that may hold a socket at all. */
   roles: readonly StaffRole[];
+  /** Roles that receive each kind of change; a socket only ever sees the kinds its roles allow. */
+  rolesFor: Record<LiveChange['type'], readonly StaffRole[]>;
   heartbeatMs: number;
   replayBatchSize?: number;
   logError: (error: Error, what: string) => void;
@@ -74,12 +77,15 @@ const outboxFor = (socket: LiveSocket): Outbox => {
  */
 export const serveLiveSocket = (socket: LiveSocket, token: string, deps: LiveSocketDeps): void => {
   const { pool, clock } = deps;
+  /** As of the latest check: every message and heartbeat authenticates the session again. */
+  let user: StaffUser | null = null;
   const subscriber = createLiveSubscriber({
     pool,
     store: deps.store,
     feed: deps.feed,
     outbox: outboxFor(socket),
     replayBatchSize: deps.replayBatchSize,
+    mayReceive: (change) => user !== null && hasAnyRole(user, deps.rolesFor[change.type]),
   });
   let closed = false;
   let alive = true;
@@ -90,7 +96,7 @@ export const serveLiveSocket = (socket: LiveSocket, token: string, deps: LiveSoc
   };
 
   const stillAllowed = async (): Promise<boolean> => {
-    const user = await authenticateToken(pool, token, clock);
+    user = await authenticateToken(pool, token, clock);
     if (!user) close(CLOSE_CODES.sessionEnded, 'session ended: sign in again');
     else if (!hasAnyRole(user, deps.roles)) close(CLOSE_CODES.roleRequired, 'role required');
     else return true;

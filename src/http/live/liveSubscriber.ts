@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { compareCheckpoints, readBatch } from '../../eventstore/postgres/readBatch.js';
 import type { Checkpoint, EventStore } from '../../eventstore/types.js';
+import { LIVE_EVENTS, toLiveChanges } from './liveChanges.js';
 import type { FeedBatch, FeedMembership, LiveFeed } from './liveFeed.js';
-import { ORDER_EVENTS, toOrderChanges } from './orderChanges.js';
-import type { OrderChanged, ServerMessage } from './protocol.js';
+import type { LiveChange, ServerMessage } from './protocol.js';
 
 /** Where a subscriber's messages go; `drained` resolves once the peer has taken what was sent. */
 export type Outbox = { send(message: ServerMessage): void; drained(): Promise<void> };
@@ -21,6 +21,8 @@ export type LiveSubscriberDeps = {
   outbox: Outbox;
   /** Small replay batches: a socket never holds a connection while its client reads. */
   replayBatchSize?: number;
+  /** Whether this socket's user may receive the change now (asked per change: roles can change). */
+  mayReceive(change: LiveChange): boolean;
 };
 
 /**
@@ -45,10 +47,10 @@ export const createLiveSubscriber = (deps: LiveSubscriberDeps): LiveSubscriber =
     let live = false;
     let position: Checkpoint = after ?? { transactionId: '0', globalPosition: 0 };
     const held: FeedBatch[] = [];
-    const deliver = (changes: readonly OrderChanged[], reached: Checkpoint) => {
+    const deliver = (changes: readonly LiveChange[], reached: Checkpoint) => {
       for (const change of changes) {
         if (compareCheckpoints(change.checkpoint, position) <= 0) continue;
-        outbox.send(change);
+        if (deps.mayReceive(change)) outbox.send(change);
         position = change.checkpoint;
       }
       if (compareCheckpoints(reached, position) > 0) position = reached;
@@ -64,8 +66,8 @@ export const createLiveSubscriber = (deps: LiveSubscriberDeps): LiveSubscriber =
     if (after === null) position = joined.position;
 
     while (compareCheckpoints(position, joined.position) < 0) {
-      const batch = await readBatch(pool, { filter: ORDER_EVENTS, after: position, limit: replayBatchSize });
-      const changes = await toOrderChanges(store, batch);
+      const batch = await readBatch(pool, { filter: LIVE_EVENTS, after: position, limit: replayBatchSize });
+      const changes = await toLiveChanges(store, batch);
       if (!current()) return;
       const before = position;
       deliver(changes, batch.checkpoint);

@@ -5,7 +5,8 @@ import type { Checkpoint } from '../../eventstore/types.js';
 /**
  * The live-updates protocol, JSON text frames both ways. A client subscribes from the last
  * checkpoint it saw (or `null`: from now); the server replays what it missed, says `caught-up`,
- * then pushes each order change as it commits. Checkpoints are opaque to clients: store the last
+ * then pushes each change as it commits: order changes to the roles that watch orders, consultation
+ * changes to the roles that work the UK queues. Checkpoints are opaque to clients: store the last
  * one received and send it back on reconnect to get exactly the events missed.
  */
 
@@ -32,9 +33,20 @@ export type OrderChanged = {
   occurredAt: string;
 };
 
+/** A consultation moved (any event of its stream): its queues and pages read it again. */
+export type ConsultationChanged = {
+  type: 'consultation-changed';
+  checkpoint: Checkpoint;
+  consultationId: string;
+  eventType: string;
+  occurredAt: string;
+};
+
+export type LiveChange = OrderChanged | ConsultationChanged;
+
 export type CaughtUp = { type: 'caught-up'; checkpoint: Checkpoint };
 
-export type ServerMessage = OrderChanged | CaughtUp;
+export type ServerMessage = LiveChange | CaughtUp;
 
 /** Close codes: 44xx mirror the HTTP statuses a request would have got. */
 export const CLOSE_CODES = {

@@ -1,7 +1,7 @@
-import { Fragment, type ReactNode, useEffect } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { canUseConsole, hasRole } from '../auth/roles.js';
 import { useSession } from '../auth/session.js';
-import { canReview, canWorkPharmacy, mayOpen, staffHome, usesLiveFeed } from '../consultation/staffAccess.js';
+import { canReview, canWorkPharmacy, mayOpen, staffHome } from '../consultation/staffAccess.js';
 import { LiveIndicator } from '../live/LiveIndicator.js';
 import { LiveProvider } from '../live/LiveProvider.js';
 import { Loading } from '../ui/components.js';
@@ -33,10 +33,9 @@ export const StaffShell = ({ children }: { children: ReactNode }) => {
 
   const user = state.user;
   const current = (path: string) => (pathname === path ? 'page' : undefined);
-  // The live feed serves order changes to the roles that watch orders; prescribers get no socket.
-  const Live = usesLiveFeed(user) ? LiveProvider : Fragment;
+  // Every staff role has a live socket; the server sends each only the changes its pages show.
   return (
-    <Live>
+    <LiveProvider>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -72,7 +71,7 @@ export const StaffShell = ({ children }: { children: ReactNode }) => {
           ) : null}
         </nav>
         <div className="session">
-          {usesLiveFeed(user) ? <LiveIndicator /> : null}
+          <LiveIndicator />
           <span className="who">
             {user.displayName} <span className="muted">({user.roles.join(', ')})</span>
           </span>
@@ -89,6 +88,6 @@ export const StaffShell = ({ children }: { children: ReactNode }) => {
         </div>
       </header>
       {children}
-    </Live>
+    </LiveProvider>
   );
 };

@@ -9,9 +9,6 @@ export const canReview = (user: User | null) => hasRole(user, 'prescriber', 'pha
 /** The pharmacy team: dispensing, exceptions, stock. */
 export const canWorkPharmacy = (user: User | null) => hasRole(user, 'ops', 'pharmacist');
 
-/** Roles the live order feed serves (src/http/live/liveRoutes.ts); others get no socket. */
-export const usesLiveFeed = (user: User | null) => hasRole(user, 'ops', 'pharmacist', 'auditor', 'admin');
-
 /** Whether a signed-in user may open the staff page at `pathname`. */
 export const mayOpen = (user: User, pathname: string) => {
   if (/^\/review(?:\/|$)/.test(pathname)) return canReview(user);

@@ -1,5 +1,6 @@
 import {
   type Checkpoint,
+  type ConsultationChanged,
   isNew,
   laterOf,
   type OrderChanged,
@@ -17,6 +18,8 @@ export type LiveStatus =
 export type LiveFeedOptions = {
   url: string;
   onChange(change: OrderChanged): void;
+  /** Sent only to roles that work the UK queues. */
+  onConsultationChange?(change: ConsultationChanged): void;
   onStatus(status: LiveStatus): void;
   /** After each (re)subscription has replayed what was missed. */
   onCaughtUp?(): void;
@@ -66,7 +69,8 @@ export const startLiveFeed = (options: LiveFeedOptions) => {
       }
       if (!isNew(message.checkpoint, last)) return;
       last = message.checkpoint;
-      options.onChange(message);
+      if (message.type === 'order-changed') options.onChange(message);
+      else options.onConsultationChange?.(message);
     };
     ws.onclose = (event) => {
       if (socket !== ws) return;

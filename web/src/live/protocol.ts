@@ -15,7 +15,19 @@ export type OrderChanged = {
   occurredAt: string;
 };
 
-export type LiveMessage = OrderChanged | { type: 'caught-up'; checkpoint: Checkpoint | null };
+/** A consultation moved: the UK queues and case pages read it again. */
+export type ConsultationChanged = {
+  type: 'consultation-changed';
+  checkpoint: Checkpoint;
+  consultationId: string;
+  eventType: string;
+  occurredAt: string;
+};
+
+export type LiveMessage =
+  | OrderChanged
+  | ConsultationChanged
+  | { type: 'caught-up'; checkpoint: Checkpoint | null };
 
 export const subscribeMessage = (after: Checkpoint | null) => JSON.stringify({ type: 'subscribe', after });
 
@@ -78,6 +90,19 @@ export const parseLiveMessage = (raw: string): LiveMessage | null => {
       orderId: value.orderId,
       eventType: String(value.eventType ?? ''),
       status: typeof value.status === 'string' ? value.status : null,
+      occurredAt: String(value.occurredAt ?? ''),
+    };
+  }
+  if (
+    value.type === 'consultation-changed' &&
+    isCheckpoint(value.checkpoint) &&
+    typeof value.consultationId === 'string'
+  ) {
+    return {
+      type: 'consultation-changed',
+      checkpoint: normalise(value.checkpoint),
+      consultationId: value.consultationId,
+      eventType: String(value.eventType ?? ''),
       occurredAt: String(value.occurredAt ?? ''),
     };
   }

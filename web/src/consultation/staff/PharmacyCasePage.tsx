@@ -17,7 +17,7 @@ import {
   Section,
   SuccessNote,
   TextField,
-  usePolling,
+  useLiveConsultations,
 } from './shared.js';
 
 type Done = (confirmation: string) => void;
@@ -554,8 +554,7 @@ export const PharmacyCasePage = ({ consultationId }: { consultationId: string })
     history.reload();
     stock.reload();
   };
-  usePolling(detail.reload, 3_000);
-  usePolling(history.reload, 10_000);
+  useLiveConsultations(reload, { consultationId });
   const onDone = (confirmation: string) => {
     setNotice(confirmation);
     reload();

@@ -7,7 +7,7 @@ import { useResource } from '../../ui/useResource.js';
 import { planName } from '../format.js';
 import { PHARMACY_VIEWS, type PharmacyView } from '../routes.js';
 import type { PharmacyList, PharmacyListItem } from '../types.js';
-import { PendingMarker, usePolling } from './shared.js';
+import { PendingMarker, useLiveConsultations } from './shared.js';
 
 const VIEW_NAMES: Record<PharmacyView, string> = {
   dispensing: 'To dispense',
@@ -59,7 +59,7 @@ export const PharmacyQueuePage = ({ view }: { view: PharmacyView }) => {
       }),
     [view, page],
   );
-  usePolling(list.reload);
+  useLiveConsultations(list.reload);
   const data = list.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
 

@@ -15,7 +15,7 @@ import {
   Section,
   SuccessNote,
   TextField,
-  usePolling,
+  useLiveConsultations,
 } from './shared.js';
 
 type Done = (confirmation: string) => void;
@@ -208,7 +208,10 @@ export const ReviewCasePage = ({ consultationId }: { consultationId: string }) =
     [product.data],
   );
   const status = review.data?.status;
-  usePolling(review.reload, 3_000, status !== 'rejected' && status !== 'refunded');
+  useLiveConsultations(review.reload, {
+    consultationId,
+    active: status !== 'rejected' && status !== 'refunded',
+  });
   const onDone = (confirmation: string) => {
     setNotice(confirmation);
     review.reload();

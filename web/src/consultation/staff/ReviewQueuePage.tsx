@@ -7,7 +7,7 @@ import { formatDateTime } from '../../ui/format.js';
 import { useResource } from '../../ui/useResource.js';
 import type { ReviewQueue } from '../routes.js';
 import type { ReviewList } from '../types.js';
-import { PendingMarker, usePolling } from './shared.js';
+import { PendingMarker, useLiveConsultations } from './shared.js';
 
 const QUEUE_NAMES: Record<ReviewQueue, string> = {
   prescriber: 'Prescriber (POM)',
@@ -21,7 +21,7 @@ export const ReviewQueuePage = ({ queue }: { queue: ReviewQueue | null }) => {
     (signal) => api.get<ReviewList>(`/api/review/cases${query({ queue })}`, { signal }),
     [queue],
   );
-  usePolling(list.reload);
+  useLiveConsultations(list.reload);
   const shown = list.data?.queue ?? queue;
   const both = hasRole(user, 'prescriber') && hasRole(user, 'pharmacist');
 

@@ -6,7 +6,7 @@ import { Loading, PageHeading, ProblemMessage } from '../../ui/components.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useResource } from '../../ui/useResource.js';
 import type { StockItem } from '../types.js';
-import { SuccessNote, usePolling } from './shared.js';
+import { SuccessNote, useLiveConsultations, usePolling } from './shared.js';
 
 const levelText = (item: StockItem) =>
   item.outOfStock ? 'Out of stock' : item.low ? 'Low stock' : 'In stock';
@@ -125,6 +125,8 @@ export const StockPage = () => {
     (signal) => api.get<{ items: StockItem[] }>('/api/pharmacy/stock', { signal }),
     [],
   );
+  // Packing (a consultation change) takes stock off the shelf; stock booked in elsewhere shows on the poll.
+  useLiveConsultations(stock.reload);
   usePolling(stock.reload, 10_000);
   const items = [...(stock.data?.items ?? [])].sort(
     (a, b) =>

@@ -1,15 +1,50 @@
-import { type ReactNode, useEffect, useId } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { useConsultationSignals, useLive } from '../../live/LiveProvider.js';
 import { formatDateTime } from '../../ui/format.js';
 import { answerText } from '../format.js';
 import type { Question, RenewalOverlap, ReviewFlags } from '../types.js';
 
-/** Staff pages have no live feed for consultations: look again every few seconds while open. */
+/** Looks again every `everyMs` while `active`. */
 export const usePolling = (reload: () => void, everyMs = 5_000, active = true) => {
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(reload, everyMs);
     return () => clearInterval(timer);
   }, [reload, everyMs, active]);
+};
+
+/**
+ * When to read again after a change is announced: the queues' read model applies an event a moment
+ * after the live feed announces it, so once soon and once more a little later.
+ */
+const READ_AFTER_MS = [150, 1_500];
+/** While the live socket is not connected, the page looks again this often instead. */
+const FALLBACK_POLL_MS = 5_000;
+
+/**
+ * Reads the page again when the live feed says a consultation moved (this one, or any for a
+ * queue) and after a reconnect; polls only while the socket is down.
+ */
+export const useLiveConsultations = (
+  reload: () => void,
+  options: { consultationId?: string; active?: boolean } = {},
+) => {
+  const { consultationId, active = true } = options;
+  const { status } = useLive();
+  const timers = useRef<ReturnType<typeof setTimeout>[]>([]);
+  useConsultationSignals((signal) => {
+    if (!active) return;
+    if (signal.kind === 'change' && consultationId && signal.change.consultationId !== consultationId) return;
+    for (const timer of timers.current) clearTimeout(timer);
+    timers.current = READ_AFTER_MS.map((ms) => setTimeout(reload, ms));
+  });
+  useEffect(
+    () => () => {
+      for (const timer of timers.current) clearTimeout(timer);
+    },
+    [],
+  );
+  usePolling(reload, FALLBACK_POLL_MS, active && status.state !== 'live');
 };
 
 /**
