@@ -223,3 +223,42 @@ describe('API documentation', () => {
     }
   });
 });
+
+describe('carrier webhooks', () => {
+  it('applies a Royal Mail scan pushed before the read models have caught up with the dispatch', async () => {
+    const session = await steps.paidConsultation(SILDENAFIL, { kind: 'one_off' });
+    await steps.settle();
+    await steps.approve(session, SILDENAFIL);
+    await steps.expectStatus(session, 'dispatch_pending');
+    await steps.printSlip(session);
+    // Hold the consultations read model back: its projection cannot write while this lock is held.
+    const lagging = await harness.db.pool.connect();
+    try {
+      await lagging.query('BEGIN');
+      await lagging.query('LOCK TABLE consultation_shipments IN SHARE MODE');
+      const packed = await steps.ops.post(`/api/pharmacy/consultations/${session.id}/pack`, {});
+      expect(packed.status, JSON.stringify(packed.body)).toBe(200);
+      const store = harness.composition.platform.store;
+      const dispatched = await steps.eventually(
+        async () =>
+          (await store.readStream(`consultation-${session.id}`)).find((e) => e.type === 'OrderDispatched'),
+        'the dispatch',
+      );
+      const { trackingNumber } = dispatched.data as { trackingNumber: string };
+      const known = await lagging.query('SELECT 1 FROM consultation_shipments WHERE tracking_number = $1', [
+        trackingNumber,
+      ]);
+      expect(known.rowCount).toBe(0);
+
+      // Royal Mail scans the parcel at once; the push must not be lost to the read model's lag.
+      harness.standIns.royalMail.advance(trackingNumber, 'delivered', { at: clock.now() });
+      await harness.standIns.royalMail.webhooksIdle();
+      const statuses = (await store.readStream(`consultation-${session.id}`)).map((e) => e.type);
+      expect(statuses.slice(statuses.indexOf('OrderDispatched') + 1)).not.toEqual([]);
+    } finally {
+      await lagging.query('ROLLBACK');
+      lagging.release();
+    }
+    await steps.expectStatus(session, 'delivered');
+  });
+});

@@ -233,4 +233,43 @@ describe('webhooks', () => {
     const labels = (await typesOf(orderId)).filter((t) => t === 'ShippingLabelPurchased');
     expect(labels).toHaveLength(2);
   });
+
+  it('applies a Shippo update pushed before the orders read model has caught up with a new label', async () => {
+    const tracking = (await api.get(`/api/orders/${orderId}`)).body.shipment.trackingNumber;
+    await harness.standIns.shippo.advanceTracking(tracking, 'FAILURE', {
+      statusDate: '2099-01-04T10:00:00Z',
+    });
+    await waitForStatus(api, orderId, 'delivery_exception');
+    const store = harness.composition.platform.store;
+    const labelsBefore = (await store.readStream(`order-${orderId}`)).filter(
+      (e) => e.type === 'ShippingLabelPurchased',
+    ).length;
+    // Hold the orders read model back: its projection cannot write while this lock is held.
+    const lagging = await harness.db.pool.connect();
+    try {
+      await lagging.query('BEGIN');
+      await lagging.query('LOCK TABLE orders IN SHARE MODE');
+      const reshipped = await api.post(`/api/orders/${orderId}/reship`, { reason: 'second attempt' });
+      expect(reshipped.status).toBe(200);
+      const label = await eventually(async () => {
+        const labels = (await store.readStream(`order-${orderId}`)).filter(
+          (e) => e.type === 'ShippingLabelPurchased',
+        );
+        return labels.length > labelsBefore ? labels.at(-1) : undefined;
+      }, 'the new label');
+      const { trackingNumber } = label.data as { trackingNumber: string };
+
+      // Shippo pushes the first scan of the new parcel at once; it must not be lost to the lag.
+      const delivery = await harness.standIns.shippo.advanceTracking(trackingNumber, 'TRANSIT', {
+        statusDate: '2099-01-05T10:00:00Z',
+      });
+      expect(delivery).toEqual({ status: 200 });
+      const after = (await store.readStream(`order-${orderId}`)).map((e) => e.type);
+      expect(after.slice(after.lastIndexOf('ShippingLabelPurchased') + 1)).toContain('DeliveryStatusUpdated');
+    } finally {
+      await lagging.query('ROLLBACK');
+      lagging.release();
+    }
+    await waitForStatus(api, orderId, 'in_transit');
+  });
 });

@@ -1,3 +1,5 @@
+import { findParcel } from '../../eventstore/postgres/parcels.js';
+import { streamId } from '../../eventstore/types.js';
 import type { TrackingEvent } from '../../integrations/dispatch/port.js';
 import type { PaymentWebhookEvent } from '../../integrations/payments/port.js';
 import type { PrescriptionWebhookEvent } from '../../integrations/prescribing/port.js';
@@ -152,12 +154,13 @@ export const vendorFacts = (core: ConsultationCore) => {
 
     /** A Royal Mail scan, for the parcel of the month it belongs to; older months' echoes are history. */
     async trackingEvent(event: TrackingEvent) {
-      const { rows } = await deps.pool.query<{ consultation_id: string; supply_number: number }>(
-        'SELECT consultation_id, supply_number FROM consultation_shipments WHERE tracking_number = $1',
-        [event.trackingNumber],
-      );
-      const shipment = rows[0];
-      if (!shipment) return { handled: false };
+      // Found in the event store, not a read model: a scan pushed right after dispatch is not lost.
+      const parcel = await findParcel(deps.pool, 'OrderDispatched', event.trackingNumber);
+      if (!parcel || !parcel.streamName.startsWith('consultation-')) return { handled: false };
+      const shipment = {
+        consultation_id: streamId(parcel.streamName),
+        supply_number: Number(parcel.data.supplyNumber),
+      };
       const state = await load(shipment.consultation_id);
       if (state.supply?.number !== shipment.supply_number) return { handled: false };
       const scanId = deterministicId('royal-mail-scan', event.trackingNumber, event.status, event.occurredAt);

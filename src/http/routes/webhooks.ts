@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
+import { findParcel } from '../../eventstore/postgres/parcels.js';
+import { streamId } from '../../eventstore/types.js';
 import {
   InvalidWebhookSignatureError,
   type PaymentGateway,
@@ -136,13 +138,11 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
         const status = error.reason === 'unauthorized' ? 401 : 400;
         return problem(reply, status, status === 401 ? 'Unauthorized' : 'Malformed webhook', error.message);
       }
-      const { rows } = await options.pool.query<{ order_id: string }>(
-        'SELECT order_id FROM orders WHERE tracking_number = $1',
-        [update.trackingNumber],
-      );
-      if (!rows[0]) return { received: true, handled: false };
+      // Found in the event store, not the orders read model: a scan right after the label is not lost.
+      const parcel = await findParcel(options.pool, 'ShippingLabelPurchased', update.trackingNumber);
+      if (!parcel || !parcel.streamName.startsWith('order-')) return { received: true, handled: false };
       try {
-        await recordTracking(options, rows[0].order_id, update, 'webhook:shippo');
+        await recordTracking(options, streamId(parcel.streamName), update, 'webhook:shippo');
         return { received: true, handled: true };
       } catch (error) {
         return sendError(error, request, reply);
