@@ -162,7 +162,7 @@ describe('the web app, driven as people use it', () => {
       (m) => m.subject === 'Your copay is ready to pay',
       10_000,
     );
-    const statusUrl = linkIn(bill.text ?? '', /http:\/\/127\.0\.0\.1:\d+\/orders\/\S+\?token=\S+/);
+    const statusUrl = linkIn(bill.text ?? '', /http:\/\/127\.0\.0\.1:\d+\/orders\/[^\s?#]+#token=\S+/);
     await patient.page.goto(`/orders/${orderId}?token=forged`);
     await patient.page.getByRole('heading', { name: 'This link is not valid' }).waitFor();
     await patient.page.goto(statusUrl);

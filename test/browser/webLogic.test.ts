@@ -25,6 +25,13 @@ describe('routes', () => {
       token: 't0k',
       justPaid: true,
     });
+    // E-mailed links carry the key in the fragment, which no server receives.
+    expect(matchRoute('/orders/01ABC', '?paid=1', '#token=t0k')).toEqual({
+      page: 'patient-order',
+      orderId: '01ABC',
+      token: 't0k',
+      justPaid: true,
+    });
     expect(matchRoute('/orders/01ABC', '')).toEqual({ page: 'order', orderId: '01ABC' });
     expect(matchRoute('/enroll/abc_-1', '')).toEqual({ page: 'enroll', token: 'abc_-1' });
     expect(matchRoute('/audit', '?order=01ABC')).toEqual({ page: 'audit', orderId: '01ABC' });

@@ -5,8 +5,13 @@ import { orderIdOf, type PrescriptionProcessDeps } from './deps.js';
 import { completedEmail, enrollmentLinkEmail, paymentLinkEmail, shippedEmail } from './emails.js';
 
 export const enrollmentUrl = (publicUrl: string, token: string) => `${publicUrl}/enroll/${token}`;
-export const statusUrl = (deps: Pick<PrescriptionProcessDeps, 'publicUrl' | 'linkSecret'>, orderId: string) =>
-  `${deps.publicUrl}/orders/${orderId}?token=${patientStatusToken(deps.linkSecret, orderId)}`;
+/** The patient's status page, its key in the fragment: browsers never send a fragment to a server. */
+export const statusUrl = (
+  deps: Pick<PrescriptionProcessDeps, 'publicUrl' | 'linkSecret'>,
+  orderId: string,
+  options: { paid?: boolean } = {},
+) =>
+  `${deps.publicUrl}/orders/${orderId}${options.paid ? '?paid=1' : ''}#token=${patientStatusToken(deps.linkSecret, orderId)}`;
 
 /** E-mails the patient at each step that needs them; the key from the event makes a resend a duplicate. */
 export const notificationsProcess = (deps: PrescriptionProcessDeps): ProcessManager => ({

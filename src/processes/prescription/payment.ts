@@ -33,7 +33,7 @@ export const paymentProcess = (deps: PrescriptionProcessDeps): ProcessManager =>
       currency: 'usd',
       description: 'Specialty prescription — patient responsibility',
       customerEmail: state.email ?? undefined,
-      successUrl: `${status}&paid=1`,
+      successUrl: statusUrl(deps, orderId, { paid: true }),
       cancelUrl: status,
       expiresAt: new Date(context.clock.now().getTime() + PAYMENT_LINK_HOURS * HOUR),
       metadata: { flow: 'prescription', orderId },

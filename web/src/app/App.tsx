@@ -35,8 +35,8 @@ const staffPage = (route: Route) => {
 
 /** Patients' pages stand alone; staff pages share one session, one live feed and one header. */
 export const App = () => {
-  const { pathname, search } = useLocation();
-  const route = matchRoute(pathname, search);
+  const { pathname, search, hash } = useLocation();
+  const route = matchRoute(pathname, search, hash);
   if (route.page === 'enroll') return <EnrollPage key={route.token} token={route.token} />;
   if (route.page === 'patient-order')
     return (

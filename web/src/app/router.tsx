@@ -14,13 +14,13 @@ const subscribe = (listener: () => void) => {
   };
 };
 
-const snapshot = () => `${window.location.pathname}${window.location.search}`;
+const snapshot = () => `${window.location.pathname}${window.location.search}${window.location.hash}`;
 
 /** The current path and query; re-renders on navigation and on the browser's back and forward. */
 export const useLocation = () => {
   const href = useSyncExternalStore(subscribe, snapshot);
   const url = new URL(href, window.location.origin);
-  return { pathname: url.pathname, search: url.search };
+  return { pathname: url.pathname, search: url.search, hash: url.hash };
 };
 
 export const navigate = (to: string, options: { replace?: boolean } = {}) => {

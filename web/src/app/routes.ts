@@ -23,8 +23,11 @@ const segment = (value: string) => {
   }
 };
 
-/** `/orders/:id` with a `token` query parameter is the patient's status page; without it, staff detail. */
-export const matchRoute = (pathname: string, search: string): Route => {
+/**
+ * `/orders/:id` with a `token` (in the fragment as e-mailed, which no server receives, or in the
+ * query as older links had it) is the patient's status page; without one, the staff detail.
+ */
+export const matchRoute = (pathname: string, search: string, hash = ''): Route => {
   const params = new URLSearchParams(search);
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'console' };
@@ -33,7 +36,7 @@ export const matchRoute = (pathname: string, search: string): Route => {
   const order = /^\/orders\/([^/]+)$/.exec(path);
   if (order) {
     const orderId = segment(order[1]!);
-    const token = params.get('token');
+    const token = new URLSearchParams(hash.replace(/^#/, '')).get('token') || params.get('token');
     return token
       ? { page: 'patient-order', orderId, token, justPaid: params.get('paid') === '1' }
       : { page: 'order', orderId };
