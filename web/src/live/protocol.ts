@@ -15,14 +15,10 @@ export type OrderChanged = {
   occurredAt: string;
 };
 
-/** A consultation moved: the UK queues and case pages read it again. */
-export type ConsultationChanged = {
-  type: 'consultation-changed';
-  checkpoint: Checkpoint;
-  consultationId: string;
-  eventType: string;
-  occurredAt: string;
-};
+/** A consultation moved: the UK queues and case pages read it again (the server's own type). */
+import type { ConsultationChanged } from '../../../src/http/live/protocol.js';
+
+export type { ConsultationChanged };
 
 export type LiveMessage =
   | OrderChanged
