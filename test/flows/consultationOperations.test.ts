@@ -216,6 +216,9 @@ describe('API documentation', () => {
       '/api/consultations/{id}/checkout',
       '/api/review/cases',
       '/api/pharmacy/consultations/{id}/pack',
+      '/api/pharmacy/consultations/{id}/slip',
+      '/api/pharmacy/consultations/{id}/slip/printed',
+      '/api/review/cases/{id}/approve',
       '/webhook/signaturerx',
       '/webhook/royalmail',
     ]) {

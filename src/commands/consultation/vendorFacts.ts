@@ -156,7 +156,7 @@ export const vendorFacts = (core: ConsultationCore) => {
     async trackingEvent(event: TrackingEvent) {
       // Found in the event store, not a read model: a scan pushed right after dispatch is not lost.
       const parcel = await findParcel(deps.pool, 'OrderDispatched', event.trackingNumber);
-      if (!parcel || !parcel.streamName.startsWith('consultation-')) return { handled: false };
+      if (!parcel?.streamName.startsWith('consultation-')) return { handled: false };
       const shipment = {
         consultation_id: streamId(parcel.streamName),
         supply_number: Number(parcel.data.supplyNumber),

@@ -5,21 +5,25 @@ export type ParcelEvent = 'ShippingLabelPurchased' | 'OrderDispatched';
 
 export type DispatchedParcel = { streamName: string; data: Record<string, unknown> };
 
+/** The event type as it is written into the SQL: a closed set, and a literal the planner can match. */
+const LITERAL: Record<ParcelEvent, string> = {
+  ShippingLabelPurchased: "'ShippingLabelPurchased'",
+  OrderDispatched: "'OrderDispatched'",
+};
+
 /**
  * The latest `event` naming this tracking number, read from the event store (index
  * `events_parcel_tracking_number`), so a carrier's webhook finds a parcel the moment it is recorded.
- * The event type is written into the SQL as a literal: only then can the planner use the partial index.
+ * The event type is a literal, not a parameter: only then can the planner use the partial index.
  */
 export const findParcel = async (
   pool: Pick<pg.Pool, 'query'>,
   event: ParcelEvent,
   trackingNumber: string,
 ): Promise<DispatchedParcel | null> => {
-  const literal = event === 'OrderDispatched' ? 'OrderDispatched' : 'ShippingLabelPurchased';
   const { rows } = await pool.query<{ stream_name: string; data: Record<string, unknown> }>(
     `SELECT stream_name, data FROM events
-      WHERE event_type IN ('ShippingLabelPurchased', 'OrderDispatched') AND event_type = '${literal}'
-        AND data->>'trackingNumber' = $1
+      WHERE event_type = ${LITERAL[event]} AND data->>'trackingNumber' = $1
       ORDER BY global_position DESC LIMIT 1`,
     [trackingNumber],
   );

@@ -10,6 +10,7 @@ import { sendError } from '../errors.js';
 import { jsonSchema, parseOr400 } from '../validation.js';
 import {
   type ConsultationRoutesOptions,
+  consultationActions,
   freshView,
   INCIDENT_JOIN,
   incidentsOf,
@@ -298,26 +299,11 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
   );
 
   /** One team action: the body, one command, the consultation's new status. */
-  const action = <T>(
-    path: string,
-    summary: string,
-    schema: z.ZodType<T>,
-    run: (id: string, body: T, request: FastifyRequest) => Promise<{ state: { status: string } }>,
-  ) =>
-    app.post<{ Params: { id: string } }>(
-      `/api/pharmacy/consultations/:id/${path}`,
-      { ...team, schema: { tags: ['consultation: pharmacy'], summary, body: jsonSchema(schema) } },
-      async (request, reply) => {
-        const body = parseOr400(schema, request.body ?? {}, reply);
-        if (body === undefined) return reply;
-        try {
-          const result = await run(request.params.id, body, request);
-          return { consultationId: request.params.id, status: result.state.status };
-        } catch (error) {
-          return sendConsultationError(error, request, reply);
-        }
-      },
-    );
+  const action = consultationActions(app, {
+    base: '/api/pharmacy/consultations',
+    tag: 'consultation: pharmacy',
+    guard: team,
+  });
 
   const s = commands.staff;
   action(

@@ -9,11 +9,11 @@ import { problem } from '../auth/problem.js';
 import { jsonSchema, parseOr400 } from '../validation.js';
 import {
   type ConsultationRoutesOptions,
+  consultationActions,
   freshView,
   INCIDENT_JOIN,
   incidentsOf,
   pendingMarker,
-  sendConsultationError,
   staffOf,
 } from './consultationShared.js';
 
@@ -200,27 +200,13 @@ export const consultationReviewRoutes: FastifyPluginAsync<ConsultationRoutesOpti
     },
   );
 
-  const decision = <T>(
-    path: string,
-    summary: string,
-    schema: z.ZodType<T>,
-    run: (id: string, body: T, request: FastifyRequest) => Promise<{ state: { status: string } }>,
-  ) =>
-    app.post<{ Params: { id: string } }>(
-      `/api/review/cases/:id/${path}`,
-      { ...clinicians, schema: { tags: ['consultation: review'], summary, body: jsonSchema(schema) } },
-      async (request, reply) => {
-        const body = parseOr400(schema, request.body ?? {}, reply);
-        if (body === undefined) return reply;
-        if (!(await caseFor(request, reply))) return reply;
-        try {
-          const result = await run(request.params.id, body, request);
-          return { consultationId: request.params.id, status: result.state.status };
-        } catch (error) {
-          return sendConsultationError(error, request, reply);
-        }
-      },
-    );
+  /** One clinical decision, on a case in one of the clinician's own queues. */
+  const decision = consultationActions(app, {
+    base: '/api/review/cases',
+    tag: 'consultation: review',
+    guard: clinicians,
+    allowed: async (request, reply) => (await caseFor(request, reply)) !== null,
+  });
 
   decision(
     'approve',

@@ -1,5 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type pg from 'pg';
+import type { z } from 'zod';
 import { accountStream } from '../../commands/consultation/account.js';
 import type { ConsultationCommands, Staff } from '../../commands/consultation/consultationCommands.js';
 import { consultationStream } from '../../domain/consultation/consultation.js';
@@ -16,6 +17,7 @@ import {
 } from '../../projections/consultations/consultationView.js';
 import { problem } from '../auth/problem.js';
 import { sendError } from '../errors.js';
+import { jsonSchema, parseOr400 } from '../validation.js';
 
 export type ConsultationRoutesOptions = {
   pool: pg.Pool;
@@ -48,6 +50,46 @@ export const sendConsultationError = (error: unknown, request: FastifyRequest, r
   }
   return sendError(error, request, reply);
 };
+
+/**
+ * Registers staff actions on a consultation: each a POST `${base}/:id/${path}` whose validated body
+ * becomes one command, answered with the consultation's new status. `allowed` may refuse a request
+ * first (answering it itself).
+ */
+export const consultationActions =
+  (
+    app: FastifyInstance,
+    route: {
+      base: string;
+      tag: string;
+      guard: Pick<RouteShorthandOptions, 'preHandler'>;
+      allowed?: (
+        request: FastifyRequest<{ Params: { id: string } }>,
+        reply: FastifyReply,
+      ) => Promise<boolean>;
+    },
+  ) =>
+  <T>(
+    path: string,
+    summary: string,
+    schema: z.ZodType<T>,
+    run: (id: string, body: T, request: FastifyRequest) => Promise<{ state: { status: string } }>,
+  ) =>
+    app.post<{ Params: { id: string } }>(
+      `${route.base}/:id/${path}`,
+      { ...route.guard, schema: { tags: [route.tag], summary, body: jsonSchema(schema) } },
+      async (request, reply) => {
+        const body = parseOr400(schema, request.body ?? {}, reply);
+        if (body === undefined) return reply;
+        if (route.allowed && !(await route.allowed(request, reply))) return reply;
+        try {
+          const result = await run(request.params.id, body, request);
+          return { consultationId: request.params.id, status: result.state.status };
+        } catch (error) {
+          return sendConsultationError(error, request, reply);
+        }
+      },
+    );
 
 export const staffOf = (request: FastifyRequest): Staff => ({
   id: request.staff!.id,

@@ -140,7 +140,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       }
       // Found in the event store, not the orders read model: a scan right after the label is not lost.
       const parcel = await findParcel(options.pool, 'ShippingLabelPurchased', update.trackingNumber);
-      if (!parcel || !parcel.streamName.startsWith('order-')) return { received: true, handled: false };
+      if (!parcel?.streamName.startsWith('order-')) return { received: true, handled: false };
       try {
         await recordTracking(options, streamId(parcel.streamName), update, 'webhook:shippo');
         return { received: true, handled: true };

@@ -20,9 +20,9 @@ export const LoginPage = () => {
   const signedInUser = state.status === 'signed-in' ? state.user : null;
   useEffect(() => {
     if (!signedInUser) return;
-    const home = staffHome(signedInUser);
     const asked = next && mayOpen(signedInUser, new URL(next, window.location.origin).pathname) ? next : null;
-    if (asked ?? home) navigate((asked ?? home)!, { replace: true });
+    const target = asked ?? staffHome(signedInUser);
+    if (target) navigate(target, { replace: true });
     // A session for a role with no staff page at all is closed rather than left dangling.
     else
       void signOut(

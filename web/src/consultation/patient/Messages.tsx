@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { type Problem, problemOf } from '../../api/problem.js';
 import { ProblemMessage } from '../../ui/components.js';
-import { formatDateTime } from '../../ui/format.js';
+import { MessageThread } from '../MessageThread.js';
 import { consultationPath, patientRequest } from '../patientApi.js';
 import type { PatientConsultation } from '../types.js';
 
@@ -41,17 +41,10 @@ export const Messages = ({
   return (
     <section className="card" aria-labelledby="messages-heading">
       <h2 id="messages-heading">Messages with your clinician</h2>
-      <ol className="messages">
-        {consultation.messages.map((m) => (
-          <li key={`${m.at}-${m.from}`} className={`message message-${m.from}`}>
-            <p className="message-meta">
-              <strong>{m.from === 'clinician' ? 'Your clinician' : 'You'}</strong>{' '}
-              <span className="muted">{formatDateTime(m.at)}</span>
-            </p>
-            <p className="message-text">{m.text}</p>
-          </li>
-        ))}
-      </ol>
+      <MessageThread
+        messages={consultation.messages}
+        names={{ clinician: 'Your clinician', patient: 'You' }}
+      />
       {waiting ? (
         <form onSubmit={send} className="stack">
           <div className="field">

@@ -8,6 +8,7 @@ import { Fact, Facts, Loading, PageHeading, ProblemMessage, StatusBadge } from '
 import { formatDateTime } from '../../ui/format.js';
 import { useResource } from '../../ui/useResource.js';
 import { formatPence, planName, trackingText } from '../format.js';
+import { MessageThread } from '../MessageThread.js';
 import type { ConsultationStatus, PharmacyCase, StockItem } from '../types.js';
 import { dispatchBlockers } from './dispatch.js';
 import {
@@ -15,6 +16,7 @@ import {
   OverlapBanner,
   PendingMarker,
   Section,
+  STAFF_NAMES,
   SuccessNote,
   TextField,
   useLiveConsultations,
@@ -676,17 +678,7 @@ export const PharmacyCasePage = ({ consultationId }: { consultationId: string })
                       {c.decision.note ? `: ${c.decision.note}` : ''}
                     </p>
                   ) : null}
-                  <ol className="messages">
-                    {c.messages.map((m) => (
-                      <li key={`${m.at}-${m.from}`} className={`message message-${m.from}`}>
-                        <p className="message-meta">
-                          <strong>{m.from === 'clinician' ? 'Clinician' : 'Patient'}</strong>{' '}
-                          <span className="muted">{formatDateTime(m.at)}</span>
-                        </p>
-                        <p className="message-text">{m.text}</p>
-                      </li>
-                    ))}
-                  </ol>
+                  <MessageThread messages={c.messages} names={STAFF_NAMES} />
                 </Section>
               ) : null}
             </div>

@@ -6,6 +6,7 @@ import { Fact, Facts, Loading, PageHeading, ProblemMessage, StatusBadge } from '
 import { formatDateTime, webLink } from '../../ui/format.js';
 import { useResource } from '../../ui/useResource.js';
 import { answerText, planName } from '../format.js';
+import { MessageThread } from '../MessageThread.js';
 import type { ProductDetail, Question, ReviewCase } from '../types.js';
 import {
   ActionCard,
@@ -13,6 +14,7 @@ import {
   PendingMarker,
   RepeatSubmission,
   Section,
+  STAFF_NAMES,
   SuccessNote,
   TextField,
   useLiveConsultations,
@@ -279,17 +281,7 @@ export const ReviewCasePage = ({ consultationId }: { consultationId: string }) =
               </Section>
               {c.messages.length > 0 ? (
                 <Section title="Messages">
-                  <ol className="messages">
-                    {c.messages.map((m) => (
-                      <li key={`${m.at}-${m.from}`} className={`message message-${m.from}`}>
-                        <p className="message-meta">
-                          <strong>{m.from === 'clinician' ? 'Clinician' : 'Patient'}</strong>{' '}
-                          <span className="muted">{formatDateTime(m.at)}</span>
-                        </p>
-                        <p className="message-text">{m.text}</p>
-                      </li>
-                    ))}
-                  </ol>
+                  <MessageThread messages={c.messages} names={STAFF_NAMES} />
                 </Section>
               ) : null}
             </div>

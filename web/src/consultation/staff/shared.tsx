@@ -4,6 +4,9 @@ import { formatDateTime } from '../../ui/format.js';
 import { answerText } from '../format.js';
 import type { Question, RenewalOverlap, ReviewFlags } from '../types.js';
 
+/** How staff pages name the two sides of a consultation's messages. */
+export const STAFF_NAMES = { clinician: 'Clinician', patient: 'Patient' } as const;
+
 /** Looks again every `everyMs` while `active`. */
 export const usePolling = (reload: () => void, everyMs = 5_000, active = true) => {
   useEffect(() => {
