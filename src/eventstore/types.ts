@@ -76,6 +76,15 @@ export type EventStore = {
   readEventById(eventId: string): Promise<RecordedEvent | null>;
 };
 
+const STREAM_NAME = /^[a-z][a-zA-Z0-9]*-[A-Za-z0-9_.:-]+$/;
+
+/** Every adapter refuses the same names: `<category>-<id>`, the category a lower-case word. */
+export const assertStreamName = (streamName: string): void => {
+  if (!STREAM_NAME.test(streamName)) {
+    throw new RangeError(`stream name "${streamName}" is not <category>-<id>`);
+  }
+};
+
 export const streamCategory = (streamName: string): string => {
   const dash = streamName.indexOf('-');
   return dash === -1 ? streamName : streamName.slice(0, dash);

@@ -29,10 +29,17 @@ export const storeCheckpoint = async (
   subscriptionId: string,
   from: Checkpoint,
   to: Checkpoint,
+  options: { relaxed?: boolean } = {},
 ): Promise<void> => {
+  // `relaxed`: the commit does not wait for the WAL flush (synchronous_commit off for this one
+  // transaction). Only for consumers whose effects are keyed by their trigger: a checkpoint lost
+  // in a server crash redelivers events whose effects are then answered, not repeated.
+  const source = options.relaxed
+    ? "SELECT $1, $2::xid8, $3 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
+    : 'VALUES ($1, $2::xid8, $3)';
   const result = await db.query(
     `INSERT INTO subscription_checkpoints AS c (subscription_id, transaction_id, global_position)
-     VALUES ($1, $2::xid8, $3)
+     ${source}
      ON CONFLICT (subscription_id) DO UPDATE
         SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()
       WHERE c.transaction_id = $4::xid8 AND c.global_position = $5`,

@@ -1,4 +1,7 @@
 import pg from 'pg';
+import type { Lease, Leases } from '../leases.js';
+
+export type { Lease } from '../leases.js';
 
 export type LeaseOptions = {
   connectionString: string;
@@ -9,16 +12,53 @@ export type LeaseOptions = {
   /** A holder whose heartbeat is older than this is presumed hung and its session is ended. */
   staleAfterMs?: number;
   log?: (line: string) => void;
+  /** The process's shared heartbeat; without one, this lease heartbeats on its own connection. */
+  heartbeat?: LeaseHeartbeat;
 };
 
-export type Lease = {
-  /** Resolves once this instance holds the lease; rejects if `release` is called first. */
-  acquired: Promise<void>;
-  /** True while the lease is held. */
-  isHeld(): boolean;
-  /** Resolves when a held lease is lost (connection gone); the holder must stop consuming. */
-  lost: Promise<void>;
-  release(): Promise<void>;
+/**
+ * One heartbeat for every lease a process holds: a single UPDATE per interval instead of one per
+ * lease. A hung process stops it for all its leases at once, which is what contenders look for.
+ */
+export type LeaseHeartbeat = {
+  /** Starts beating for `subscriptionId` under `holder`; returns a function that stops it. */
+  add(subscriptionId: string, holder: string): () => void;
+  stop(): void;
+};
+
+export const createLeaseHeartbeat = (
+  pool: Pick<pg.Pool, 'query'>,
+  options: { intervalMs?: number; log?: (line: string) => void } = {},
+): LeaseHeartbeat => {
+  const held = new Map<string, string>();
+  let beating = false;
+  const beat = async () => {
+    if (held.size === 0 || beating) return;
+    beating = true;
+    try {
+      await pool.query(
+        `UPDATE subscription_leases l SET heartbeat_at = now()
+           FROM unnest($1::text[], $2::text[]) AS h(subscription_id, holder)
+          WHERE l.subscription_id = h.subscription_id AND l.holder = h.holder`,
+        [[...held.keys()], [...held.values()]],
+      );
+    } catch (error) {
+      options.log?.(`lease heartbeat failed: ${(error as Error).message}`);
+    } finally {
+      beating = false;
+    }
+  };
+  const timer = setInterval(() => void beat(), options.intervalMs ?? 1_000);
+  timer.unref();
+  return {
+    add(subscriptionId, holder) {
+      held.set(subscriptionId, holder);
+      return () => {
+        if (held.get(subscriptionId) === holder) held.delete(subscriptionId);
+      };
+    },
+    stop: () => clearInterval(timer),
+  };
 };
 
 const lockKey = (subscriptionId: string) => `subscription:${subscriptionId}`;
@@ -36,23 +76,30 @@ export const acquireLease = (options: LeaseOptions): Lease => {
   const client = new pg.Client({
     connectionString: options.connectionString,
     application_name: 'pharmacy-lease',
+    keepAlive: true,
   });
   let held = false;
   let released = false;
   let timer: NodeJS.Timeout | undefined;
+  let stopBeating: () => void = () => {};
   let markLost: () => void = () => {};
   const lost = new Promise<void>((resolve) => {
     markLost = resolve;
   });
 
   const loseLease = (reason: string) => {
-    if (!held) return;
+    // A lease given back on purpose is not lost, whatever its connection reports as it closes.
+    if (!held || released) return;
     held = false;
     log(`lease ${options.subscriptionId} lost: ${reason}`);
     if (timer) clearInterval(timer);
+    stopBeating();
     markLost();
   };
+  // The lock lives and dies with this connection: an error or its end is the lease's end, whether
+  // or not a heartbeat of its own would have noticed.
   client.on('error', (error) => loseLease(error.message));
+  client.on('end', () => loseLease('connection ended'));
 
   const tryLock = async (): Promise<boolean> => {
     const { rows } = await client.query<{ locked: boolean }>(
@@ -81,7 +128,13 @@ export const acquireLease = (options: LeaseOptions): Lease => {
     }
   };
 
-  const acquired = (async () => {
+  // Released while still connecting or waiting: `acquired` says so at once, whatever the
+  // connection does as it closes (a client ended mid-connect never settles its connect).
+  let refuse: () => void = () => {};
+  const releasedFirst = new Promise<never>((_, reject) => {
+    refuse = () => reject(new Error(`lease ${options.subscriptionId} released before it was acquired`));
+  });
+  const waiting = (async () => {
     await client.connect();
     while (!released) {
       if (await tryLock()) {
@@ -94,8 +147,12 @@ export const acquireLease = (options: LeaseOptions): Lease => {
           [options.subscriptionId, options.holder],
         );
         held = true;
-        timer = setInterval(heartbeat, heartbeatMs);
-        timer.unref();
+        if (options.heartbeat) {
+          stopBeating = options.heartbeat.add(options.subscriptionId, options.holder);
+        } else {
+          timer = setInterval(heartbeat, heartbeatMs);
+          timer.unref();
+        }
         return;
       }
       await endStaleHolder();
@@ -103,6 +160,8 @@ export const acquireLease = (options: LeaseOptions): Lease => {
     }
     throw new Error(`lease ${options.subscriptionId} released before it was acquired`);
   })();
+  waiting.catch(() => {});
+  const acquired = Promise.race([waiting, releasedFirst]);
   acquired.catch(() => {});
 
   return {
@@ -111,7 +170,9 @@ export const acquireLease = (options: LeaseOptions): Lease => {
     isHeld: () => held,
     async release() {
       released = true;
+      refuse();
       if (timer) clearInterval(timer);
+      stopBeating();
       if (held) {
         held = false;
         await client
@@ -122,3 +183,8 @@ export const acquireLease = (options: LeaseOptions): Lease => {
     },
   };
 };
+
+/** The lease port over PostgreSQL advisory locks: every lease on its own connection. */
+export const createPostgresLeases = (options: Omit<LeaseOptions, 'subscriptionId' | 'holder'>): Leases => ({
+  acquire: (name, holder) => acquireLease({ ...options, subscriptionId: name, holder }),
+});

@@ -7,8 +7,17 @@ export const MIGRATIONS_DIR = join(projectRoot, 'migrations');
 
 const MIGRATION_LOCK = 7_240_001;
 
+export type MigrateOptions = {
+  /** Runs under the same lock once the files are applied (the app role's grants). */
+  afterMigrations?: (client: pg.PoolClient) => Promise<void>;
+};
+
 /** Applies the numbered SQL files not yet applied, each in its own transaction, one migrator at a time. */
-export const migrate = async (pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<string[]> => {
+export const migrate = async (
+  pool: pg.Pool,
+  dir = MIGRATIONS_DIR,
+  options: MigrateOptions = {},
+): Promise<string[]> => {
   const files = (await readdir(dir)).filter((name) => /^\d+_.+\.sql$/.test(name)).sort();
   const client = await pool.connect();
   const applied: string[] = [];
@@ -36,6 +45,7 @@ export const migrate = async (pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<stri
       }
       applied.push(file);
     }
+    await options.afterMigrations?.(client);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
     client.release();

@@ -1,8 +1,10 @@
 import pg from 'pg';
-import type { SubscriptionFilter } from '../types.js';
+import { type FilterSubject, filterMatches } from '../subscriptions.js';
+import type { Checkpoint, SubscriptionFilter } from '../types.js';
+import { compareCheckpoints, newestCheckpoint } from './readBatch.js';
 
 /** What was appended: lets a subscription that cares about neither stay asleep. */
-export type AppendHint = { categories: readonly string[]; eventTypes: readonly string[] };
+export type AppendHint = FilterSubject;
 
 /** `null`: anything may have changed (a reconnect, an oversized or foreign payload). */
 export type AppendListener = (hint: AppendHint | null) => void;
@@ -16,6 +18,12 @@ export type Notifier = {
    * writers send a handful of tiny notifying transactions per second rather than one per append.
    */
   announce(hint?: AppendHint): void;
+  /**
+   * The process's one safety-net poll: calls `listener` with the newest event below the horizon
+   * whenever it moved. A subscription already there stays asleep; one behind it reads. Only
+   * notifiers created with `horizonPollMs` poll; the others never call back.
+   */
+  onHorizon(listener: (newest: Checkpoint) => void): () => void;
   close(): Promise<void>;
 };
 
@@ -23,17 +31,8 @@ export const CHANNEL = 'events_appended';
 /** NOTIFY payloads must stay under 8000 bytes; past this the hint is dropped and everyone wakes. */
 const MAX_PAYLOAD = 7_000;
 
-export const hintMatches = (filter: SubscriptionFilter, hint: AppendHint | null): boolean => {
-  if (hint === null) return true;
-  switch (filter.kind) {
-    case 'all':
-      return true;
-    case 'categories':
-      return hint.categories.some((c) => filter.categories.includes(c));
-    case 'eventTypes':
-      return hint.eventTypes.some((t) => filter.eventTypes.includes(t));
-  }
-};
+export const hintMatches = (filter: SubscriptionFilter, hint: AppendHint | null): boolean =>
+  hint === null || filterMatches(filter, hint);
 
 const parseHint = (payload: string | undefined): AppendHint | null => {
   try {
@@ -58,8 +57,12 @@ export const createNotifier = (
   connectionString: string,
   log: (line: string) => void = () => {},
   sender?: Pick<pg.Pool, 'query'>,
+  options: { horizonPollMs?: number } = {},
 ): Notifier => {
   const listeners = new Set<AppendListener>();
+  const horizonListeners = new Set<(newest: Checkpoint) => void>();
+  let horizon: Checkpoint | undefined;
+  let horizonTimer: NodeJS.Timeout | undefined;
   let sending = false;
   let pending: { categories: Set<string>; eventTypes: Set<string>; unknown: boolean } | null = null;
   let client: pg.Client | undefined;
@@ -102,6 +105,32 @@ export const createNotifier = (
 
   const ready = connect();
 
+  // One cheap index probe per interval for the whole process, instead of every subscription
+  // reading on its own timer: it catches events whose NOTIFY was lost, and events that only came
+  // below the horizon after their NOTIFY (a long transaction that appended nothing ended).
+  const pollHorizon = async () => {
+    if (horizonListeners.size === 0 || !sender) return;
+    try {
+      const newest = await newestCheckpoint(sender, { belowHorizon: true });
+      if (!newest || (horizon && compareCheckpoints(newest, horizon) === 0)) return;
+      horizon = newest;
+      for (const listener of horizonListeners) listener(newest);
+    } catch (error) {
+      log(`horizon poll failed: ${(error as Error).message}`);
+    }
+  };
+  if (options.horizonPollMs !== undefined && sender) {
+    let polling = false;
+    horizonTimer = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      void pollHorizon().finally(() => {
+        polling = false;
+      });
+    }, options.horizonPollMs);
+    horizonTimer.unref();
+  }
+
   /** Runs while announcements keep coming: one NOTIFY, then a pause to gather the next batch. */
   const send = async () => {
     while (pending && !closed) {
@@ -139,8 +168,13 @@ export const createNotifier = (
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onHorizon(listener) {
+      horizonListeners.add(listener);
+      return () => horizonListeners.delete(listener);
+    },
     async close() {
       closed = true;
+      if (horizonTimer) clearInterval(horizonTimer);
       await ready;
       await client?.end().catch(() => {});
     },

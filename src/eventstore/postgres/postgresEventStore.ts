@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { WrongExpectedRevisionError } from '../errors.js';
 import {
+  assertStreamName,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
@@ -9,6 +10,7 @@ import {
   type RecordedEvent,
   streamCategory,
 } from '../types.js';
+import { upcast, withSchemaVersion } from '../upcasting.js';
 
 type EventRow = {
   global_position: number;
@@ -25,15 +27,17 @@ type EventRow = {
 export const EVENT_COLUMNS =
   'e.global_position, e.stream_name, e.stream_revision, e.event_id, e.event_type, e.data, e.metadata, e.transaction_id::text';
 
-export const toRecordedEvent = (row: EventRow): RecordedEvent => ({
-  id: row.event_id,
-  type: row.event_type,
-  data: row.data,
-  metadata: row.metadata,
-  streamName: row.stream_name,
-  streamRevision: row.stream_revision,
-  globalPosition: row.global_position,
-});
+/** A row as the event it records, read as its type's newest schema version (see upcasting.ts). */
+export const toRecordedEvent = (row: EventRow): RecordedEvent =>
+  upcast({
+    id: row.event_id,
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    streamName: row.stream_name,
+    streamRevision: row.stream_revision,
+    globalPosition: row.global_position,
+  });
 
 const expectedCode = (expected: ExpectedRevision): number => {
   switch (expected) {
@@ -86,14 +90,6 @@ SELECT c.revision AS current_revision, s.n AS duplicates, s.position AS duplicat
 /** Writers expecting `any` that lose a race for the next revision simply try again, this often. */
 const MAX_APPEND_ATTEMPTS = 50;
 
-const STREAM_NAME = /^[a-z][a-zA-Z0-9]*-[A-Za-z0-9_.:-]+$/;
-
-export const assertStreamName = (streamName: string): void => {
-  if (!STREAM_NAME.test(streamName)) {
-    throw new RangeError(`stream name "${streamName}" is not <category>-<id>`);
-  }
-};
-
 type Queryable = Pick<pg.Pool, 'query'>;
 
 const currentRevision = async (db: Queryable, streamName: string): Promise<number | null> => {
@@ -123,7 +119,7 @@ export const createPostgresEventStore = (
       events.map((e) => e.id),
       events.map((e) => e.type),
       events.map((e) => JSON.stringify(e.data)),
-      events.map((e) => JSON.stringify(e.metadata)),
+      events.map((e) => JSON.stringify(withSchemaVersion(e).metadata)),
     ];
     for (let attempt = 1; ; attempt++) {
       let row: AppendRow;

@@ -26,6 +26,16 @@ const filterClause = (
   }
 };
 
+/** How many stored events a subscription with this filter has to read from the start. */
+export const countEvents = async (db: Queryable, filter: SubscriptionFilter): Promise<number> => {
+  const clause = filterClause(filter, 1);
+  const { rows } = await db.query<{ total: number }>(
+    `SELECT count(*)::int AS total FROM events e WHERE ${clause.sql}`,
+    clause.value ? [clause.value] : [],
+  );
+  return rows[0]!.total;
+};
+
 /**
  * Reads the next events after `after`, in commit-safe order. Only transactions below the snapshot's
  * xmin are read: every transaction older than that has finished, so no event can later appear

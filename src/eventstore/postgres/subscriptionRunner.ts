@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Checkpoint, SubscriptionFilter } from '../types.js';
 import { loadCheckpoint } from './checkpoints.js';
-import { acquireLease, type Lease } from './lease.js';
+import { acquireLease, type Lease, type LeaseHeartbeat } from './lease.js';
 import { hintMatches, type Notifier } from './notifier.js';
 import { type Batch, compareCheckpoints, newestCheckpoint, readBatch } from './readBatch.js';
 
@@ -10,6 +10,8 @@ export type SubscriptionDeps = {
   connectionString: string;
   notifier: Notifier;
   log: (line: string) => void;
+  /** The process's shared lease heartbeat (one UPDATE for all leases); per lease when absent. */
+  leaseHeartbeat?: LeaseHeartbeat;
 };
 
 export type SubscriptionOptions = {
@@ -21,7 +23,15 @@ export type SubscriptionOptions = {
    */
   handle(batch: Batch, from: Checkpoint): Promise<void>;
   batchSize?: number;
-  /** Safety-net poll; LISTEN/NOTIFY wakes the subscription sooner. */
+  /**
+   * Where consuming starts, and starts again after a failure: the stored checkpoint of
+   * `subscriptionId` by default; a caller keeping its own checkpoint says where it stands.
+   */
+  start?: () => Promise<Checkpoint>;
+  /**
+   * This subscription's own safety-net poll. LISTEN/NOTIFY wakes it, and the notifier's process-wide
+   * horizon poll (when the notifier has one) covers what a NOTIFY cannot, so by default it is slow.
+   */
   pollIntervalMs?: number;
   /** Hold the group's lease while consuming (default); `false` for single-process tools. */
   lease?: false | { holder: string; heartbeatMs?: number; staleAfterMs?: number };
@@ -39,12 +49,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Back-off after an infrastructure failure: 100 ms doubling to 30 s. */
 export const failureDelay = (failures: number) => Math.min(30_000, 100 * 2 ** Math.max(0, failures - 1));
 
+/** Default own poll: a last resort behind NOTIFY and the process's horizon poll. */
+export const DEFAULT_POLL_INTERVAL_MS = 30_000;
+
+/**
+ * A wake-up whose read finds nothing new usually means the appended event is not yet below the
+ * horizon (an older transaction is still open): look again in 5, 10 … 160 ms rather than at the next
+ * poll. Six tries, then the horizon poll takes over.
+ */
+export const QUICK_RETRIES = 6;
+export const quickRetryDelay = (retry: number) => 5 * 2 ** retry;
+
 export const startSubscription = (
   deps: SubscriptionDeps,
   options: SubscriptionOptions,
 ): SubscriptionRunner => {
   const batchSize = options.batchSize ?? 1_000;
-  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   let stopped = false;
   let woken = false;
   let wake: () => void = () => {};
@@ -52,16 +73,25 @@ export const startSubscription = (
   let lease: Lease | undefined;
   const progressListeners = new Set<() => void>();
 
-  const unlisten = deps.notifier.onAppend((hint) => {
+  const unlistenAppends = deps.notifier.onAppend((hint) => {
     if (!hintMatches(options.filter, hint)) return;
     woken = true;
     wake();
   });
+  const unlistenHorizon = deps.notifier.onHorizon((newest) => {
+    if (current !== undefined && compareCheckpoints(newest, current) <= 0) return;
+    woken = true;
+    wake();
+  });
+  const unlisten = () => {
+    unlistenAppends();
+    unlistenHorizon();
+  };
 
-  const waitForWake = async () => {
+  const waitForWake = async (ms = pollIntervalMs) => {
     if (woken || stopped) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollIntervalMs);
+      const timer = setTimeout(resolve, ms);
       wake = () => {
         clearTimeout(timer);
         resolve();
@@ -70,14 +100,22 @@ export const startSubscription = (
     wake = () => {};
   };
 
+  const start = options.start ?? (() => loadCheckpoint(deps.pool, options.subscriptionId));
+
   const consume = async (isHeld: () => boolean) => {
-    let from = await loadCheckpoint(deps.pool, options.subscriptionId);
+    let from = await start();
     current = from;
     let failures = 0;
+    // Quick retries owed: none until a wake-up finds nothing; wake-ups during a sequence (a busy
+    // platform announces constantly) continue it rather than restart it at its shortest delay.
+    let quickRetries: number | null = null;
     while (!stopped && isHeld()) {
+      const wasWoken = woken;
       woken = false;
       try {
         const batch = await readBatch(deps.pool, { filter: options.filter, after: from, limit: batchSize });
+        if (batch.events.length > 0) quickRetries = null;
+        else if (wasWoken && quickRetries === null) quickRetries = 0;
         if (compareCheckpoints(batch.checkpoint, from) > 0) {
           await options.handle(batch, from);
           from = batch.checkpoint;
@@ -85,42 +123,63 @@ export const startSubscription = (
           for (const listener of progressListeners) listener();
         }
         failures = 0;
-        if (batch.events.length < batchSize) await waitForWake();
+        if (batch.events.length < batchSize) {
+          if (batch.events.length === 0 && quickRetries !== null && quickRetries < QUICK_RETRIES) {
+            const delay = quickRetryDelay(quickRetries);
+            quickRetries += 1;
+            await waitForWake(delay);
+          } else {
+            quickRetries = null;
+            await waitForWake();
+          }
+        }
       } catch (error) {
         failures += 1;
         deps.log(`subscription ${options.subscriptionId} failed: ${(error as Error).message}`);
         await sleep(failureDelay(failures));
-        from = await loadCheckpoint(deps.pool, options.subscriptionId).catch(() => from);
+        from = await start().catch(() => from);
         current = from;
       }
     }
   };
 
+  // Whatever interrupts the subscription (no lease to be had, no checkpoint to read, a connection
+  // refused while the database is busy or restarting) is logged and tried again after a back-off:
+  // it only ends when stopped, never silently.
   const running = (async () => {
+    let failures = 0;
     while (!stopped) {
-      if (options.lease === false) {
-        await consume(() => true);
-        return;
-      }
-      lease = acquireLease({
-        connectionString: deps.connectionString,
-        subscriptionId: options.subscriptionId,
-        ...options.lease,
-        holder: options.lease?.holder ?? `pid-${process.pid}`,
-        log: deps.log,
-      });
       try {
-        await lease.acquired;
-      } catch {
-        return;
+        if (options.lease === false) {
+          await consume(() => true);
+          return;
+        }
+        const held = acquireLease({
+          connectionString: deps.connectionString,
+          subscriptionId: options.subscriptionId,
+          ...options.lease,
+          holder: options.lease?.holder ?? `pid-${process.pid}`,
+          log: deps.log,
+          heartbeat: deps.leaseHeartbeat,
+        });
+        lease = held;
+        try {
+          await held.acquired;
+          failures = 0;
+          await consume(() => held.isHeld());
+        } finally {
+          await held.release();
+        }
+      } catch (error) {
+        if (stopped) return;
+        failures += 1;
+        deps.log(
+          `subscription ${options.subscriptionId} interrupted: ${(error as Error).message}; starting again`,
+        );
+        await sleep(failureDelay(failures));
       }
-      const held = lease;
-      await consume(() => held.isHeld());
-      await held.release();
     }
-  })().catch((error) =>
-    deps.log(`subscription ${options.subscriptionId} stopped: ${(error as Error).message}`),
-  );
+  })();
 
   return {
     position: () => current,
