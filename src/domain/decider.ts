@@ -8,9 +8,16 @@ export type Decider<State, Command, Event extends { type: string }> = {
   initialState(): State;
 };
 
-/** A business rule refused the command; maps to a 4xx answer, never retried. */
+/**
+ * Why a business rule refused: the kind is what a caller can act on (the HTTP edge maps it to a
+ * status), the code names the rule for clients and tests.
+ */
+export type DomainErrorKind = 'not_found' | 'conflict' | 'gone' | 'forbidden' | 'invalid';
+
+/** A business rule refused the command; maps to a 4xx answer by its kind, never retried. */
 export class DomainError extends Error {
   constructor(
+    readonly kind: DomainErrorKind,
     readonly code: string,
     message: string,
     readonly details?: unknown,

@@ -16,8 +16,12 @@ export type Product = {
   kind: ProductKind;
   /** Dispatched chilled; the pharmacy team packs it differently. */
   coldChain: boolean;
-  /** One month's supply, in pence. */
+  /** One month's supply, in pence. The admin changes it (as events); this is the seed. */
   pricePence: number;
+  /** What one month's supply is, as the patient sees it on the product page. */
+  packSize: string;
+  /** Offered for new consultations; the admin can withdraw a product and offer it again. */
+  available: boolean;
   /** Instalment plan lengths on offer; a one-off is offered through `allowsOneOff`. */
   planLengthsMonths: readonly PlanLength[];
   allowsOneOff: boolean;
@@ -40,6 +44,8 @@ export const CATALOGUE: readonly Product[] = [
     kind: 'POM',
     coldChain: true,
     pricePence: 19_900,
+    packSize: '4 pre-filled pens (one a week)',
+    available: true,
     planLengthsMonths: [1, 2, 3],
     allowsOneOff: true,
     allowsInstalments: true,
@@ -54,6 +60,8 @@ export const CATALOGUE: readonly Product[] = [
     kind: 'POM',
     coldChain: false,
     pricePence: 2_495,
+    packSize: '28 tablets',
+    available: true,
     planLengthsMonths: [1, 2, 3],
     allowsOneOff: true,
     allowsInstalments: true,
@@ -68,6 +76,8 @@ export const CATALOGUE: readonly Product[] = [
     kind: 'P',
     coldChain: false,
     pricePence: 1_999,
+    packSize: '8 tablets',
+    available: true,
     planLengthsMonths: [1, 2, 3],
     allowsOneOff: true,
     allowsInstalments: true,
@@ -82,6 +92,8 @@ export const CATALOGUE: readonly Product[] = [
     kind: 'P',
     coldChain: false,
     pricePence: 899,
+    packSize: '30 tablets',
+    available: true,
     planLengthsMonths: [1, 2, 3],
     allowsOneOff: true,
     allowsInstalments: true,
@@ -97,6 +109,8 @@ export const CATALOGUE: readonly Product[] = [
     kind: 'POM',
     coldChain: false,
     pricePence: 1_299,
+    packSize: '3 × 21 tablets',
+    available: true,
     // Supplied as three-month packs; no single months.
     planLengthsMonths: [3],
     allowsOneOff: false,
@@ -112,6 +126,8 @@ export const CATALOGUE: readonly Product[] = [
     kind: 'POM',
     coldChain: false,
     pricePence: 2_450,
+    packSize: '30 tablets',
+    available: true,
     // A course for one event, never a standing plan.
     planLengthsMonths: [],
     allowsOneOff: true,

@@ -13,6 +13,7 @@ const sessionOf = (state: ConsultationState, checkoutSessionId: string) => {
   const session = state.checkoutSessions.find((s) => s.id === checkoutSessionId);
   if (!session) {
     throw new DomainError(
+      'not_found',
       'UNKNOWN_CHECKOUT_SESSION',
       'the payment does not belong to a checkout of this consultation',
     );
@@ -26,10 +27,16 @@ export const decideCheckout = (command: CheckoutCommand, state: ConsultationStat
       requireStatus(state, ['awaiting_payment'], 'choose a plan');
       const { plan, product } = command;
       if (product.id !== productOf(state).productId) {
-        throw new DomainError('PRODUCT_MISMATCH', 'the plan must be for the product of this consultation');
+        throw new DomainError(
+          'invalid',
+          'PRODUCT_MISMATCH',
+          'the plan must be for the product of this consultation',
+        );
       }
       if (!planOffered(product, plan)) {
-        throw new DomainError('PLAN_NOT_OFFERED', `${product.name} is not offered as this plan`, { plan });
+        throw new DomainError('invalid', 'PLAN_NOT_OFFERED', `${product.name} is not offered as this plan`, {
+          plan,
+        });
       }
       return [{ type: 'PlanChosen', data: { plan, price: priceOf(product, plan), chosenAt: command.now } }];
     }
@@ -58,6 +65,7 @@ export const decideCheckout = (command: CheckoutCommand, state: ConsultationStat
       const session = sessionOf(state, command.checkoutSessionId);
       if (command.amountPence !== session.amountPence) {
         throw new DomainError(
+          'invalid',
           'PAYMENT_AMOUNT_MISMATCH',
           'the captured amount differs from the checkout amount',
           {

@@ -28,6 +28,9 @@ const CANCELLABLE: readonly ConsultationStatus[] = [
   'dispatch_pending',
 ];
 
+/** Started but nothing paid: cancelling ends the case with no refund. */
+const UNPAID: readonly ConsultationStatus[] = ['draft', 'awaiting_payment'];
+
 const PAID_AND_OPEN: readonly ConsultationStatus[] = [
   ...CANCELLABLE,
   'dispatched',
@@ -49,9 +52,24 @@ export const decideExceptions = (
       ];
 
     case 'CancelConsultation':
+      // Nothing paid yet: the case simply ends (its open checkout is closed by the checkout process).
+      if (UNPAID.includes(state.status as ConsultationStatus)) {
+        return [
+          {
+            type: 'ConsultationCancelled',
+            data: {
+              staffId: command.staffId,
+              reason: command.reason,
+              fromStatus: state.status as ConsultationStatus,
+              cancelledAt: command.now,
+            },
+          },
+        ];
+      }
       requireStatus(state, PAID_AND_OPEN, 'cancel the consultation');
       if (state.suppliesDispatched > 0) {
         throw new DomainError(
+          'conflict',
           'ALREADY_DISPATCHED',
           'a month has been dispatched: resolve the delivery or cancel the remaining instalments instead',
         );
@@ -74,9 +92,14 @@ export const decideExceptions = (
     case 'RejectTimedOut':
       requireStatus(state, AWAITING_DECISION, 'close the consultation as timed out');
       if (!elapsed(state.lastActivityAt, CONSULTATION_TIMEOUT_DAYS, command.now)) {
-        throw new DomainError('TOO_EARLY', 'a consultation can be closed 30 days after it last moved', {
-          closableAt: addDays(state.lastActivityAt!, CONSULTATION_TIMEOUT_DAYS),
-        });
+        throw new DomainError(
+          'conflict',
+          'TOO_EARLY',
+          'a consultation can be closed 30 days after it last moved',
+          {
+            closableAt: addDays(state.lastActivityAt!, CONSULTATION_TIMEOUT_DAYS),
+          },
+        );
       }
       return [
         {
@@ -89,11 +112,16 @@ export const decideExceptions = (
     case 'RecordRefundConfirmed': {
       const refund = state.refund;
       if (!refund)
-        throw new DomainError('NO_REFUND_REQUESTED', 'no refund was requested for this consultation');
+        throw new DomainError(
+          'conflict',
+          'NO_REFUND_REQUESTED',
+          'no refund was requested for this consultation',
+        );
       if (refund.confirmed) {
         // Stripe resends webhooks; a second, different refund would be money paid out twice.
         if (refund.confirmed.refundId === command.refundId) return [];
         throw new DomainError(
+          'conflict',
           'REFUND_ALREADY_CONFIRMED',
           'this consultation was already refunded',
           refund.confirmed,
@@ -101,6 +129,7 @@ export const decideExceptions = (
       }
       if (command.amountPence !== refund.amountPence) {
         throw new DomainError(
+          'invalid',
           'REFUND_AMOUNT_MISMATCH',
           'the refunded amount differs from the amount requested',
           {

@@ -15,7 +15,8 @@ export type FulfilmentCommand = CommandOf<
 >;
 
 const supplyOf = (state: ConsultationState): Supply => {
-  if (!state.supply) throw new DomainError('INVALID_STATUS', 'no supply is queued at the pharmacy');
+  if (!state.supply)
+    throw new DomainError('conflict', 'INVALID_STATUS', 'no supply is queued at the pharmacy');
   return state.supply;
 };
 
@@ -28,6 +29,7 @@ export const decideFulfilment = (
       if (state.gpLetter === 'sent') return [];
       if (state.gpLetter !== 'requested') {
         throw new DomainError(
+          'conflict',
           'GP_LETTER_NOT_REQUESTED',
           'no GP letter is due before the treatment is authorised',
         );
@@ -63,13 +65,18 @@ export const decideFulfilment = (
       if (supply.packed) return [];
       // The GP hears of the treatment before the patient receives it.
       if (state.gpLetter !== 'sent') {
-        throw new DomainError('GP_NOT_NOTIFIED', 'the GP letter must be sent before the order is dispatched');
+        throw new DomainError(
+          'conflict',
+          'GP_NOT_NOTIFIED',
+          'the GP letter must be sent before the order is dispatched',
+        );
       }
       if (!supply.slipId)
-        throw new DomainError('SLIP_NOT_PRINTED', 'print the dispensing slip before packing');
+        throw new DomainError('conflict', 'SLIP_NOT_PRINTED', 'print the dispensing slip before packing');
       // Overlapping supply is the pharmacy's call too, and it must be made knowingly.
       if (state.flags.renewalOverlap && !command.acknowledgeRenewalOverlap) {
         throw new DomainError(
+          'invalid',
           'RENEWAL_OVERLAP_NOT_ACKNOWLEDGED',
           'this renewal overlaps a plan that is still active; confirm overlapping supply is appropriate',
           state.flags.renewalOverlap,
@@ -106,7 +113,11 @@ export const decideFulfilment = (
       requireStatus(state, ['dispatch_pending'], 'dispatch the order');
       const supply = supplyOf(state);
       if (!supply.packed)
-        throw new DomainError('NOT_PACKED', 'a shipment is created only after the order is packed');
+        throw new DomainError(
+          'conflict',
+          'NOT_PACKED',
+          'a shipment is created only after the order is packed',
+        );
       return [
         {
           type: 'OrderDispatched',
@@ -153,7 +164,11 @@ export const decideFulfilment = (
     case 'ResolveDeliveryFailure': {
       requireStatus(state, ['delivery_failed'], 'resolve a failed delivery');
       if (state.refund) {
-        throw new DomainError('REFUND_ALREADY_REQUESTED', 'this failed delivery is already being refunded');
+        throw new DomainError(
+          'conflict',
+          'REFUND_ALREADY_REQUESTED',
+          'this failed delivery is already being refunded',
+        );
       }
       const supply = supplyOf(state);
       const { staffId, note, now } = command;

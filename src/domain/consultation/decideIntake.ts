@@ -47,6 +47,7 @@ const requireQuestionnaire = (state: ConsultationState, questionnaire: Questionn
   const expected = productOf(state).questionnaireVersion;
   if (questionnaire.version !== expected) {
     throw new DomainError(
+      'conflict',
       'QUESTIONNAIRE_VERSION_MISMATCH',
       `this consultation uses questionnaire ${expected}, not ${questionnaire.version}`,
     );
@@ -54,7 +55,8 @@ const requireQuestionnaire = (state: ConsultationState, questionnaire: Questionn
 };
 
 const refuseInvalid = (errors: QuestionError[]) => {
-  if (errors.length > 0) throw new DomainError('ANSWERS_INVALID', 'some answers need attention', { errors });
+  if (errors.length > 0)
+    throw new DomainError('invalid', 'ANSWERS_INVALID', 'some answers need attention', { errors });
 };
 
 export const decideIntake = (command: IntakeCommand, state: ConsultationState): ConsultationEvent[] => {
@@ -63,10 +65,15 @@ export const decideIntake = (command: IntakeCommand, state: ConsultationState): 
       requireStatus(state, ['none'], 'start a consultation');
       const basis = command.renewalOf;
       if (basis && basis.productId !== command.product.id) {
-        throw new DomainError('RENEWAL_PRODUCT_MISMATCH', 'a renewal continues the same treatment');
+        throw new DomainError(
+          'invalid',
+          'RENEWAL_PRODUCT_MISMATCH',
+          'a renewal continues the same treatment',
+        );
       }
       if (basis && twelveMonthLimitReached(basis.firstApprovedAt, command.now)) {
         throw new DomainError(
+          'conflict',
           'TWELVE_MONTH_LIMIT_REACHED',
           'this treatment was first approved over 12 months ago; a full new consultation is needed',
         );
@@ -119,6 +126,7 @@ export const decideIntake = (command: IntakeCommand, state: ConsultationState): 
       requireStatus(state, ['draft'], 'abandon the draft');
       if (!elapsed(state.lastActivityAt, DRAFT_ABANDONABLE_AFTER_DAYS, command.now)) {
         throw new DomainError(
+          'conflict',
           'TOO_EARLY',
           'a draft can be abandoned 30 days after the patient last saved it',
           {

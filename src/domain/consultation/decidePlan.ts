@@ -28,7 +28,7 @@ export const decidePlan = (command: PlanCommand, state: ConsultationState): Cons
     case 'RecordInstalmentCharge': {
       const plan = planOf(state);
       if (plan.kind !== 'instalment') {
-        throw new DomainError('NOT_AN_INSTALMENT_PLAN', 'a one-off order has no monthly charges');
+        throw new DomainError('invalid', 'NOT_AN_INSTALMENT_PLAN', 'a one-off order has no monthly charges');
       }
       const { chargeNumber, outcome, now } = command;
       if (outcome.ok && state.charges.some((c) => c.paymentIntentId === outcome.paymentIntentId)) return [];
@@ -36,10 +36,15 @@ export const decidePlan = (command: PlanCommand, state: ConsultationState): Cons
       // A failure reported for a charge that has since been paid is history.
       if (chargeNumber < expected) return [];
       if (chargeNumber > expected || chargeNumber > plan.months) {
-        throw new DomainError('CHARGE_OUT_OF_SEQUENCE', `the next charge due is number ${expected}`, {
-          expected,
-          chargeNumber,
-        });
+        throw new DomainError(
+          'conflict',
+          'CHARGE_OUT_OF_SEQUENCE',
+          `the next charge due is number ${expected}`,
+          {
+            expected,
+            chargeNumber,
+          },
+        );
       }
       // Stripe charges on its own schedule, so a month may be paid while last month's parcel is still
       // travelling; the new month then takes over, and that parcel's late tracking is not recorded here.
@@ -84,7 +89,7 @@ export const decidePlan = (command: PlanCommand, state: ConsultationState): Cons
       requireStatus(state, ['delivered', 'instalment_paused'], 'cancel the remaining instalments');
       const paid = state.charges.length;
       if (plan.kind !== 'instalment' || paid >= plan.months) {
-        throw new DomainError('NOTHING_REMAINING', 'no instalments remain to cancel');
+        throw new DomainError('conflict', 'NOTHING_REMAINING', 'no instalments remain to cancel');
       }
       // The plan now ends when the last paid month runs out; the grace period counts from there.
       return [
@@ -122,7 +127,7 @@ export const decidePlan = (command: PlanCommand, state: ConsultationState): Cons
     case 'RequestRenewal': {
       if (state.renewalConsultationId === command.renewalConsultationId) return [];
       if (state.renewalConsultationId) {
-        throw new DomainError('RENEWAL_ALREADY_REQUESTED', 'this plan has already been renewed', {
+        throw new DomainError('conflict', 'RENEWAL_ALREADY_REQUESTED', 'this plan has already been renewed', {
           renewalConsultationId: state.renewalConsultationId,
         });
       }
@@ -134,6 +139,7 @@ export const decidePlan = (command: PlanCommand, state: ConsultationState): Cons
         if (ended) return consultationRequired('twelve_month_limit', now);
         // Supply still in flight keeps its status; the stream reaches consultation_required at plan end.
         throw new DomainError(
+          'conflict',
           'TWELVE_MONTH_LIMIT_REACHED',
           'this treatment was first approved over 12 months ago; a full new consultation is needed',
         );

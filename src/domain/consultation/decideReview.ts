@@ -19,18 +19,25 @@ export type ReviewCommand = CommandOf<
 
 /** POM cases go to a prescriber, P cases to a pharmacist, and only they may decide them. */
 const requireReviewer = (state: ConsultationState, role: ClinicianRole) => {
-  if (!state.review) throw new DomainError('REVIEW_NOT_QUEUED', 'the case has not entered the review queue');
+  if (!state.review)
+    throw new DomainError('conflict', 'REVIEW_NOT_QUEUED', 'the case has not entered the review queue');
   if (state.review.queue !== role) {
-    throw new DomainError('WRONG_REVIEWER', `this case must be decided by a ${state.review.queue}`, {
-      queue: state.review.queue,
-      role,
-    });
+    throw new DomainError(
+      'forbidden',
+      'WRONG_REVIEWER',
+      `this case must be decided by a ${state.review.queue}`,
+      {
+        queue: state.review.queue,
+        role,
+      },
+    );
   }
 };
 
 const requireUnsigned = (state: ConsultationState) => {
   if (state.prescription?.signedAt) {
     throw new DomainError(
+      'conflict',
       'PRESCRIPTION_LOCKED',
       'the prescription is signed in SignatureRx and cannot change',
       {
@@ -179,6 +186,7 @@ export const decideReview = (command: ReviewCommand, state: ConsultationState): 
       if (state.prescription?.id === command.prescriptionId) return [];
       if (state.prescription) {
         throw new DomainError(
+          'conflict',
           'PRESCRIPTION_ALREADY_CREATED',
           'this consultation already has a prescription',
           {
@@ -204,6 +212,7 @@ export const decideReview = (command: ReviewCommand, state: ConsultationState): 
       requireStatus(state, ['approved'], 'record a signature');
       if (state.prescription?.id !== command.prescriptionId) {
         throw new DomainError(
+          'not_found',
           'UNKNOWN_PRESCRIPTION',
           'the signed prescription is not the one created for this consultation',
         );

@@ -16,6 +16,7 @@ export const requireStatus = (
 ): void => {
   if (!allowed.includes(state.status)) {
     throw new DomainError(
+      'conflict',
       'INVALID_STATUS',
       `cannot ${action} while the consultation is ${state.status === 'none' ? 'not started' : state.status}`,
       { status: state.status, allowed },
@@ -25,18 +26,23 @@ export const requireStatus = (
 
 /** Every started consultation has a product; reaching here without one is a wrong stream. */
 export const productOf = (state: ConsultationState): ProductSnapshot => {
-  if (!state.product) throw new DomainError('INVALID_STATUS', 'the consultation has not been started');
+  if (!state.product)
+    throw new DomainError('conflict', 'INVALID_STATUS', 'the consultation has not been started');
   return state.product;
 };
 
 export const planOf = (state: ConsultationState): Plan => {
   if (!state.plan)
-    throw new DomainError('PLAN_NOT_CHOSEN', 'choose a one-off order or an instalment plan first');
+    throw new DomainError(
+      'conflict',
+      'PLAN_NOT_CHOSEN',
+      'choose a one-off order or an instalment plan first',
+    );
   return state.plan;
 };
 
 export const periodOf = (state: ConsultationState): NonNullable<ConsultationState['period']> => {
-  if (!state.period) throw new DomainError('INVALID_STATUS', 'the plan has not started');
+  if (!state.period) throw new DomainError('conflict', 'INVALID_STATUS', 'the plan has not started');
   return state.period;
 };
 
@@ -55,6 +61,7 @@ export const refundRequested = (
 ): ConsultationEvent => {
   if (state.refund) {
     throw new DomainError(
+      'conflict',
       'REFUND_ALREADY_REQUESTED',
       'a refund has already been requested for this consultation',
     );

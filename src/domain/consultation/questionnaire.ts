@@ -24,6 +24,8 @@ type QuestionBase = {
 export type Question = QuestionBase &
   (
     | { kind: 'yesno' }
+    /** A statement the patient ticks to agree to; unticked is unanswered, never a "no". */
+    | { kind: 'confirm' }
     | { kind: 'single'; options: readonly QuestionOption[] }
     | { kind: 'multi'; options: readonly QuestionOption[]; min?: number; max?: number }
     | { kind: 'number'; min?: number; max?: number; unit?: string }
@@ -116,12 +118,14 @@ const outOfRange = (
 
 /** One answer against its question; null when it is acceptable. */
 export const validateAnswer = (question: Question, value: AnswerValue | undefined): QuestionError | null => {
-  if (isBlank(value))
+  if (isBlank(value) || (question.kind === 'confirm' && value === false))
     return question.required ? error(question.id, 'required', 'an answer is required') : null;
   const wrongType = error(question.id, 'wrong_type', `expected a ${question.kind} answer`);
   switch (question.kind) {
     case 'yesno':
       return typeof value === 'boolean' ? null : wrongType;
+    case 'confirm':
+      return value === true ? null : wrongType;
     case 'single':
       if (typeof value !== 'string') return wrongType;
       return question.options.some((o) => o.value === value)

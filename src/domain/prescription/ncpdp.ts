@@ -11,10 +11,26 @@ export type ParseResult =
   | { ok: true; message: NewRxMessage }
   | { ok: false; kind: ParseFailureKind; problems: string[] };
 
-export type ParseFailureKind = 'forbidden_dtd' | 'not_xml' | 'not_newrx';
+export type ParseFailureKind = 'forbidden_dtd' | 'not_xml' | 'not_newrx' | 'field_invalid';
 
 // Checked on the raw text before any parser sees it, so no parser setting can let one through.
 const FORBIDDEN_DECLARATION = /<!(DOCTYPE|ENTITY)/i;
+
+/**
+ * Characters XML 1.0 does not allow in a document at all (NUL and the other C0 controls but tab,
+ * line feed and carriage return; non-characters; unpaired surrogates). PostgreSQL cannot store NUL
+ * either, so a message holding one is refused before anything is claimed or written.
+ */
+/** C0 controls but tab, line feed and carriage return (spelled as a string: a regex literal with them reads badly). */
+const C0_CONTROLS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F';
+const ILLEGAL_XML_CHARACTER = new RegExp(
+  `[${C0_CONTROLS}\\uFFFE\\uFFFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]`,
+);
+
+/** NCPDP SCRIPT allows 35 characters; some senders use UUIDs with a prefix, so a little more. */
+export const MAX_MESSAGE_ID_LENGTH = 100;
+/** The longest NewRx text field (Sig, Note) is 1,000 characters; nothing legitimate comes near this. */
+export const MAX_FIELD_LENGTH = 10_000;
 
 const parser = new XMLParser({
   removeNSPrefix: true, // senders may write scr:Message; we match on local names
@@ -32,6 +48,9 @@ const parser = new XMLParser({
 export const parseNewRx = (xml: string): ParseResult => {
   if (FORBIDDEN_DECLARATION.test(xml)) {
     return refuse('forbidden_dtd', ['Document type and entity declarations are not accepted']);
+  }
+  if (ILLEGAL_XML_CHARACTER.test(xml)) {
+    return refuse('not_xml', ['The message holds a character XML does not allow (such as NUL)']);
   }
   const wellFormed = XMLValidator.validate(xml);
   if (wellFormed !== true) {
@@ -60,23 +79,55 @@ export const parseNewRx = (xml: string): ParseResult => {
     ...(messageId ? [] : ['Header/MessageID is missing']),
   ];
   if (newRx === undefined || !messageId) return refuse('not_newrx', problems);
+  if (messageId.length > MAX_MESSAGE_ID_LENGTH || !/^[\x21-\x7E]+$/.test(messageId)) {
+    return refuse('field_invalid', [
+      `Header/MessageID must be 1 to ${MAX_MESSAGE_ID_LENGTH} printable ASCII characters without spaces`,
+    ]);
+  }
 
-  return {
-    ok: true,
-    message: {
-      header: {
-        messageId,
-        sentTime: textAt(root, 'Header', 'SentTime'),
-        to: readParty(pathTo(root, 'Header', 'To')),
-        from: readParty(pathTo(root, 'Header', 'From')),
-        prescriberOrderNumber: textAt(root, 'Header', 'PrescriberOrderNumber'),
-      },
-      patient: readPatient(pathTo(newRx, 'Patient', 'HumanPatient')),
-      pharmacy: readPharmacy(child(newRx, 'Pharmacy')),
-      prescriber: readPrescriber(pathTo(newRx, 'Prescriber', 'NonVeterinarian')),
-      medication: readMedication(child(newRx, 'MedicationPrescribed')),
+  const message: NewRxMessage = {
+    header: {
+      messageId,
+      sentTime: textAt(root, 'Header', 'SentTime'),
+      to: readParty(pathTo(root, 'Header', 'To')),
+      from: readParty(pathTo(root, 'Header', 'From')),
+      prescriberOrderNumber: textAt(root, 'Header', 'PrescriberOrderNumber'),
     },
+    patient: readPatient(pathTo(newRx, 'Patient', 'HumanPatient')),
+    pharmacy: readPharmacy(child(newRx, 'Pharmacy')),
+    prescriber: readPrescriber(pathTo(newRx, 'Prescriber', 'NonVeterinarian')),
+    medication: readMedication(child(newRx, 'MedicationPrescribed')),
   };
+  const fieldProblems = textProblems(message);
+  return fieldProblems.length > 0
+    ? refuse('field_invalid', fieldProblems)
+    : { ok: true, message: normalised(message) };
+};
+
+/** Every text value of the message with its dot path, the same path validation and corrections use. */
+const textValues = (value: unknown, path: string): [string, string][] => {
+  if (typeof value === 'string') return [[path, value]];
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => textValues(inner, path ? `${path}.${key}` : key));
+};
+
+/**
+ * A character reference may spell what the raw text may not (`&#1;`); a field may be huge. Both are
+ * refused by path, without quoting the value: it is patient data.
+ */
+const textProblems = (message: NewRxMessage): string[] =>
+  textValues(message, '').flatMap(([path, text]) => {
+    if (ILLEGAL_XML_CHARACTER.test(text) || /[\u007F-\u009F]/.test(text))
+      return [`${path} holds a control character`];
+    if (text.length > MAX_FIELD_LENGTH) return [`${path} is longer than ${MAX_FIELD_LENGTH} characters`];
+    return [];
+  });
+
+/** Unicode NFC throughout, so names compare and search the same however the sender composed them. */
+const normalised = <T>(value: T): T => {
+  if (typeof value === 'string') return value.normalize('NFC') as T;
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, normalised(inner)])) as T;
 };
 
 /**

@@ -1,165 +1,64 @@
 import { type Decider, DomainError } from '../decider.js';
-import type {
-  Adjudication,
-  Consent,
-  DeliveryStatus,
-  InsuranceDetails,
-  OrderEvent,
-  OrderStatus,
-  Recommendation,
-  ShippingLabel,
-  StoredDocument,
-  ValidationIssue,
-} from './orderEvents.js';
-import type { NewRxMessage } from './types.js';
+import { smsNumber } from '../phoneNumber.js';
+import { decideDelivery, IN_CARRIER_HANDS } from './decideDelivery.js';
+import { decidePayment, refundEverything } from './decidePayment.js';
+import { decideDrugReview } from './drugReview.js';
+import type { OrderCommand } from './orderCommand.js';
+import type { OrderEvent, OrderStatus } from './orderEvents.js';
+import { evolveOrder, initialOrderState, type OrderState, requireStatus } from './orderState.js';
 
-export type OrderCommand =
-  | {
-      type: 'ReceivePrescription';
-      orderId: string;
-      messageId: string;
-      patientKey: string | null;
-      prescription: NewRxMessage;
-      rawMessage: string;
-      now: string;
-    }
-  | {
-      type: 'RecordValidation';
-      outcome: { ok: true; normalisedNdc: string } | { ok: false; issues: ValidationIssue[] };
-      now: string;
-    }
-  | { type: 'CorrectPrescription'; prescription: NewRxMessage; correctedFields: string[]; reason: string }
-  | { type: 'IssueEnrollmentLink'; linkId: string; tokenHash: string; expiresAt: string; email: string }
-  | {
-      type: 'UploadInsuranceCard';
-      tokenHash: string;
-      side: 'front' | 'back';
-      document: StoredDocument;
-      now: string;
-    }
-  | {
-      type: 'CompleteEnrollment';
-      tokenHash: string;
-      insurance: InsuranceDetails;
-      consent: Consent;
-      now: string;
-    }
-  | { type: 'RecommendPharmacies'; recommendations: Recommendation[] }
-  | { type: 'SelectPharmacy'; pharmacyId: string }
-  | {
-      type: 'RecordAdjudication';
-      result:
-        | { paid: true; adjudication: Adjudication }
-        | { paid: false; claimId: string; rejects: { code: string; message: string }[] };
-    }
-  | { type: 'ResubmitClaim'; reason: string; priorAuthorizationNumber: string | null }
-  | { type: 'RecordPaymentLink'; sessionId: string; url: string; expiresAt: string; amountMinor: number }
-  | { type: 'WaivePayment' }
-  | { type: 'ExpirePaymentLink'; sessionId: string }
-  | {
-      type: 'RecordPayment';
-      sessionId: string;
-      paymentIntentId: string;
-      stripeEventId: string;
-      amountMinor: number;
-    }
-  | { type: 'RecordShippingLabel'; label: ShippingLabel; coldChain: boolean }
-  | {
-      type: 'RecordTracking';
-      status: DeliveryStatus | 'failure' | 'returned';
-      statusDate: string;
-      details: string | null;
-    }
-  | { type: 'RequestReshipment'; reason: string }
-  | { type: 'CompleteOrder'; now: string }
-  | { type: 'CancelOrder'; reason: string };
+export type { OrderCommand } from './orderCommand.js';
+export type { OrderState } from './orderState.js';
 
-export type OrderState = {
-  status: OrderStatus | 'none';
-  orderId: string | null;
-  patientKey: string | null;
-  email: string | null;
-  prescription: NewRxMessage | null;
-  normalisedNdc: string | null;
-  issues: ValidationIssue[];
-  enrollmentLink: { tokenHash: string; expiresAt: string; used: boolean } | null;
-  cards: { front?: StoredDocument; back?: StoredDocument };
-  insurance: InsuranceDetails | null;
-  recommendations: Recommendation[];
-  pharmacyId: string | null;
-  adjudication: Adjudication | null;
-  paymentSessions: string[];
-  patientAmountMinor: number | null;
-  paid: boolean;
-  label: ShippingLabel | null;
-  lastTrackingDate: string | null;
-};
+/** The ends of an order's life: nothing moves it on from here. */
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['completed', 'cancelled'];
 
-const initialState = (): OrderState => ({
-  status: 'none',
-  orderId: null,
-  patientKey: null,
-  email: null,
-  prescription: null,
-  normalisedNdc: null,
-  issues: [],
-  enrollmentLink: null,
-  cards: {},
-  insurance: null,
-  recommendations: [],
-  pharmacyId: null,
-  adjudication: null,
-  paymentSessions: [],
-  patientAmountMinor: null,
-  paid: false,
-  label: null,
-  lastTrackingDate: null,
-});
-
-/** Once an order has shipped it can no longer be cancelled here: it is in the carrier's hands. */
+/**
+ * Cancelling refunds whatever the patient paid. Once the parcel is with the carrier it cannot be
+ * cancelled here: a return (or a failed delivery) brings it back to a delivery exception first.
+ */
 const CANCELLABLE: readonly OrderStatus[] = [
   'received',
   'validated',
   'validation_issue',
   'awaiting_enrollment',
   'awaiting_routing',
+  'awaiting_drug_review',
   'awaiting_pharmacy_selection',
   'pharmacy_selected',
   'adjudicated',
   'adjudication_rejected',
   'awaiting_payment',
+  'payment_mismatch',
+  'paid',
+  'delivery_exception',
 ];
-
-const DELIVERY_ORDER: Record<DeliveryStatus, number> = { in_transit: 1, out_for_delivery: 2, delivered: 3 };
-
-const requireStatus = (state: OrderState, allowed: readonly (OrderStatus | 'none')[], action: string) => {
-  if (!allowed.includes(state.status)) {
-    throw new DomainError(
-      'INVALID_STATUS',
-      `cannot ${action} while the order is ${state.status === 'none' ? 'not yet received' : state.status}`,
-      { status: state.status, allowed },
-    );
-  }
-};
 
 /** The magic link must be the current one, unused and unexpired; each refusal says which. */
 export const requireUsableLink = (state: OrderState, tokenHash: string, now: string) => {
   const link = state.enrollmentLink;
   if (!link || link.tokenHash !== tokenHash) {
     throw new DomainError(
+      'not_found',
       'LINK_INVALID',
       'this enrollment link is no longer valid; a newer link may have been sent',
     );
   }
   if (link.used || state.status !== 'awaiting_enrollment') {
-    throw new DomainError('LINK_USED', 'this enrollment link has already been used');
+    throw new DomainError('gone', 'LINK_USED', 'this enrollment link has already been used');
   }
   if (Date.parse(now) >= Date.parse(link.expiresAt)) {
-    throw new DomainError('LINK_EXPIRED', 'this enrollment link has expired; ask the pharmacy for a new one');
+    throw new DomainError(
+      'gone',
+      'LINK_EXPIRED',
+      'this enrollment link has expired; ask the pharmacy for a new one',
+    );
   }
 };
 
 const decide = (command: OrderCommand, state: OrderState): OrderEvent[] => {
+  const delegated = decidePayment(command, state) ?? decideDelivery(command, state);
+  if (delegated) return delegated;
   switch (command.type) {
     case 'ReceivePrescription':
       requireStatus(state, ['none'], 'receive a prescription');
@@ -207,6 +106,27 @@ const decide = (command: OrderCommand, state: OrderState): OrderEvent[] => {
         },
       ];
 
+    case 'CorrectPatientContact': {
+      if (state.status === 'none' || TERMINAL_STATUSES.includes(state.status)) {
+        requireStatus(state, [], 'correct the patient’s contact details');
+      }
+      const { address, phone, email } = command;
+      if (!address && phone === undefined && email === undefined) {
+        throw new DomainError('invalid', 'NOTHING_CORRECTED', 'give the address, phone or e-mail to correct');
+      }
+      return [
+        {
+          type: 'PatientContactCorrected',
+          data: {
+            ...(address ? { address } : {}),
+            ...(phone !== undefined ? { phone } : {}),
+            ...(email !== undefined ? { email } : {}),
+            reason: command.reason,
+          },
+        },
+      ];
+    }
+
     case 'IssueEnrollmentLink': {
       requireStatus(state, ['validated', 'awaiting_enrollment'], 'send an enrollment link');
       const resend = state.status === 'awaiting_enrollment';
@@ -233,6 +153,7 @@ const decide = (command: OrderCommand, state: OrderState): OrderEvent[] => {
       const { front, back } = state.cards;
       if (!front || !back) {
         throw new DomainError(
+          'invalid',
           'CARDS_MISSING',
           'upload the front and the back of the insurance card before submitting',
           {
@@ -240,18 +161,37 @@ const decide = (command: OrderCommand, state: OrderState): OrderEvent[] => {
           },
         );
       }
+      if (command.smsPhone !== undefined) {
+        const checked = smsNumber(command.smsPhone, 'US');
+        if (!checked.ok || checked.e164 !== command.smsPhone) {
+          throw new DomainError(
+            'invalid',
+            'INVALID_PHONE',
+            'give the mobile number for texts in E.164 (+1…)',
+          );
+        }
+      }
       return [
         {
           type: 'EnrollmentCompleted',
           data: { insurance: command.insurance, cardFront: front, cardBack: back, consent: command.consent },
         },
+        ...(command.smsPhone !== undefined
+          ? [{ type: 'SmsNotificationsChosen' as const, data: { phone: command.smsPhone } }]
+          : []),
       ];
     }
+
+    case 'HoldForDrugReview':
+    case 'ClearDrugReview':
+    case 'RecordRoutingBlocked':
+      return decideDrugReview(command, state);
 
     case 'RecommendPharmacies':
       if (state.status !== 'awaiting_routing') return [];
       if (command.recommendations.length === 0) {
         throw new DomainError(
+          'conflict',
           'NO_ELIGIBLE_PHARMACY',
           'no pharmacy in the network can fill this prescription',
         );
@@ -268,6 +208,7 @@ const decide = (command: OrderCommand, state: OrderState): OrderEvent[] => {
       const chosen = state.recommendations.find((r) => r.pharmacyId === command.pharmacyId);
       if (!chosen) {
         throw new DomainError(
+          'invalid',
           'PHARMACY_NOT_RECOMMENDED',
           `pharmacy ${command.pharmacyId} is not among the recommendations`,
         );
@@ -300,182 +241,53 @@ const decide = (command: OrderCommand, state: OrderState): OrderEvent[] => {
         },
       ];
 
-    case 'RecordPaymentLink':
-      if (state.status !== 'adjudicated' && state.status !== 'awaiting_payment') return [];
-      if (state.paymentSessions.includes(command.sessionId)) return [];
+    case 'RecordPriorAuthorization':
+      // An approval that came by fax or phone is recorded and the claim goes again, carrying it.
+      requireStatus(state, ['adjudication_rejected'], 'record a prior authorization');
       return [
         {
-          type: 'PaymentLinkCreated',
+          type: 'PriorAuthorizationRecorded',
+          data: { number: command.number, receivedVia: command.receivedVia, note: command.note },
+        },
+        {
+          type: 'ClaimResubmitted',
           data: {
-            sessionId: command.sessionId,
-            url: command.url,
-            expiresAt: command.expiresAt,
-            amountMinor: command.amountMinor,
-            currency: 'usd',
+            reason: `prior authorization ${command.number} received by ${command.receivedVia}`,
+            priorAuthorizationNumber: command.number,
           },
         },
       ];
 
-    case 'WaivePayment':
-      if (state.status !== 'adjudicated') return [];
-      if ((state.adjudication?.patientPaysAfterCouponMinor ?? 1) !== 0) {
-        throw new DomainError('PAYMENT_REQUIRED', 'the patient owes an amount; payment cannot be waived');
-      }
-      return [{ type: 'PaymentWaived', data: { reason: 'zero_patient_amount' } }];
-
-    case 'ExpirePaymentLink':
-      // Only the newest link matters: an older session expiring changes nothing.
-      if (state.status !== 'awaiting_payment' || state.paymentSessions.at(-1) !== command.sessionId)
-        return [];
-      return [{ type: 'PaymentLinkExpired', data: { sessionId: command.sessionId } }];
-
-    case 'RecordPayment':
-      if (state.paid) return [];
-      requireStatus(state, ['awaiting_payment'], 'record a payment');
-      if (!state.paymentSessions.includes(command.sessionId)) {
+    case 'CancelOrder': {
+      requireStatus(state, CANCELLABLE, 'cancel the order');
+      if (state.status === 'paid' && state.labelPurchase) {
         throw new DomainError(
-          'UNKNOWN_PAYMENT_SESSION',
-          'the payment does not belong to a link issued for this order',
+          'conflict',
+          'LABEL_BEING_BOUGHT',
+          'the shipping label is being bought; once the parcel ships, record its return to cancel',
         );
       }
       return [
-        {
-          type: 'PaymentReceived',
-          data: {
-            sessionId: command.sessionId,
-            paymentIntentId: command.paymentIntentId,
-            stripeEventId: command.stripeEventId,
-            amountMinor: command.amountMinor,
-            currency: 'usd',
-          },
-        },
-      ];
-
-    case 'RecordShippingLabel':
-      if (state.status !== 'paid') return [];
-      return [{ type: 'ShippingLabelPurchased', data: { ...command.label, coldChain: command.coldChain } }];
-
-    case 'RecordTracking': {
-      if (!['shipped', 'in_transit', 'out_for_delivery'].includes(state.status)) return [];
-      // Carriers deliver updates out of order: one older than what we know is ignored.
-      if (state.lastTrackingDate && Date.parse(command.statusDate) < Date.parse(state.lastTrackingDate))
-        return [];
-      if (command.status === 'failure' || command.status === 'returned') {
-        return [
-          {
-            type: 'DeliveryExceptionRaised',
-            data: { carrierStatus: command.status, statusDate: command.statusDate, details: command.details },
-          },
-        ];
-      }
-      if (
-        state.status !== 'shipped' &&
-        DELIVERY_ORDER[command.status] <= DELIVERY_ORDER[state.status as DeliveryStatus]
-      ) {
-        return [];
-      }
-      return [
-        {
-          type: 'DeliveryStatusUpdated',
-          data: { status: command.status, statusDate: command.statusDate, details: command.details },
-        },
+        { type: 'OrderCancelled', data: { reason: command.reason, fromStatus: state.status as OrderStatus } },
+        ...refundEverything(state, command.refundId, 'cancellation', command.reason),
       ];
     }
 
-    case 'RequestReshipment':
-      requireStatus(state, ['delivery_exception'], 'reship the order');
-      return [{ type: 'ReshipmentRequested', data: { reason: command.reason } }];
-
-    case 'CompleteOrder':
-      if (state.status !== 'delivered') return [];
-      return [{ type: 'OrderCompleted', data: { completedAt: command.now } }];
-
-    case 'CancelOrder':
-      requireStatus(state, [...CANCELLABLE, 'delivery_exception'], 'cancel the order');
-      return [
-        { type: 'OrderCancelled', data: { reason: command.reason, fromStatus: state.status as OrderStatus } },
-      ];
-  }
-};
-
-const evolve = (state: OrderState, event: OrderEvent | { type: string; data: unknown }): OrderState => {
-  const e = event as OrderEvent;
-  switch (e.type) {
-    case 'PrescriptionReceived':
-      return {
-        ...state,
-        status: 'received',
-        orderId: e.data.orderId,
-        patientKey: e.data.patientKey,
-        email: e.data.prescription.patient.email ?? null,
-        prescription: e.data.prescription,
-      };
-    case 'PrescriptionValidated':
-      return { ...state, status: 'validated', normalisedNdc: e.data.normalisedNdc, issues: [] };
-    case 'PrescriptionValidationFailed':
-      return { ...state, status: 'validation_issue', issues: e.data.issues };
-    case 'PrescriptionCorrected':
-      return { ...state, status: 'received', prescription: e.data.prescription };
-    case 'EnrollmentLinkIssued':
-      return {
-        ...state,
-        status: 'awaiting_enrollment',
-        email: e.data.email,
-        // A new link replaces the old one and the cards uploaded with it.
-        enrollmentLink: { tokenHash: e.data.tokenHash, expiresAt: e.data.expiresAt, used: false },
-        cards: {},
-      };
-    case 'InsuranceCardUploaded':
-      return { ...state, cards: { ...state.cards, [e.data.side]: e.data.document } };
-    case 'EnrollmentCompleted':
-      return {
-        ...state,
-        status: 'awaiting_routing',
-        insurance: e.data.insurance,
-        enrollmentLink: state.enrollmentLink && { ...state.enrollmentLink, used: true },
-      };
-    case 'PharmaciesRecommended':
-      return { ...state, status: 'awaiting_pharmacy_selection', recommendations: e.data.recommendations };
-    case 'PharmacySelected':
-      return { ...state, status: 'pharmacy_selected', pharmacyId: e.data.pharmacyId };
-    case 'ClaimAdjudicated':
-      return {
-        ...state,
-        status: 'adjudicated',
-        adjudication: e.data,
-        patientAmountMinor: e.data.patientPaysAfterCouponMinor,
-      };
-    case 'ClaimRejected':
-      return { ...state, status: 'adjudication_rejected' };
-    case 'ClaimResubmitted':
-      return { ...state, status: 'pharmacy_selected' };
-    case 'PaymentLinkCreated':
-      return {
-        ...state,
-        status: 'awaiting_payment',
-        paymentSessions: [...state.paymentSessions, e.data.sessionId],
-      };
-    case 'PaymentReceived':
-    case 'PaymentWaived':
-      return { ...state, status: 'paid', paid: true };
-    case 'ShippingLabelPurchased':
-      return { ...state, status: 'shipped', label: e.data, lastTrackingDate: null };
-    case 'DeliveryStatusUpdated':
-      return { ...state, status: e.data.status, lastTrackingDate: e.data.statusDate };
-    case 'DeliveryExceptionRaised':
-      return { ...state, status: 'delivery_exception', lastTrackingDate: e.data.statusDate };
-    case 'ReshipmentRequested':
-      return { ...state, status: 'paid', label: null };
-    case 'OrderCompleted':
-      return { ...state, status: 'completed' };
-    case 'OrderCancelled':
-      return { ...state, status: 'cancelled' };
     default:
-      // Platform events (integration attempts) and PaymentLinkExpired leave the order's state as it is.
-      return state;
+      throw new DomainError(
+        'invalid',
+        'UNKNOWN_COMMAND',
+        `unknown command ${(command as { type: string }).type}`,
+      );
   }
 };
 
-export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = { decide, evolve, initialState };
+export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
+  decide,
+  evolve: evolveOrder,
+  initialState: initialOrderState,
+};
 
 export const orderStream = (orderId: string) => `order-${orderId}`;
+
+export { IN_CARRIER_HANDS };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSingleEmailAddress } from '../emailAddress.js';
 import { isValidDea, isValidNpi, normaliseNdc } from './identifiers.js';
 import type { NewRxMessage } from './types.js';
 
@@ -22,6 +23,8 @@ export const VALIDATION_CODES = [
   'WRITTEN_DATE_TOO_OLD',
   'DOB_INVALID',
   'DOB_IN_FUTURE',
+  'DOB_IMPLAUSIBLE',
+  'EMAIL_INVALID',
   'PATIENT_IDENTITY_MISMATCH',
 ] as const;
 
@@ -90,6 +93,7 @@ export const validatePrescription = (message: NewRxMessage, context: ValidationC
     ...checkAmounts(message),
     ...checkWrittenDate(message, context.now),
     ...checkDateOfBirth(message, context.now),
+    ...checkEmail(message),
     ...checkIdentity(message, context.earlierPatientRecord),
   ];
   // The product code is required, so without issues there is always a normalised NDC.
@@ -231,10 +235,32 @@ const checkDateOfBirth = ({ patient: { dateOfBirth } }: NewRxMessage, now: Date)
     const message = 'Date of birth is not a real date in YYYY-MM-DD form';
     return [issue('DOB_INVALID', 'patient.dateOfBirth', message)];
   }
-  return born > usCalendarDays(now).latest
-    ? [issue('DOB_IN_FUTURE', 'patient.dateOfBirth', 'Date of birth is in the future')]
+  if (born > usCalendarDays(now).latest)
+    return [issue('DOB_IN_FUTURE', 'patient.dateOfBirth', 'Date of birth is in the future')];
+  const oldest = new Date(usCalendarDays(now).earliest);
+  oldest.setUTCFullYear(oldest.getUTCFullYear() - MAX_AGE_YEARS);
+  return born < oldest.getTime()
+    ? [
+        issue(
+          'DOB_IMPLAUSIBLE',
+          'patient.dateOfBirth',
+          `Date of birth is more than ${MAX_AGE_YEARS} years ago; check it with the prescriber`,
+        ),
+      ]
     : [];
 };
+
+/** Nobody alive is older; a birth date before this is a typing or system fault (0001-01-01, 1850-…). */
+export const MAX_AGE_YEARS = 125;
+
+/**
+ * The patient's e-mail address receives their enrollment link: it must be exactly one address, or
+ * the link could go to whoever added a second one (`a@b, evil@c`, `a@b\r\nBcc: evil@c`).
+ */
+const checkEmail = ({ patient: { email } }: NewRxMessage): ValidationIssue[] =>
+  isPresent(email) && !isSingleEmailAddress(email.trim())
+    ? [issue('EMAIL_INVALID', 'patient.email', 'E-mail address is not one valid address (name@domain)')]
+    : [];
 
 /** A different name or birth date under the same patient key may be someone else's record. */
 const checkIdentity = ({ patient }: NewRxMessage, earlier: PatientRecord | undefined): ValidationIssue[] => {

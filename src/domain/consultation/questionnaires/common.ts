@@ -85,7 +85,7 @@ export const confirmationStep: QuestionnaireStep = {
     {
       id: 'answersTruthful',
       text: 'I confirm my answers are true and complete, and I will read the patient information leaflet.',
-      kind: 'yesno',
+      kind: 'confirm',
       required: true,
     },
   ],
@@ -101,10 +101,5 @@ export const commonRules = (minimumAge: number): AutoDenyRule[] => [
     id: 'no-uk-gp',
     when: { op: 'equals', questionId: 'registeredWithUkGp', value: false },
     reasonForClinicalRecord: 'Not registered with a UK GP: the GP cannot be informed before dispatch.',
-  },
-  {
-    id: 'answers-not-confirmed',
-    when: { op: 'equals', questionId: 'answersTruthful', value: false },
-    reasonForClinicalRecord: 'Patient did not confirm their answers are true and complete.',
   },
 ];
