@@ -1,26 +1,35 @@
 import type { EventStore } from '../eventstore/types.js';
 import type { Clock } from '../platform/clock.js';
-import { newUuid } from '../platform/ids.js';
+import { deterministicId } from '../platform/ids.js';
+
+/** Reads of one resource by one principal within this window are one access record. */
+export const ACCESS_WINDOW_MS = 60_000;
 
 /**
- * Every read of patient data is an event in the order's access stream, so it reaches the
+ * Every read of patient data is an event in the subject's access stream, so it reaches the
  * hash-chained audit trail like any change: who read what, when, and through which resource.
+ * A page that polls would otherwise write an event per poll: the same principal reading the same
+ * resource within a minute is recorded once (its id derives from them and the minute, so the store
+ * keeps the first), while every distinct principal and resource is recorded each time.
  */
 export const recordPatientDataAccess = (
   store: EventStore,
   clock: Clock,
   access: { subjectId: string; actor: string; resource: string; correlationId?: string },
-) =>
-  store.appendToStream(`access-${access.subjectId}`, [
+) => {
+  const now = clock.now();
+  const window = Math.floor(now.getTime() / ACCESS_WINDOW_MS);
+  return store.appendToStream(`access-${access.subjectId}`, [
     {
-      id: newUuid(),
+      id: deterministicId('patient-data-access', access.subjectId, access.actor, access.resource, window),
       type: 'PatientDataAccessed',
       data: { resource: access.resource, purpose: 'treatment-operations' },
       metadata: {
         correlationId: access.correlationId ?? access.subjectId,
         causationId: null,
         actor: access.actor,
-        occurredAt: clock.now().toISOString(),
+        occurredAt: now.toISOString(),
       },
     },
   ]);
+};

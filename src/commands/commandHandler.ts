@@ -12,6 +12,12 @@ export type CommandEnvelope<Command> = {
   actor: string;
   correlationId?: string;
   causationId?: string | null;
+  /**
+   * The command starts its stream (its id derives from what the command claims): the first attempt
+   * skips the load and appends with `no_stream`, so a new stream costs one round trip; a stream
+   * already there is loaded and answered as usual.
+   */
+  startsStream?: boolean;
 };
 
 export type CommandResult<State> = {
@@ -42,7 +48,8 @@ export const createCommandHandler =
   async (envelope) => {
     const maxAttempts = options.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
-      const history = await store.readStream(envelope.streamName);
+      const assumeNew = attempt === 1 && envelope.startsStream === true;
+      const history = assumeNew ? [] : await store.readStream(envelope.streamName);
       const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
       const state = fold(decider, history as unknown as Event[]);
       const revision = history.at(-1)?.streamRevision ?? -1;
@@ -83,6 +90,7 @@ export const createCommandHandler =
         };
       } catch (error) {
         if (!isWrongExpectedRevision(error) || attempt >= maxAttempts) throw error;
+        if (assumeNew) continue; // the stream exists: load it and answer from it
         // Writers that collided would collide again at once: wait a little, each a different while.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }

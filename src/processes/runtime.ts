@@ -1,17 +1,25 @@
 import type pg from 'pg';
+import type { IntegrationEvent } from '../domain/integrationEvents.js';
 import { storeCheckpoint } from '../eventstore/postgres/checkpoints.js';
+import { type Batch, compareCheckpoints } from '../eventstore/postgres/readBatch.js';
 import {
   type SubscriptionDeps,
   type SubscriptionRunner,
   startSubscription,
 } from '../eventstore/postgres/subscriptionRunner.js';
-import type { EventStore, EventToAppend, RecordedEvent, SubscriptionFilter } from '../eventstore/types.js';
+import type {
+  Checkpoint,
+  EventStore,
+  EventToAppend,
+  RecordedEvent,
+  SubscriptionFilter,
+} from '../eventstore/types.js';
 import { VendorUnavailableError } from '../integrations/errors.js';
 import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
 import { type Projection, waitForProjection } from '../projections/runtime.js';
-import type { IntegrationEvent } from './integrationEvents.js';
 import { IMMEDIATE_ATTEMPTS, immediateRetryDelayMs, nextVendorAttemptAt } from './retryPolicy.js';
+import { deliverByStream } from './streamDelivery.js';
 import type { TimerService } from './timers.js';
 
 export type ProcessContext = {
@@ -53,10 +61,67 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type RetryPayload = { processManager: string; eventId: string; attempt: number; cycle: string };
 
+/**
+ * How often a batch still being delivered stores how far it got: a slow batch (a vendor timing out)
+ * or one a crash keeps interrupting must not have to start over from its beginning every time.
+ */
+export const PROGRESS_CHECKPOINT_MS = 1_000;
+
+/**
+ * Tracks the longest run of handled events from the start of a batch (delivery finishes out of
+ * order across streams) and, every PROGRESS_CHECKPOINT_MS, stores the checkpoint up to it; `finish`
+ * stores the batch's own checkpoint. One checkpoint per batch when batches are quick.
+ */
+const batchProgress = (
+  batch: Batch,
+  from: Checkpoint,
+  store: (at: Checkpoint, to: Checkpoint) => Promise<void>,
+) => {
+  const index = new Map(batch.events.map((event, i) => [event.id, i]));
+  const handled = batch.events.map(() => false);
+  let prefix = 0;
+  let stored = from;
+  let saving: Promise<void> = Promise.resolve();
+  const save = (to: Checkpoint) => {
+    saving = saving.then(async () => {
+      if (compareCheckpoints(to, stored) <= 0) return;
+      await store(stored, to);
+      stored = to;
+    });
+    return saving;
+  };
+  const timer = setInterval(() => {
+    if (prefix === 0) return;
+    save({
+      transactionId: batch.transactionIds[prefix - 1]!,
+      globalPosition: batch.events[prefix - 1]!.globalPosition,
+    }).catch(
+      () => {}, // the batch's final store reports a lost lease
+    );
+  }, PROGRESS_CHECKPOINT_MS);
+  return {
+    done(event: RecordedEvent) {
+      handled[index.get(event.id)!] = true;
+      while (prefix < handled.length && handled[prefix]) prefix += 1;
+    },
+    async stop() {
+      clearInterval(timer);
+      await saving.catch(() => {});
+    },
+    async finish() {
+      saving = Promise.resolve();
+      await save(batch.checkpoint);
+    },
+  };
+};
+
+/** Streams a process manager handles side by side by default (each stream still in order). */
+export const DEFAULT_DELIVERY_WIDTH = 4;
+
 export type ProcessRuntime = {
   start(
     pm: ProcessManager,
-    options?: { holder?: string; batchSize?: number; pollIntervalMs?: number },
+    options?: { holder?: string; batchSize?: number; pollIntervalMs?: number; width?: number },
   ): SubscriptionRunner;
   /** Delivers one event now (used by retries and by people retrying a parked event). */
   deliver(
@@ -235,18 +300,21 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
         pollIntervalMs: options.pollIntervalMs,
         lease: { holder: options.holder ?? `pid-${process.pid}` },
         handle: async (batch, from) => {
-          // Checkpoint after each event, so a crash redelivers at most the event in hand.
-          let at = from;
-          for (const [index, event] of batch.events.entries()) {
-            await deliver(pm, event);
-            const next = {
-              transactionId: batch.transactionIds[index]!,
-              globalPosition: event.globalPosition,
-            };
-            await storeCheckpoint(deps.pool, id, at, next);
-            at = next;
+          // Streams side by side, each in order. A crash mid-batch redelivers what the checkpoint
+          // had not passed: every effect is keyed by its triggering event (command ids, idempotency
+          // keys, outbox keys), so a redelivered event repeats none of them.
+          const progress = batchProgress(batch, from, (at, to) =>
+            storeCheckpoint(deps.pool, id, at, to, { relaxed: true }),
+          );
+          try {
+            await deliverByStream(batch.events, options.width ?? DEFAULT_DELIVERY_WIDTH, async (event) => {
+              await deliver(pm, event);
+              progress.done(event);
+            });
+          } finally {
+            await progress.stop();
           }
-          if (at !== batch.checkpoint) await storeCheckpoint(deps.pool, id, at, batch.checkpoint);
+          await progress.finish();
         },
       });
     },

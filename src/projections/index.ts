@@ -1,19 +1,36 @@
-import { coreProjections } from '../platform/platform.js';
+import { createAuditProjection } from './audit/auditProjection.js';
+import type { AuditKey } from './audit/auditRecord.js';
+import { drugCatalogueProjection } from './catalogue/drugCatalogueProjection.js';
 import { consultationsProjection } from './consultations/consultationsProjection.js';
+import { ukProductTermsProjection } from './consultations/productTermsProjection.js';
 import { consultationStockProjection } from './consultations/stockProjection.js';
+import { integrationIncidentsProjection, unmatchedPaymentsProjection } from './integrationIncidents.js';
 import { enrollmentLinksProjection, ordersProjection } from './orders/ordersProjection.js';
 import { pharmaciesProjection } from './pharmacies.js';
 import type { Projection } from './runtime.js';
+import { smsLinesProjection } from './smsLines.js';
+import { staffDirectoryProjection } from './staffDirectory.js';
+
+/** The projections every deployment runs, whatever pharmacy flows sit on top. */
+export const coreProjections = (auditKey: AuditKey): readonly Projection[] => [
+  createAuditProjection(auditKey),
+  integrationIncidentsProjection,
+  unmatchedPaymentsProjection,
+];
 
 /** Every projection the platform runs, by name; flows add theirs here. */
-export const allProjections = (): readonly Projection[] => [
-  ...coreProjections,
+export const allProjections = (auditKey: AuditKey): readonly Projection[] => [
+  ...coreProjections(auditKey),
   ordersProjection,
   enrollmentLinksProjection,
   pharmaciesProjection,
+  drugCatalogueProjection,
   consultationsProjection,
   consultationStockProjection,
+  ukProductTermsProjection,
+  staffDirectoryProjection,
+  smsLinesProjection,
 ];
 
-export const findProjection = (name: string): Projection | undefined =>
-  allProjections().find((p) => p.name === name);
+export const findProjection = (name: string, auditKey: AuditKey): Projection | undefined =>
+  allProjections(auditKey).find((p) => p.name === name);

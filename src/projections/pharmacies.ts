@@ -1,54 +1,148 @@
 import type pg from 'pg';
-import type { Pharmacy } from '../domain/routing/network.js';
-import type { EventStore } from '../eventstore/types.js';
-import type { Clock } from '../platform/clock.js';
-import { deterministicId } from '../platform/ids.js';
+import type { OrderStatus } from '../domain/prescription/orderEvents.js';
+import {
+  detailsFromRegistration,
+  NETWORK_EVENT_TYPES,
+  type Pharmacy,
+  type PharmacyEvent,
+} from '../domain/routing/pharmacy.js';
+import type { RoutablePharmacy } from '../domain/routing/rank.js';
 import type { Projection } from './runtime.js';
 
-/** The network read model: one row per pharmacy, its latest registration. */
+type Queryable = Pick<pg.Pool, 'query'>;
+
+/**
+ * An order counts against a pharmacy's capacity from the moment ops select it until it ships or
+ * is cancelled: the prescriptions the pharmacy has yet to fill.
+ */
+export const OPEN_ORDER_STATUSES: readonly OrderStatus[] = [
+  'pharmacy_selected',
+  'adjudicated',
+  'adjudication_rejected',
+  'awaiting_payment',
+  'paid',
+];
+
+const upsert = (client: pg.PoolClient, pharmacy: Pharmacy, at: string) =>
+  client.query(
+    `INSERT INTO pharmacies (pharmacy_id, name, state, npi, status, suspension, data, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (pharmacy_id) DO UPDATE SET name = EXCLUDED.name, state = EXCLUDED.state, npi = EXCLUDED.npi,
+       status = EXCLUDED.status, suspension = EXCLUDED.suspension, data = EXCLUDED.data,
+       updated_at = EXCLUDED.updated_at`,
+    [
+      pharmacy.id,
+      pharmacy.name,
+      pharmacy.address.state,
+      pharmacy.npi,
+      pharmacy.status,
+      pharmacy.suspension ? JSON.stringify(pharmacy.suspension) : null,
+      JSON.stringify(pharmacy),
+      at,
+    ],
+  );
+
+/** The network read model: one row per pharmacy, its details and whether it may take orders. */
 export const pharmaciesProjection: Projection = {
   name: 'pharmacies',
-  filter: { kind: 'eventTypes', eventTypes: ['PharmacyRegistered'] },
+  filter: { kind: 'eventTypes', eventTypes: NETWORK_EVENT_TYPES },
   tables: ['pharmacies'],
   async applyBatch(client, events) {
-    for (const event of events) {
-      const pharmacy = event.data as Pharmacy;
-      await client.query(
-        `INSERT INTO pharmacies (pharmacy_id, name, state, data, updated_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (pharmacy_id) DO UPDATE SET name = EXCLUDED.name, state = EXCLUDED.state,
-           data = EXCLUDED.data, updated_at = EXCLUDED.updated_at`,
-        [
-          pharmacy.id,
-          pharmacy.name,
-          pharmacy.address.state,
-          JSON.stringify(pharmacy),
-          event.metadata.occurredAt,
-        ],
-      );
+    for (const recorded of events) {
+      const event = { type: recorded.type, data: recorded.data } as PharmacyEvent;
+      const at = recorded.metadata.occurredAt;
+      if (event.type === 'PharmacyRegistered') {
+        const details = detailsFromRegistration(event.data as never);
+        await upsert(client, { id: event.data.id, ...details, status: 'active', suspension: null }, at);
+        continue;
+      }
+      const found = await findPharmacy(client, event.data.id);
+      if (!found) continue;
+      if (event.type === 'PharmacyDetailsChanged')
+        await upsert(client, { ...found, ...event.data.details }, at);
+      else if (event.type === 'PharmacySuspended')
+        await upsert(
+          client,
+          {
+            ...found,
+            status: 'suspended',
+            suspension: { reason: event.data.reason, since: at, by: recorded.metadata.actor },
+          },
+          at,
+        );
+      else if (event.type === 'PharmacyReinstated')
+        await upsert(client, { ...found, status: 'active', suspension: null }, at);
     }
   },
 };
 
-/** Registers each pharmacy once: event ids derive from the pharmacy's data, so a restart adds nothing. */
-export const seedPharmacyNetwork = async (store: EventStore, clock: Clock, network: readonly Pharmacy[]) => {
-  for (const pharmacy of network) {
-    await store.appendToStream(`pharmacy-${pharmacy.id}`, [
-      {
-        id: deterministicId('pharmacy-registered', JSON.stringify(pharmacy)),
-        type: 'PharmacyRegistered',
-        data: pharmacy,
-        metadata: {
-          correlationId: pharmacy.id,
-          causationId: null,
-          actor: 'system:network-seed',
-          occurredAt: clock.now().toISOString(),
-        },
-      },
-    ]);
-  }
+/** Rows written before suspension existed carry neither status nor freezer: read them as such. */
+const pharmacyOf = (row: {
+  data: Pharmacy & Record<string, unknown>;
+  status: string;
+  suspension: Pharmacy['suspension'];
+}): Pharmacy => ({
+  id: row.data.id,
+  ...detailsFromRegistration(row.data as never),
+  status: row.status === 'suspended' ? 'suspended' : 'active',
+  suspension: row.suspension ?? null,
+});
+
+export const findPharmacy = async (db: Queryable, id: string): Promise<Pharmacy | null> => {
+  const { rows } = await db.query('SELECT data, status, suspension FROM pharmacies WHERE pharmacy_id = $1', [
+    id,
+  ]);
+  return rows[0] ? pharmacyOf(rows[0]) : null;
 };
 
-export const loadPharmacies = async (pool: pg.Pool): Promise<Pharmacy[]> =>
-  (await pool.query<{ data: Pharmacy }>('SELECT data FROM pharmacies ORDER BY pharmacy_id')).rows.map(
-    (r) => r.data,
+/** Every pharmacy with the orders it has open now: what routing ranks. */
+export const loadRoutableNetwork = async (db: Queryable): Promise<RoutablePharmacy[]> => {
+  const { rows } = await db.query(
+    `SELECT p.data, p.status, p.suspension, coalesce(o.open, 0)::int AS open_orders
+       FROM pharmacies p
+       LEFT JOIN (SELECT pharmacy_id, count(*) AS open FROM orders WHERE status = ANY ($1::text[])
+                   GROUP BY pharmacy_id) o ON o.pharmacy_id = p.pharmacy_id
+      ORDER BY p.pharmacy_id`,
+    [OPEN_ORDER_STATUSES],
   );
+  return rows.map((row) => ({ ...pharmacyOf(row), openOrders: row.open_orders }));
+};
+
+/** The network page: search by id, name, NPI, city or state; suspended ones included, marked. */
+export const searchPharmacies = async (
+  db: Queryable,
+  query: {
+    q?: string | undefined;
+    status?: 'active' | 'suspended' | undefined;
+    limit: number;
+    offset: number;
+  },
+): Promise<{ items: (Pharmacy & { openOrders: number })[]; total: number }> => {
+  const q = query.q?.trim();
+  const { rows } = await db.query(
+    `SELECT p.data, p.status, p.suspension, coalesce(o.open, 0)::int AS open_orders, count(*) OVER () AS total
+       FROM pharmacies p
+       LEFT JOIN (SELECT pharmacy_id, count(*) AS open FROM orders WHERE status = ANY ($1::text[])
+                   GROUP BY pharmacy_id) o ON o.pharmacy_id = p.pharmacy_id
+      WHERE ($2::text IS NULL OR p.pharmacy_id ILIKE $2 OR p.name ILIKE $2 OR p.npi LIKE $2
+             OR p.data->'address'->>'city' ILIKE $2 OR p.state ILIKE $2)
+        AND ($3::text IS NULL OR p.status = $3)
+      ORDER BY p.pharmacy_id LIMIT $4 OFFSET $5`,
+    [
+      OPEN_ORDER_STATUSES,
+      q ? `%${q.replaceAll(/[%_\\]/g, '\\$&')}%` : null,
+      query.status ?? null,
+      query.limit,
+      query.offset,
+    ],
+  );
+  return {
+    items: rows.map((row) => ({ ...pharmacyOf(row), openOrders: row.open_orders })),
+    total: Number(rows[0]?.total ?? 0),
+  };
+};
+
+/** How many pharmacies may take orders: zero means routing has nowhere to send anything. */
+export const activePharmacyCount = async (db: Queryable): Promise<number> =>
+  (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pharmacies WHERE status = 'active'"))
+    .rows[0]!.n;

@@ -28,6 +28,8 @@ export type PatientDetails = {
 
 export type AccountEvent =
   | { type: 'PatientDetailsRecorded'; data: PatientDetails }
+  /** The patient asked for order updates (dispatch, delivery) by text too, on this UK mobile. */
+  | { type: 'SmsUpdatesChosen'; data: { phone: string } }
   | {
       type: 'CheckoutLinkCreated';
       data: { checkoutSessionId: string; url: string; expiresAt: string; amountPence: number };
@@ -57,12 +59,25 @@ export type AccountEvent =
       type: 'IdDocumentChecked';
       data: { outcome: 'pass' | 'fail' | 'manual_review'; reference: string; checkedAt: string };
     }
-  | { type: 'ShippingLabelStored'; data: { supplyNumber: number; shipmentId: string; key: string | null } };
+  | { type: 'ShippingLabelStored'; data: { supplyNumber: number; shipmentId: string; key: string | null } }
+  /** Money a checkout took when the consultation no longer wanted it: refunded at once. */
+  | {
+      type: 'UnexpectedPaymentReceived';
+      data: { paymentIntentId: string; checkoutSessionId: string; amountPence: number; reason: string };
+    }
+  /** Ops asked Stripe again for refunds that failed (an expired card, a closed account). */
+  | { type: 'RefundRetryRequested'; data: { refundRequestId: string; attempt: number; requestedBy: string } }
+  /** Recorded before a vendor record is made, so a retry looks for it before making another. */
+  | {
+      type: 'VendorRecordRequested';
+      data: { vendor: 'royalmail' | 'signaturerx'; reference: string; purpose: string };
+    };
 
 export type AccountEventType = AccountEvent['type'];
 
 export const ACCOUNT_EVENT_TYPES: readonly AccountEventType[] = [
   'PatientDetailsRecorded',
+  'SmsUpdatesChosen',
   'CheckoutLinkCreated',
   'StripeCustomerLinked',
   'ClinicianCredentialsRecorded',
@@ -72,25 +87,42 @@ export const ACCOUNT_EVENT_TYPES: readonly AccountEventType[] = [
   'RefundFailedAtStripe',
   'IdDocumentChecked',
   'ShippingLabelStored',
+  'VendorRecordRequested',
+  'UnexpectedPaymentReceived',
+  'RefundRetryRequested',
 ];
 
 export type Account = {
   patient: PatientDetails | null;
+  /** The mobile (E.164) order updates are texted to; null for e-mail only. */
+  smsPhone: string | null;
   checkoutLinks: { checkoutSessionId: string; url: string; expiresAt: string; amountPence: number }[];
   stripeCustomerId: string | null;
   clinicians: Record<string, { fullName: string; registrationNumber: string; role: string }>;
   signingLinks: Record<string, string>;
-  refundsSettled: { refundRequestId: string; refundId: string; amountPence: number }[];
+  refundsSettled: {
+    refundRequestId: string;
+    refundId: string;
+    paymentIntentId: string | null;
+    amountPence: number;
+  }[];
+  refundsFailed: { refundRequestId: string; refundId: string }[];
+  refundRetries: number;
+  unexpectedPayments: { paymentIntentId: string; amountPence: number }[];
   idDocumentCheck: { outcome: string; reference: string; checkedAt: string } | null;
 };
 
 export const emptyAccount = (): Account => ({
   patient: null,
+  smsPhone: null,
   checkoutLinks: [],
   stripeCustomerId: null,
   clinicians: {},
   signingLinks: {},
   refundsSettled: [],
+  refundsFailed: [],
+  refundRetries: 0,
+  unexpectedPayments: [],
   idDocumentCheck: null,
 });
 
@@ -99,6 +131,8 @@ export const evolveAccount = (account: Account, recorded: { type: string; data: 
   switch (event.type) {
     case 'PatientDetailsRecorded':
       return { ...account, patient: event.data };
+    case 'SmsUpdatesChosen':
+      return { ...account, smsPhone: event.data.phone };
     case 'CheckoutLinkCreated':
       return { ...account, checkoutLinks: [...account.checkoutLinks, event.data] };
     case 'StripeCustomerLinked':
@@ -120,8 +154,27 @@ export const evolveAccount = (account: Account, recorded: { type: string; data: 
           {
             refundRequestId: event.data.refundRequestId,
             refundId: event.data.refundId,
+            paymentIntentId: event.data.paymentIntentId,
             amountPence: event.data.amountPence,
           },
+        ],
+      };
+    case 'RefundFailedAtStripe':
+      return {
+        ...account,
+        refundsFailed: [
+          ...account.refundsFailed,
+          { refundRequestId: event.data.refundRequestId, refundId: event.data.refundId },
+        ],
+      };
+    case 'RefundRetryRequested':
+      return { ...account, refundRetries: Math.max(account.refundRetries, event.data.attempt) };
+    case 'UnexpectedPaymentReceived':
+      return {
+        ...account,
+        unexpectedPayments: [
+          ...account.unexpectedPayments,
+          { paymentIntentId: event.data.paymentIntentId, amountPence: event.data.amountPence },
         ],
       };
     case 'IdDocumentChecked':

@@ -12,6 +12,7 @@ import type { DocumentStore } from '../../integrations/documents/port.js';
 import type { PaymentGateway } from '../../integrations/payments/port.js';
 import type { Clock } from '../../platform/clock.js';
 import { newUuid } from '../../platform/ids.js';
+import { createUkProducts } from '../catalogue/ukProducts.js';
 import { createCommandHandler } from '../commandHandler.js';
 import { type Account, type AccountEvent, loadAccount, recordAccountFact } from './account.js';
 import type { StockCommands } from './stock.js';
@@ -58,7 +59,7 @@ export const createConsultationCore = (deps: ConsultationCommandsDeps) => {
   const requireConsultation = async (consultationId: string) => {
     const state = await load(consultationId);
     if (state.status === 'none') {
-      throw new DomainError('CONSULTATION_NOT_FOUND', `no consultation ${consultationId}`);
+      throw new DomainError('not_found', 'CONSULTATION_NOT_FOUND', `no consultation ${consultationId}`);
     }
     return state;
   };
@@ -66,7 +67,19 @@ export const createConsultationCore = (deps: ConsultationCommandsDeps) => {
   /** The catalogue entry of the consultation's product, with the questionnaire it was started on. */
   const productFor = (state: ConsultationState): Product => {
     const product = state.product && findProduct(state.product.productId);
-    if (!product) throw new DomainError('PRODUCT_NOT_FOUND', 'the product is no longer in the catalogue');
+    if (!product)
+      throw new DomainError('not_found', 'PRODUCT_NOT_FOUND', 'the product is no longer in the catalogue');
+    return product;
+  };
+
+  /**
+   * The product on the terms the admin last set (price, pack size, availability): what a new
+   * consultation or a plan being chosen now is priced on. A consultation already priced keeps its price.
+   */
+  const products = createUkProducts({ store: deps.store, clock: deps.clock });
+  const currentProduct = async (productId: string): Promise<Product> => {
+    const product = await products.current(productId);
+    if (!product) throw new DomainError('not_found', 'PRODUCT_NOT_FOUND', `no product ${productId}`);
     return product;
   };
 
@@ -78,7 +91,18 @@ export const createConsultationCore = (deps: ConsultationCommandsDeps) => {
     meta: { actor: string; idParts: readonly (string | number)[]; causationId?: string | null },
   ) => recordAccountFact(deps.store, deps.clock, consultationId, event, meta);
 
-  return { deps, now, execute, history, load, requireConsultation, productFor, account, recordFact };
+  return {
+    deps,
+    now,
+    execute,
+    history,
+    load,
+    requireConsultation,
+    productFor,
+    currentProduct,
+    account,
+    recordFact,
+  };
 };
 
 export type ConsultationCore = ReturnType<typeof createConsultationCore>;

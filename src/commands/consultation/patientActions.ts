@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { findProduct } from '../../domain/consultation/catalogue.js';
 import type { RenewalBasis } from '../../domain/consultation/consultationEvents.js';
 import type { Plan } from '../../domain/consultation/plan.js';
 import type { Answers } from '../../domain/consultation/questionnaire.js';
 import { DomainError } from '../../domain/decider.js';
 import { MAX_CARD_IMAGE_BYTES, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import { HOUR } from '../../platform/clock.js';
-import { deterministicId, newId } from '../../platform/ids.js';
+import { deterministicId, idFromKey, newId } from '../../platform/ids.js';
 import type { PatientDetails } from './account.js';
 import type { Actor, ConsultationCore } from './core.js';
 import { consultationToken, patientRefFor } from './tokens.js';
@@ -31,21 +30,34 @@ export const consultationUrl = (
   publicUrl: string,
   linkSecret: string,
   consultationId: string,
+  issuedAt: Date,
   options: { paid?: boolean } = {},
 ) =>
-  `${publicUrl}/consultations/${consultationId}${options.paid ? '?paid=1' : ''}#token=${consultationToken(linkSecret, consultationId)}`;
+  `${publicUrl}/consultations/${consultationId}${options.paid ? '?paid=1' : ''}#token=${consultationToken(linkSecret, consultationId, issuedAt)}`;
 
 /** Phases 1–4 and 13 as the patient drives them, each one command (or a vendor call and one command). */
 export const patientActions = (core: ConsultationCore) => {
-  const { deps, now, execute, load, requireConsultation, productFor, account, recordFact } = core;
+  const { deps, now, execute, load, requireConsultation, productFor, currentProduct, account, recordFact } =
+    core;
+
+  /** A product withdrawn by the admin takes no new consultations (or renewals); ones under way go on. */
+  const offeredProduct = async (productId: string) => {
+    const product = await currentProduct(productId);
+    if (!product.available)
+      throw new DomainError(
+        'conflict',
+        'PRODUCT_UNAVAILABLE',
+        `${product.name} is not available at the moment`,
+      );
+    return product;
+  };
 
   /** Starts the renewal that `RenewalRequested` named, once: every id here derives from it. */
   const startRenewal = async (previousId: string, basis: RenewalBasis, renewalId: string, meta: Actor) => {
     const previous = await account(previousId);
     if (!previous.patient)
-      throw new DomainError('PATIENT_UNKNOWN', 'the earlier consultation has no patient');
-    const product = findProduct(basis.productId);
-    if (!product) throw new DomainError('PRODUCT_NOT_FOUND', 'the product is no longer in the catalogue');
+      throw new DomainError('conflict', 'PATIENT_UNKNOWN', 'the earlier consultation has no patient');
+    const product = await offeredProduct(basis.productId);
     await recordFact(
       renewalId,
       { type: 'PatientDetailsRecorded', data: { ...previous.patient, consultationId: renewalId } },
@@ -77,18 +89,48 @@ export const patientActions = (core: ConsultationCore) => {
   };
 
   return {
-    async start(input: { productId: string; patient: NewPatient; gpConsent: boolean }, meta: Actor) {
-      const product = findProduct(input.productId);
-      if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `no product ${input.productId}`);
+    /**
+     * Starts a consultation. With a request key (the client's Idempotency-Key) the consultation's id
+     * derives from it, so a request repeated after a lost answer reaches the same consultation
+     * instead of starting a second one beside an orphan.
+     */
+    async start(
+      input: {
+        productId: string;
+        patient: NewPatient;
+        gpConsent: boolean;
+        requestKey?: string;
+        /** A UK mobile in E.164, when the patient wants order updates by text too. */
+        smsPhone?: string;
+      },
+      meta: Actor,
+    ) {
+      const product = await offeredProduct(input.productId);
       // The GP hears of every treatment before dispatch; without consent to tell them we cannot supply.
       if (!input.gpConsent) {
         throw new DomainError(
+          'invalid',
           'GP_CONSENT_REQUIRED',
           'we write to your GP before any treatment is sent; please consent to us informing your GP',
         );
       }
-      const consultationId = newId();
+      const consultationId = input.requestKey
+        ? idFromKey(`consultation-request:${input.requestKey}`)
+        : newId();
       const patientRef = patientRefFor(deps.linkSecret, input.patient.email);
+      if (input.requestKey) {
+        // The same key for another patient or product is another request: refuse, as intake does.
+        const [earlier, state] = await Promise.all([account(consultationId), load(consultationId)]);
+        const samePatient = !earlier.patient || earlier.patient.patientRef === patientRef;
+        const sameProduct = !state.product || state.product.productId === product.id;
+        if (!samePatient || !sameProduct) {
+          throw new DomainError(
+            'conflict',
+            'IDEMPOTENCY_KEY_REUSED',
+            'this request key was already used to start another consultation',
+          );
+        }
+      }
       await recordFact(
         consultationId,
         {
@@ -102,14 +144,25 @@ export const patientActions = (core: ConsultationCore) => {
         },
         { actor: meta.actor, idParts: ['start'] },
       );
+      if (input.smsPhone) {
+        await recordFact(
+          consultationId,
+          { type: 'SmsUpdatesChosen', data: { phone: input.smsPhone } },
+          { actor: meta.actor, idParts: ['start', 'sms'] },
+        );
+      }
       const result = await execute(
         consultationId,
         { type: 'StartConsultation', consultationId, patientRef, product, renewalOf: null, now: now() },
-        { ...meta, correlationId: consultationId },
+        {
+          ...meta,
+          correlationId: consultationId,
+          commandId: deterministicId('start-consultation', consultationId),
+        },
       );
       return {
         consultationId,
-        token: consultationToken(deps.linkSecret, consultationId),
+        token: consultationToken(deps.linkSecret, consultationId, deps.clock.now()),
         state: result.state,
       };
     },
@@ -137,24 +190,28 @@ export const patientActions = (core: ConsultationCore) => {
      */
     async startCheckout(consultationId: string, plan: Plan, meta: Actor) {
       let state = await requireConsultation(consultationId);
-      const product = productFor(state);
+      // Priced on today's terms when the plan is chosen; once chosen (and paid) the price stays.
+      const product = await currentProduct(productFor(state).id);
       if (!samePlan(state.plan, plan)) {
         state = (await execute(consultationId, { type: 'ChoosePlan', plan, product, now: now() }, meta))
           .state;
       }
       if (state.status !== 'awaiting_payment') {
         throw new DomainError(
+          'conflict',
           'INVALID_STATUS',
           `cannot start checkout while the consultation is ${state.status}`,
         );
       }
       const facts = await account(consultationId);
-      if (!facts.patient) throw new DomainError('PATIENT_UNKNOWN', 'the consultation has no patient details');
+      if (!facts.patient)
+        throw new DomainError('conflict', 'PATIENT_UNKNOWN', 'the consultation has no patient details');
       const open = facts.checkoutLinks.at(-1);
       if (open && Date.parse(open.expiresAt) > deps.clock.now().getTime()) {
         const closed = await deps.payments.expireCheckout({ sessionId: open.checkoutSessionId });
         if (closed.status === 'complete') {
           throw new DomainError(
+            'conflict',
             'PAYMENT_IN_PROGRESS',
             'your earlier payment went through; it will show on your consultation in a moment',
           );
@@ -162,12 +219,16 @@ export const patientActions = (core: ConsultationCore) => {
       }
       const attempt = state.checkoutSessions.length + 1;
       const amountPence = state.price!.firstChargePence;
+      // A retried request must send Stripe exactly what the first one sent under its key: the
+      // expiry is fixed by the hour the checkout was asked for, and that hour is part of the key.
+      const hour = Math.floor(deps.clock.now().getTime() / HOUR);
       const checkout = await deps.payments.createCheckout({
         idempotencyKey: deterministicId(
           'consultation-checkout',
           consultationId,
           attempt,
           JSON.stringify(plan),
+          hour,
         ),
         orderRef: consultationId,
         amountMinor: amountPence,
@@ -179,9 +240,12 @@ export const patientActions = (core: ConsultationCore) => {
         ...(facts.stripeCustomerId
           ? { customerId: facts.stripeCustomerId }
           : { customerEmail: facts.patient.email }),
-        successUrl: consultationUrl(deps.publicUrl, deps.linkSecret, consultationId, { paid: true }),
-        cancelUrl: consultationUrl(deps.publicUrl, deps.linkSecret, consultationId),
-        expiresAt: new Date(deps.clock.now().getTime() + CHECKOUT_HOURS * HOUR),
+        // The links' issue time is the same hour as the key's, so a retried request sends them unchanged.
+        successUrl: consultationUrl(deps.publicUrl, deps.linkSecret, consultationId, new Date(hour * HOUR), {
+          paid: true,
+        }),
+        cancelUrl: consultationUrl(deps.publicUrl, deps.linkSecret, consultationId, new Date(hour * HOUR)),
+        expiresAt: new Date((hour + CHECKOUT_HOURS) * HOUR),
         saveCardForFutureCharges: plan.kind === 'instalment',
         metadata: { flow: 'consultation', consultationId, kind: 'checkout' },
       });
@@ -208,21 +272,26 @@ export const patientActions = (core: ConsultationCore) => {
 
     /** Phase 4 after a failed electronic check: the patient's photo ID, typed by its bytes, kept in S3. */
     async uploadIdDocument(consultationId: string, documentType: IdDocumentType, body: Buffer, meta: Actor) {
-      if (body.length === 0) throw new DomainError('FILE_EMPTY', 'the uploaded file is empty');
+      if (body.length === 0) throw new DomainError('invalid', 'FILE_EMPTY', 'the uploaded file is empty');
       if (body.length > MAX_CARD_IMAGE_BYTES) {
         throw new DomainError(
+          'invalid',
           'FILE_TOO_LARGE',
           `ID images may be at most ${MAX_CARD_IMAGE_BYTES / 1024 / 1024} MB`,
         );
       }
       const contentType = sniffDocumentType(body);
       if (!contentType) {
-        throw new DomainError('FILE_TYPE_NOT_ALLOWED', 'ID images must be JPEG, PNG or PDF files');
+        throw new DomainError('invalid', 'FILE_TYPE_NOT_ALLOWED', 'ID images must be JPEG, PNG or PDF files');
       }
       // Judge the status before storing, so a refused upload leaves no orphan document.
       const state = await requireConsultation(consultationId);
       if (state.status !== 'id_document_requested') {
-        throw new DomainError('INVALID_STATUS', `no identity document is requested while ${state.status}`);
+        throw new DomainError(
+          'conflict',
+          'INVALID_STATUS',
+          `no identity document is requested while ${state.status}`,
+        );
       }
       const sha256 = createHash('sha256').update(body).digest('hex');
       // The document type travels in the key: the identity check reads it back from there.
@@ -284,7 +353,7 @@ export const patientActions = (core: ConsultationCore) => {
       return {
         kind: 'renewal' as const,
         consultationId: renewalId,
-        token: consultationToken(deps.linkSecret, renewalId),
+        token: consultationToken(deps.linkSecret, renewalId, deps.clock.now()),
       };
     },
   };

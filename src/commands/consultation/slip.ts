@@ -27,7 +27,11 @@ export const slipInput = (
   const { product, supply } = state;
   const patient = account.patient;
   if (!product || !supply || !patient) {
-    throw new DomainError('INVALID_STATUS', 'no supply is queued at the pharmacy for this consultation');
+    throw new DomainError(
+      'conflict',
+      'INVALID_STATUS',
+      'no supply is queued at the pharmacy for this consultation',
+    );
   }
   const flags = [
     ...(state.flags.renewalOverlap
@@ -62,6 +66,7 @@ export const slipInput = (
   if (product.kind === 'POM') {
     if (!state.prescription?.signedAt) {
       throw new DomainError(
+        'conflict',
         'PRESCRIPTION_NOT_SIGNED',
         'a POM is dispensed only against a signed prescription',
       );
@@ -72,7 +77,7 @@ export const slipInput = (
     (e): e is Extract<ConsultationEvent, { type: 'PharmacySupplyApproved' }> =>
       e.type === 'PharmacySupplyApproved',
   );
-  if (!approval) throw new DomainError('NOT_APPROVED', 'no pharmacist approval is recorded');
+  if (!approval) throw new DomainError('conflict', 'NOT_APPROVED', 'no pharmacist approval is recorded');
   return {
     ...common,
     pharmacistApproval: {

@@ -86,7 +86,8 @@ export const staffActions = (core: ConsultationCore) => {
     /** The slip of the supply in hand as a PDF. Reading it changes nothing; see recordSlipPrinted. */
     async slip(consultationId: string) {
       const state = await requireConsultation(consultationId);
-      if (!state.supply) throw new DomainError('INVALID_STATUS', 'no supply is queued at the pharmacy');
+      if (!state.supply)
+        throw new DomainError('conflict', 'INVALID_STATUS', 'no supply is queued at the pharmacy');
       const events = await history(consultationId);
       const pdf = await dispensingSlipPdf(slipInput(state, events, await account(consultationId), now()));
       return { pdf, slipId: slipIdFor(consultationId, state.supply.number) };
@@ -98,9 +99,14 @@ export const staffActions = (core: ConsultationCore) => {
      */
     async recordSlipPrinted(consultationId: string, staff: Staff | 'system', supplyNumber?: number) {
       const state = await requireConsultation(consultationId);
-      if (!state.supply) throw new DomainError('INVALID_STATUS', 'no supply is queued at the pharmacy');
+      if (!state.supply)
+        throw new DomainError('conflict', 'INVALID_STATUS', 'no supply is queued at the pharmacy');
       if (supplyNumber !== undefined && supplyNumber !== state.supply.number) {
-        throw new DomainError('STALE_SUPPLY', `supply ${supplyNumber} is no longer the one in hand`);
+        throw new DomainError(
+          'conflict',
+          'STALE_SUPPLY',
+          `supply ${supplyNumber} is no longer the one in hand`,
+        );
       }
       const slipId = slipIdFor(consultationId, state.supply.number);
       return execute(
@@ -199,6 +205,7 @@ export const staffActions = (core: ConsultationCore) => {
       const state = await requireConsultation(consultationId);
       if (state.status !== 'instalment_paused') {
         throw new DomainError(
+          'conflict',
           'INVALID_STATUS',
           `only a paused plan's charge is retried, not one ${state.status}`,
         );
@@ -209,6 +216,30 @@ export const staffActions = (core: ConsultationCore) => {
         consultationId,
         { type: 'InstalmentChargeDue', data: { chargeNumber, dueAt: at, attempt: Date.parse(at) } },
         { actor: actorOf(staff), idParts: [chargeNumber, 'retry', at] },
+      );
+      return { state };
+    },
+
+    /** Stripe failed a refund (an expired card, a closed account): ask it again for what is unsettled. */
+    async retryRefund(consultationId: string, staff: Staff) {
+      const state = await requireConsultation(consultationId);
+      const facts = await account(consultationId);
+      const failed = facts.refundsFailed.at(-1);
+      if (!state.refund || state.refund.confirmed || !failed) {
+        throw new DomainError(
+          'conflict',
+          'NO_FAILED_REFUND',
+          'this consultation has no failed refund to retry',
+        );
+      }
+      const attempt = facts.refundRetries + 1;
+      await recordFact(
+        consultationId,
+        {
+          type: 'RefundRetryRequested',
+          data: { refundRequestId: failed.refundRequestId, attempt, requestedBy: actorOf(staff) },
+        },
+        { actor: actorOf(staff), idParts: ['refund-retry', attempt] },
       );
       return { state };
     },

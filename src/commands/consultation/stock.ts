@@ -97,7 +97,11 @@ const decide = (command: StockCommand, state: StockState): StockEvent[] => {
   switch (command.type) {
     case 'ReceiveStock': {
       if (!Number.isInteger(command.quantity) || command.quantity < 1) {
-        throw new DomainError('INVALID_QUANTITY', 'a delivery is a whole number of units, at least one');
+        throw new DomainError(
+          'invalid',
+          'INVALID_QUANTITY',
+          'a delivery is a whole number of units, at least one',
+        );
       }
       const onHandAfter = state.onHand + command.quantity;
       return [
@@ -115,7 +119,9 @@ const decide = (command: StockCommand, state: StockState): StockEvent[] => {
     }
     case 'ReserveStock': {
       if (state.onHand < 1) {
-        throw new DomainError('OUT_OF_STOCK', `${product.name} is out of stock`, { onHand: state.onHand });
+        throw new DomainError('conflict', 'OUT_OF_STOCK', `${product.name} is out of stock`, {
+          onHand: state.onHand,
+        });
       }
       const onHandAfter = state.onHand - 1;
       return moved(
@@ -137,11 +143,15 @@ const decide = (command: StockCommand, state: StockState): StockEvent[] => {
     }
     case 'AdjustStock': {
       if (!Number.isInteger(command.delta) || command.delta === 0) {
-        throw new DomainError('INVALID_QUANTITY', 'an adjustment is a whole, non-zero number of units');
+        throw new DomainError(
+          'invalid',
+          'INVALID_QUANTITY',
+          'an adjustment is a whole, non-zero number of units',
+        );
       }
       const onHandAfter = state.onHand + command.delta;
       if (onHandAfter < 0) {
-        throw new DomainError('NEGATIVE_STOCK', 'stock on hand cannot go below zero', {
+        throw new DomainError('conflict', 'NEGATIVE_STOCK', 'stock on hand cannot go below zero', {
           onHand: state.onHand,
         });
       }

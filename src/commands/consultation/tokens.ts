@@ -1,19 +1,21 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { issueLinkToken, judgeLinkToken, type LinkTokenCheck } from '../patientLinkToken.js';
 
 /**
  * A patient has no account: each consultation has its own signed key, returned when it starts and
- * e-mailed with every message. It is an HMAC of the consultation id under the server's link
- * secret, so nothing needs storing and a guessed id opens nothing.
+ * e-mailed with every message. It carries the moment it was issued under an HMAC of the
+ * consultation id and that moment (see patientLinkToken.ts): a guessed id opens nothing, an old key
+ * expires, and every key issued before a revocation stops working.
  */
-export const consultationToken = (secret: string, consultationId: string) =>
-  createHmac('sha256', secret).update(`consultation:${consultationId}`).digest('base64url');
+export const consultationToken = (secret: string, consultationId: string, issuedAt: Date) =>
+  issueLinkToken(secret, 'consultation', consultationId, issuedAt);
 
-export const verifyConsultationToken = (secret: string, consultationId: string, token: unknown) => {
-  if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
-  const expected = Buffer.from(consultationToken(secret, consultationId));
-  const given = Buffer.from(token);
-  return expected.length === given.length && timingSafeEqual(expected, given);
-};
+export const judgeConsultationToken = (
+  secret: string,
+  consultationId: string,
+  token: unknown,
+  check: LinkTokenCheck,
+) => judgeLinkToken(secret, 'consultation', consultationId, token, check);
 
 /** One spelling of an e-mail address, so `Ann@X` and `ann@x` are the same patient. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();

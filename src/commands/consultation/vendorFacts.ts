@@ -1,3 +1,4 @@
+import { DomainError } from '../../domain/decider.js';
 import { findParcel } from '../../eventstore/postgres/parcels.js';
 import { streamId } from '../../eventstore/types.js';
 import type { TrackingEvent } from '../../integrations/dispatch/port.js';
@@ -40,27 +41,60 @@ export const vendorFacts = (core: ConsultationCore) => {
       }
       const state = await load(consultationId);
       const alreadyCharged = state.charges.some((c) => c.paymentIntentId === event.paymentIntentId);
-      if (state.status !== 'awaiting_payment' && !alreadyCharged) {
-        // A second checkout paid after the first: the patient paid twice, so the second goes back.
+      /** Money the case cannot take (paid twice, after a cancellation, a wrong amount): recorded, then given back. */
+      const refundUnexpected = async (reason: string) => {
+        const paymentIntentId = event.paymentIntentId!;
+        await recordFact(
+          consultationId,
+          {
+            type: 'UnexpectedPaymentReceived',
+            data: {
+              paymentIntentId,
+              checkoutSessionId: event.sessionId,
+              amountPence: event.amountMinor ?? 0,
+              reason,
+            },
+          },
+          { actor: 'webhook:stripe', idParts: [paymentIntentId] },
+        );
         await deps.payments.refund({
-          idempotencyKey: deterministicId('consultation-duplicate-payment', event.paymentIntentId),
-          paymentIntentId: event.paymentIntentId,
+          idempotencyKey: deterministicId('consultation-duplicate-payment', paymentIntentId),
+          paymentIntentId,
           reason: 'duplicate',
-          metadata: { flow: 'consultation', consultationId, kind: 'duplicate_payment' },
+          metadata: {
+            flow: 'consultation',
+            consultationId,
+            kind: reason,
+            refundRequestId: `unexpected:${paymentIntentId}`,
+          },
         });
+      };
+      if (alreadyCharged) return;
+      if (state.status !== 'awaiting_payment') {
+        await refundUnexpected(state.status === 'cancelled' ? 'consultation_cancelled' : 'duplicate_payment');
         return;
       }
-      await execute(
-        consultationId,
-        {
-          type: 'RecordPaymentCaptured',
-          checkoutSessionId: event.sessionId,
-          paymentIntentId: event.paymentIntentId,
-          amountPence: event.amountMinor ?? 0,
-          now: now(),
-        },
-        { actor: 'webhook:stripe', commandId: fromVendorEvent('stripe', event.stripeEventId) },
-      );
+      if (event.currency !== null && event.currency !== 'gbp') {
+        await refundUnexpected('currency_mismatch');
+        return;
+      }
+      try {
+        await execute(
+          consultationId,
+          {
+            type: 'RecordPaymentCaptured',
+            checkoutSessionId: event.sessionId,
+            paymentIntentId: event.paymentIntentId,
+            amountPence: event.amountMinor ?? 0,
+            now: now(),
+          },
+          { actor: 'webhook:stripe', commandId: fromVendorEvent('stripe', event.stripeEventId) },
+        );
+      } catch (error) {
+        const code = error instanceof DomainError ? error.code : '';
+        if (code !== 'PAYMENT_AMOUNT_MISMATCH' && code !== 'UNKNOWN_CHECKOUT_SESSION') throw error;
+        await refundUnexpected(code.toLowerCase());
+      }
     },
 
     /** A declined card on the checkout page: still awaiting payment, and the patient can try again. */

@@ -1,67 +1,60 @@
 import { createHash } from 'node:crypto';
-import { isWrongExpectedRevision } from '../../eventstore/errors.js';
+import type pg from 'pg';
+import type { MessageHeader } from '../../domain/prescription/types.js';
 import type { EventStore } from '../../eventstore/types.js';
-import type { Clock } from '../../platform/clock.js';
-import { deterministicId, newId } from '../../platform/ids.js';
+import { idFromKey } from '../../platform/ids.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** One stream per NCPDP MessageID: the first intake of a message claims it with `no_stream`. */
+/**
+ * The order a NewRx makes, derived from its sender and MessageID (NCPDP makes the ID unique per
+ * sender): appending the order's first event with `no_stream` is the claim on the message, so intake
+ * commits once, and a repeat of the message finds the order it made.
+ */
+export const intakeOrderId = (header: MessageHeader) =>
+  idFromKey('newrx', header.from?.qualifier ?? '', header.from?.id ?? '', header.messageId);
+
+/**
+ * Before order ids derived from the message, intake claimed each MessageID in a stream of its own
+ * and gave the order a random id. Those claims stay authoritative for the messages they hold.
+ */
 export const intakeStream = (messageId: string) => `intake-${sha256(messageId).slice(0, 40)}`;
 
-export type IntakeClaim =
-  | { kind: 'new'; orderId: string }
-  | { kind: 'repeat'; orderId: string }
-  | { kind: 'conflict'; orderId: string };
+export type LegacyClaim = { kind: 'repeat' | 'conflict'; orderId: string };
 
 type Registered = { messageId: string; orderId: string; messageSha256: string };
 
-/**
- * Claims a MessageID for a new order, or finds the order an earlier intake of it created. The same
- * ID with a different body is a sender error, not a repeat.
- */
-export const claimMessageId = async (
+/** The order an earlier claim stream gave `messageId`, judged against this body; null when none. */
+export const legacyIntakeClaim = async (
   store: EventStore,
-  clock: Clock,
   messageId: string,
   rawMessage: string,
-  actor: string,
-): Promise<IntakeClaim> => {
-  const stream = intakeStream(messageId);
-  const messageSha256 = sha256(rawMessage);
-  const existing = async (): Promise<IntakeClaim | null> => {
-    const [first] = await store.readStream(stream, { maxCount: 1 });
-    if (!first) return null;
-    const registered = first.data as Registered;
-    return {
-      kind: registered.messageSha256 === messageSha256 ? 'repeat' : 'conflict',
-      orderId: registered.orderId,
-    };
+): Promise<LegacyClaim | null> => {
+  const [first] = await store.readStream(intakeStream(messageId), { maxCount: 1 });
+  if (!first) return null;
+  const registered = first.data as Registered;
+  return {
+    kind: registered.messageSha256 === sha256(rawMessage) ? 'repeat' : 'conflict',
+    orderId: registered.orderId,
   };
-  const found = await existing();
-  if (found) return found;
-  const orderId = newId();
-  try {
-    await store.appendToStream(
-      stream,
-      [
-        {
-          id: deterministicId('intake', messageId, orderId),
-          type: 'IntakeMessageRegistered',
-          data: { messageId, orderId, messageSha256 } satisfies Registered,
-          metadata: {
-            correlationId: orderId,
-            causationId: null,
-            actor,
-            occurredAt: clock.now().toISOString(),
-          },
-        },
-      ],
-      { expectedRevision: 'no_stream' },
-    );
-    return { kind: 'new', orderId };
-  } catch (error) {
-    if (!isWrongExpectedRevision(error)) throw error;
-    return (await existing())!;
-  }
+};
+
+/**
+ * Whether the database holds claim streams from before (asked once per process: no process of this
+ * version writes them, so an answer of no stays true).
+ */
+export const legacyIntakeClaimsPresent = (pool: pg.Pool) => {
+  let answer: Promise<boolean> | undefined;
+  return () => {
+    answer ??= pool
+      .query<{ present: boolean }>(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE category = 'intake') AS present",
+      )
+      .then((result) => result.rows[0]!.present)
+      .catch((error: unknown) => {
+        answer = undefined;
+        throw error;
+      });
+    return answer;
+  };
 };

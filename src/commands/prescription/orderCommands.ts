@@ -10,15 +10,22 @@ import {
   orderStream,
   requireUsableLink,
 } from '../../domain/prescription/order.js';
-import type { InsuranceDetails } from '../../domain/prescription/orderEvents.js';
+import type {
+  DeliveryStatus,
+  InsuranceDetails,
+  OrderEvent,
+  PriorAuthorizationSource,
+} from '../../domain/prescription/orderEvents.js';
+import type { Address } from '../../domain/prescription/types.js';
 import { applyCorrections, type PrescriptionCorrections } from '../../domain/prescription/validation.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
 import { MAX_CARD_IMAGE_BYTES, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import { type Clock, HOUR } from '../../platform/clock.js';
 import { deterministicId, newUuid } from '../../platform/ids.js';
+import { findPharmacy } from '../../projections/pharmacies.js';
 import { type CommandResult, createCommandHandler } from '../commandHandler.js';
-import { claimMessageId } from './intake.js';
+import { intakeOrderId, legacyIntakeClaim, legacyIntakeClaimsPresent } from './intake.js';
 import { enrollmentToken, hashToken, newLinkId } from './tokens.js';
 
 export type OrderCommandsDeps = {
@@ -50,6 +57,7 @@ const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).di
 export const createOrderCommands = (deps: OrderCommandsDeps) => {
   const handle = createCommandHandler(deps.store, orderDecider, { clock: deps.clock });
   const now = () => deps.clock.now().toISOString();
+  const legacyClaimsPresent = legacyIntakeClaimsPresent(deps.pool);
 
   const execute = (
     orderId: string,
@@ -70,7 +78,7 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
 
   const requireOrder = async (orderId: string) => {
     const state = await load(orderId);
-    if (state.status === 'none') throw new DomainError('ORDER_NOT_FOUND', `no order ${orderId}`);
+    if (state.status === 'none') throw new DomainError('not_found', 'ORDER_NOT_FOUND', `no order ${orderId}`);
     return state;
   };
 
@@ -81,7 +89,7 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
       'SELECT order_id FROM enrollment_links WHERE token_hash = $1',
       [tokenHash],
     );
-    if (!rows[0]) throw new DomainError('LINK_INVALID', 'this enrollment link is not valid');
+    if (!rows[0]) throw new DomainError('not_found', 'LINK_INVALID', 'this enrollment link is not valid');
     return { orderId: rows[0].order_id, tokenHash };
   };
 
@@ -92,12 +100,12 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
     async receiveNewRx(rawMessage: string, meta: Actor): Promise<IntakeOutcome> {
       const parsed = parseNewRx(rawMessage);
       if (!parsed.ok) {
-        const title =
-          parsed.kind === 'forbidden_dtd'
-            ? 'DOCTYPE and entity declarations are not accepted'
-            : parsed.kind === 'not_xml'
-              ? 'The body is not well-formed XML'
-              : 'The message is not an NCPDP SCRIPT NewRx';
+        const title = {
+          forbidden_dtd: 'DOCTYPE and entity declarations are not accepted',
+          not_xml: 'The body is not well-formed XML',
+          not_newrx: 'The message is not an NCPDP SCRIPT NewRx',
+          field_invalid: 'The message holds a field that cannot be taken in',
+        }[parsed.kind];
         return {
           kind: 'refused',
           status: parsed.kind === 'not_newrx' ? 422 : 400,
@@ -105,48 +113,38 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
           problems: parsed.problems,
         };
       }
-      const message = parsed.message;
-      const claim = await claimMessageId(
-        deps.store,
-        deps.clock,
-        message.header.messageId,
-        rawMessage,
-        meta.actor,
-      );
-      if (claim.kind === 'conflict') {
-        return {
-          kind: 'refused',
-          status: 409,
-          title: 'MessageID already used',
-          problems: [
-            `Header/MessageID ${message.header.messageId} was already received with a different body`,
-          ],
-        };
-      }
-      const result = await execute(
-        claim.orderId,
-        {
+      const { messageId } = parsed.message.header;
+      const conflict: IntakeOutcome = {
+        kind: 'refused',
+        status: 409,
+        title: 'MessageID already used',
+        problems: [`Header/MessageID ${messageId} was already received with a different body`],
+      };
+      const legacy = (await legacyClaimsPresent())
+        ? await legacyIntakeClaim(deps.store, messageId, rawMessage)
+        : null;
+      if (legacy?.kind === 'conflict') return conflict;
+      const orderId = legacy?.orderId ?? intakeOrderId(parsed.message.header);
+      const result = await handle({
+        commandId: deterministicId('receive-newrx', legacy ? messageId : orderId),
+        streamName: orderStream(orderId),
+        command: {
           type: 'ReceivePrescription',
-          orderId: claim.orderId,
-          messageId: message.header.messageId,
-          patientKey: patientKey(message) ?? null,
-          prescription: message,
+          orderId,
+          messageId,
+          patientKey: patientKey(parsed.message) ?? null,
+          prescription: parsed.message,
           rawMessage,
           now: now(),
         },
-        {
-          ...meta,
-          commandId: deterministicId('receive-newrx', message.header.messageId),
-          correlationId: claim.orderId,
-        },
-      );
-      const state = result.repeated ? await load(claim.orderId) : result.state;
-      return {
-        kind: 'accepted',
-        orderId: claim.orderId,
-        status: state.status,
-        duplicate: claim.kind === 'repeat',
-      };
+        actor: meta.actor,
+        correlationId: orderId,
+        startsStream: !legacy,
+      });
+      // A repeat is answered from the order, unless the ID came back with another body.
+      const [received] = result.events as unknown as Extract<OrderEvent, { type: 'PrescriptionReceived' }>[];
+      if (result.repeated && !legacy && received?.data.rawMessage !== rawMessage) return conflict;
+      return { kind: 'accepted', orderId, status: result.state.status, duplicate: result.repeated };
     },
 
     async correctPrescription(
@@ -170,6 +168,7 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
       const to = email ?? state.email;
       if (!to) {
         throw new DomainError(
+          'invalid',
           'EMAIL_REQUIRED',
           'the prescription has no patient e-mail address; give one to send the link to',
         );
@@ -199,16 +198,21 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
 
     async uploadInsuranceCard(token: string, side: 'front' | 'back', body: Buffer, meta: Actor) {
       const { orderId, tokenHash } = await orderForToken(token);
-      if (body.length === 0) throw new DomainError('FILE_EMPTY', 'the uploaded file is empty');
+      if (body.length === 0) throw new DomainError('invalid', 'FILE_EMPTY', 'the uploaded file is empty');
       if (body.length > MAX_CARD_IMAGE_BYTES) {
         throw new DomainError(
+          'invalid',
           'FILE_TOO_LARGE',
           `card images may be at most ${MAX_CARD_IMAGE_BYTES / 1024 / 1024} MB`,
         );
       }
       const contentType = sniffDocumentType(body);
       if (!contentType)
-        throw new DomainError('FILE_TYPE_NOT_ALLOWED', 'card images must be JPEG, PNG or PDF files');
+        throw new DomainError(
+          'invalid',
+          'FILE_TYPE_NOT_ALLOWED',
+          'card images must be JPEG, PNG or PDF files',
+        );
       // Judge the link before storing anything, so an expired link leaves no orphan document.
       requireUsableLink(await load(orderId), tokenHash, now());
       const digest = sha256(body);
@@ -231,6 +235,8 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
       input: {
         insurance: InsuranceDetails;
         consent: { accepted: true; version: string; signedName: string };
+        /** The patient's mobile in E.164, when they chose texts as well as e-mails. */
+        notifications?: { sms: string };
       },
       request: { ipAddress: string; userAgent: string },
       meta: Actor,
@@ -238,6 +244,7 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
       const { orderId, tokenHash } = await orderForToken(token);
       if (input.consent.version !== CONSENT.version) {
         throw new DomainError(
+          'conflict',
           'CONSENT_OUTDATED',
           'the consent text has changed; reload the page and read it again',
         );
@@ -256,23 +263,101 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
             ipAddress: request.ipAddress,
             userAgent: request.userAgent.slice(0, 300),
           },
+          ...(input.notifications ? { smsPhone: input.notifications.sms } : {}),
           now: now(),
         },
         { ...meta, correlationId: orderId },
       );
     },
 
-    selectPharmacy: (orderId: string, pharmacyId: string, meta: Actor) =>
-      execute(orderId, { type: 'SelectPharmacy', pharmacyId }, meta),
+    /** A pharmacy suspended since it was recommended cannot be chosen: the network read model says so. */
+    async selectPharmacy(orderId: string, pharmacyId: string, meta: Actor) {
+      const pharmacy = await findPharmacy(deps.pool, pharmacyId);
+      if (pharmacy?.status === 'suspended')
+        throw new DomainError(
+          'conflict',
+          'PHARMACY_SUSPENDED',
+          `${pharmacy.name} is suspended (${pharmacy.suspension?.reason ?? 'no reason given'}): choose another pharmacy`,
+        );
+      return execute(orderId, { type: 'SelectPharmacy', pharmacyId }, meta);
+    },
 
     resubmitClaim: (orderId: string, reason: string, priorAuthorizationNumber: string | null, meta: Actor) =>
       execute(orderId, { type: 'ResubmitClaim', reason, priorAuthorizationNumber }, meta),
 
-    requestReshipment: (orderId: string, reason: string, meta: Actor) =>
-      execute(orderId, { type: 'RequestReshipment', reason }, meta),
+    /** A prior authorization approved outside the payer's system (fax, phone, portal). */
+    recordPriorAuthorization: (
+      orderId: string,
+      input: { number: string; receivedVia: PriorAuthorizationSource; note: string | null },
+      meta: Actor,
+    ) => execute(orderId, { type: 'RecordPriorAuthorization', ...input }, meta),
 
-    cancel: (orderId: string, reason: string, meta: Actor) =>
-      execute(orderId, { type: 'CancelOrder', reason }, meta),
+    requestReshipment: (orderId: string, reason: string, address: Address | undefined, meta: Actor) =>
+      execute(orderId, { type: 'RequestReshipment', reason, ...(address ? { address } : {}) }, meta),
+
+    correctContact: (
+      orderId: string,
+      correction: { address?: Address; phone?: string; email?: string },
+      reason: string,
+      meta: Actor,
+    ) => execute(orderId, { type: 'CorrectPatientContact', ...correction, reason }, meta),
+
+    /** What ops heard from the carrier by phone or e-mail, when no scan will come. */
+    recordDeliveryStatus: (
+      orderId: string,
+      status: DeliveryStatus | 'failure' | 'returned',
+      details: string | null,
+      meta: Actor,
+    ) =>
+      execute(
+        orderId,
+        { type: 'RecordTracking', status, statusDate: now(), details, now: now(), source: 'staff' },
+        meta,
+      ),
+
+    /** Cancels and refunds whatever was paid; the refund ids derive from this one command. */
+    cancel: (orderId: string, reason: string, meta: Actor) => {
+      const commandId = newUuid();
+      return execute(
+        orderId,
+        { type: 'CancelOrder', reason, refundId: deterministicId(commandId, 'refund') },
+        { ...meta, commandId },
+      );
+    },
+
+    requestRefund: (orderId: string, amountMinor: number, reason: string, meta: Actor) => {
+      const commandId = newUuid();
+      return execute(
+        orderId,
+        { type: 'RequestRefund', amountMinor, reason, refundId: deterministicId(commandId, 'refund') },
+        { ...meta, commandId },
+      );
+    },
+
+    /** Completes a delivered order by hand, should the completion process be held up. */
+    async complete(orderId: string, meta: Actor) {
+      const state = await requireOrder(orderId);
+      if (state.status !== 'delivered') {
+        throw new DomainError(
+          'conflict',
+          'INVALID_STATUS',
+          `cannot complete the order while it is ${state.status}`,
+        );
+      }
+      return execute(orderId, { type: 'CompleteOrder', now: now() }, meta);
+    },
+
+    acceptMismatchedPayment: (orderId: string, reason: string, meta: Actor) =>
+      execute(orderId, { type: 'AcceptMismatchedPayment', reason }, meta),
+
+    refundMismatchedPayment: (orderId: string, reason: string, meta: Actor) => {
+      const commandId = newUuid();
+      return execute(
+        orderId,
+        { type: 'RefundMismatchedPayment', reason, refundId: deterministicId(commandId, 'refund') },
+        { ...meta, commandId },
+      );
+    },
   };
 };
 

@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { issueLinkToken, judgeLinkToken, type LinkTokenCheck } from '../patientLinkToken.js';
 
 /**
  * Enrollment links. The token is 256 bits of HMAC-SHA256 over a random 128-bit link id under the
@@ -13,14 +14,15 @@ export const enrollmentToken = (secret: string, linkId: string) =>
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A signed, read-only key to one order's status page, sent to the patient with later e-mails. */
-export const patientStatusToken = (secret: string, orderId: string) =>
-  createHmac('sha256', secret).update(`status:${orderId}`).digest('base64url');
+export const patientStatusToken = (secret: string, orderId: string, issuedAt: Date) =>
+  issueLinkToken(secret, 'status', orderId, issuedAt);
 
-export const verifyPatientStatusToken = (secret: string, orderId: string, token: string) => {
-  const expected = Buffer.from(patientStatusToken(secret, orderId));
-  const given = Buffer.from(token);
-  return expected.length === given.length && timingSafeEqual(expected, given);
-};
+export const judgePatientStatusToken = (
+  secret: string,
+  orderId: string,
+  token: unknown,
+  check: LinkTokenCheck,
+) => judgeLinkToken(secret, 'status', orderId, token, check);
 
 /** Tokens are URL-safe base64 of 32 bytes: anything else is refused before touching the database. */
 export const looksLikeToken = (token: unknown): token is string =>

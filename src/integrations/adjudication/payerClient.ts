@@ -53,6 +53,9 @@ const toRequest = (claim: PharmacyClaim) => ({
   daysSupply: claim.daysSupply,
   dateOfService: claim.dateOfService,
   pharmacyNpi: claim.pharmacyNpi,
+  ...(claim.priorAuthorizationNumber
+    ? { priorAuthorization: { typeCode: '1', number: claim.priorAuthorizationNumber } }
+    : {}),
   patient: claim.patient,
 });
 

@@ -19,6 +19,11 @@ export type PharmacyClaim = {
   /** YYYY-MM-DD, the day the drug is dispensed; the payer's today when absent. */
   dateOfService?: string;
   pharmacyNpi?: string;
+  /**
+   * NCPDP 462-EV (Prior Authorization Number Submitted), with 461-EU type 1 (prior authorization):
+   * the number the plan gave when it approved the prescriber's request.
+   */
+  priorAuthorizationNumber?: string;
 };
 
 export type ClaimReject = { code: string; message: string; detail?: string };

@@ -76,6 +76,11 @@ export type TrackingEvent = {
  */
 export type DispatchService = {
   createShipment(input: CreateShipmentInput): Promise<BookedShipment>;
+  /**
+   * The shipment already booked under this order reference, if any. Click & Drop has no
+   * idempotency keys: a retry after a crash or a timeout asks this first and adopts what it finds.
+   */
+  findShipment(orderReference: string): Promise<BookedShipment | null>;
   /** The postage label again, e.g. when it was not ready at booking time. */
   getLabel(orderIdentifier: string): Promise<Buffer>;
   /** The latest scan. */

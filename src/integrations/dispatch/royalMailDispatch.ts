@@ -43,6 +43,14 @@ const createResponse = z.object({
     .default([]),
 });
 
+const orderInfo = z.array(
+  z.object({
+    orderIdentifier: z.number().int(),
+    orderReference: z.string().nullish(),
+    trackingNumber: z.string().nullish(),
+  }),
+);
+
 const mailPiece = z.object({
   mailPieces: z.object({
     mailPieceId: z.string(),
@@ -198,6 +206,27 @@ export const createRoyalMailDispatch = (config: RoyalMailDispatchConfig): Dispat
       // The booking stands whatever happens to the label: failing here would book a second parcel.
       const labelPdf = await getLabel(orderIdentifier).catch(() => null);
       return { orderIdentifier, trackingNumber: created.trackingNumber, labelPdf };
+    },
+
+    async findShipment(orderReference) {
+      let found: z.infer<typeof orderInfo>;
+      try {
+        // A reference is asked for in double quotes; a bare number would be an order identifier.
+        found = await clickAndDrop.json(
+          { method: 'GET', path: `orders/${encodeURIComponent(`"${orderReference}"`)}` },
+          orderInfo,
+        );
+      } catch (error) {
+        if (error instanceof VendorRejectedError && (error.details as { status?: number })?.status === 404) {
+          return null;
+        }
+        throw error;
+      }
+      const booked = found.find((o) => o.orderReference === orderReference && o.trackingNumber);
+      if (!booked?.trackingNumber) return null;
+      const orderIdentifier = String(booked.orderIdentifier);
+      const labelPdf = await getLabel(orderIdentifier).catch(() => null);
+      return { orderIdentifier, trackingNumber: booked.trackingNumber, labelPdf };
     },
 
     getLabel,

@@ -3,10 +3,10 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   PutObjectCommand,
-  S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { VendorRejectedError, VendorUnavailableError } from '../errors.js';
+import { newS3Client } from '../s3Client.js';
 import type { DocumentStore } from './port.js';
 
 export type S3DocumentStoreConfig = {
@@ -59,7 +59,7 @@ export const classifyS3Error = (error: unknown, operation: string): Error => {
 const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
 
 export const createS3DocumentStore = (config: S3DocumentStoreConfig): S3DocumentStore => {
-  const client = new S3Client({
+  const client = newS3Client({
     region: config.region,
     ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
     forcePathStyle: config.forcePathStyle ?? false,

@@ -17,4 +17,6 @@ export type OutgoingMail = {
 /** Outgoing e-mail. Throws VendorUnavailableError (retry later) or VendorRejectedError (give up). */
 export type Mailer = {
   send(message: OutgoingMail): Promise<{ messageId: string }>;
+  /** Closes pooled connections (adapters that keep any). */
+  close?(): Promise<void>;
 };

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { createTransport } from 'nodemailer';
+import { isSingleEmailAddress } from '../../domain/emailAddress.js';
 import { VendorRejectedError, VendorUnavailableError } from '../errors.js';
 import type { Mailer } from './port.js';
 
@@ -14,6 +16,8 @@ export type SmtpMailerConfig = {
   from: string;
   /** Bounds connect, greeting and each socket read; the platform's retry schedule does the rest. */
   timeoutMs?: number;
+  /** Open connections kept for reuse: a new one costs the server's greeting delay each time. */
+  maxConnections?: number;
 };
 
 const MESSAGE_ID_DOMAIN = 'pharmacy.local';
@@ -69,6 +73,38 @@ export const classifySmtpError = (error: unknown): Error => {
   return error instanceof Error ? error : new Error(String(error));
 };
 
+/**
+ * Opens the TCP connection nodemailer then speaks SMTP over, with Nagle's algorithm off: SMTP
+ * sends small commands and waits for each reply, and with Nagle on a command that follows an
+ * unacknowledged one waits for the server's delayed ACK (~40 ms a message here). A failure to
+ * connect carries nodemailer's own `ECONNECTION` code, so it reads as an unreachable server.
+ */
+export const openSmtpSocket = (
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<{ connection: Socket }> =>
+  new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const fail = (error: Error & { code?: string }) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(Object.assign(new Error(error.message), { code: 'ECONNECTION', cause: error }));
+    };
+    const timer = setTimeout(() => fail(new Error(`connection to ${host}:${port} timed out`)), timeoutMs);
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      // nodemailer attaches its own error handler on the next tick; until then an error must not
+      // go unhandled (it still reaches nodemailer's handler afterwards).
+      socket.on('error', () => {});
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true);
+      resolve({ connection: socket });
+    });
+  });
+
 export const createSmtpMailer = (config: SmtpMailerConfig): Mailer => {
   const timeout = config.timeoutMs ?? 15_000;
   const transport = createTransport({
@@ -79,10 +115,23 @@ export const createSmtpMailer = (config: SmtpMailerConfig): Mailer => {
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout * 2,
+    pool: true,
+    maxConnections: config.maxConnections ?? 4,
+    // Each pooled connection is opened here so it can carry TCP_NODELAY (nodemailer sets no socket
+    // options of its own); implicit TLS and STARTTLS are layered on it by nodemailer as before.
+    getSocket: (_options, callback) => {
+      openSmtpSocket(config.host, config.port, timeout).then(
+        (socket) => callback(null, socket),
+        (error: Error) => callback(error, undefined),
+      );
+    },
   });
 
   return {
     async send(message) {
+      // Nodemailer reads `a@b, c@d` as two recipients: only ever one address per message.
+      if (!isSingleEmailAddress(message.to.trim()))
+        throw new VendorRejectedError('smtp', 'invalid_address', 'the recipient is not one e-mail address');
       const messageId = messageIdFor(message.idempotencyKey);
       try {
         await transport.sendMail({
@@ -102,6 +151,9 @@ export const createSmtpMailer = (config: SmtpMailerConfig): Mailer => {
         throw classifySmtpError(error);
       }
       return { messageId };
+    },
+    async close() {
+      transport.close();
     },
   };
 };

@@ -32,6 +32,18 @@ export type CheckoutCreated = { sessionId: string; url: string; expiresAt: strin
 /** After asking to close a checkout: `complete` means the patient paid first and a refund may be due. */
 export type CheckoutClosed = { status: 'expired' | 'complete' };
 
+/** A checkout as the provider has it now: what a check makes of a webhook that never came. */
+export type CheckoutState = {
+  sessionId: string;
+  status: 'open' | 'complete' | 'expired';
+  paid: boolean;
+  paymentIntentId: string | null;
+  customerId: string | null;
+  amountMinor: number | null;
+  currency: string | null;
+  metadata: Record<string, string>;
+};
+
 export type CustomerRequest = {
   idempotencyKey: string;
   email?: string;
@@ -95,7 +107,7 @@ export type PaymentWebhookEvent =
       setupIntentId: string | null;
       customerId: string | null;
       amountMinor: number | null;
-      currency: Currency | null;
+      currency: string | null;
       metadata: Record<string, string>;
     }
   | {
@@ -112,7 +124,7 @@ export type PaymentWebhookEvent =
       customerId: string | null;
       paymentMethodId: string | null;
       amountMinor: number;
-      currency: Currency;
+      currency: string;
       metadata: Record<string, string>;
     }
   | {
@@ -121,7 +133,7 @@ export type PaymentWebhookEvent =
       paymentIntentId: string;
       customerId: string | null;
       amountMinor: number;
-      currency: Currency;
+      currency: string;
       declineCode: string | null;
       message: string | null;
       metadata: Record<string, string>;
@@ -132,7 +144,7 @@ export type PaymentWebhookEvent =
       refundId: string;
       paymentIntentId: string | null;
       amountMinor: number;
-      currency: Currency;
+      currency: string;
       metadata: Record<string, string>;
     }
   | {
@@ -141,7 +153,7 @@ export type PaymentWebhookEvent =
       refundId: string;
       paymentIntentId: string | null;
       amountMinor: number;
-      currency: Currency;
+      currency: string;
       failureReason: string | null;
       metadata: Record<string, string>;
     }
@@ -174,6 +186,8 @@ export type PaymentGateway = {
   createCheckout(input: CheckoutRequest): Promise<CheckoutCreated>;
   /** Closes an unpaid checkout (an order cancelled); safe to repeat. */
   expireCheckout(input: { sessionId: string }): Promise<CheckoutClosed>;
+  /** Reads a checkout back: webhooks can be late or lost, the provider's record is not. */
+  getCheckout(sessionId: string): Promise<CheckoutState>;
   createCustomer(input: CustomerRequest): Promise<{ customerId: string }>;
   listSavedCards(customerId: string): Promise<SavedCard[]>;
   chargeSavedCard(input: SavedCardCharge): Promise<ChargeOutcome>;

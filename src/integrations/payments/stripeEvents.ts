@@ -6,7 +6,8 @@ const metadata = z
   .record(z.string(), z.string())
   .nullish()
   .transform((value) => value ?? {});
-const currency = z.enum(['usd', 'gbp']);
+// Any ISO 4217 code: a payment in a currency the order did not ask for must still be read, then judged.
+const currency = z.string().regex(/^[a-z]{3}$/);
 const id = z.string().min(1);
 
 const envelope = z.object({ id, type: z.string(), data: z.object({ object: z.unknown() }) });

@@ -166,6 +166,23 @@ export const createStripeGateway = (config: StripeGatewayConfig): PaymentGateway
       }
     },
 
+    async getCheckout(sessionId) {
+      const session = await call('read checkout', () => stripe.checkout.sessions.retrieve(sessionId));
+      const idOf = (value: string | { id: string } | null | undefined) =>
+        typeof value === 'string' ? value : (value?.id ?? null);
+      return {
+        sessionId: session.id,
+        status:
+          session.status === 'complete' ? 'complete' : session.status === 'expired' ? 'expired' : 'open',
+        paid: session.payment_status === 'paid',
+        paymentIntentId: idOf(session.payment_intent),
+        customerId: idOf(session.customer),
+        amountMinor: session.amount_total ?? null,
+        currency: session.currency ?? null,
+        metadata: (session.metadata ?? {}) as Record<string, string>,
+      };
+    },
+
     async createCustomer(input) {
       const customer = await call('create customer', () =>
         stripe.customers.create(
@@ -195,19 +212,25 @@ export const createStripeGateway = (config: StripeGatewayConfig): PaymentGateway
         );
       }
       try {
-        const intent = await stripe.paymentIntents.create(
-          {
-            amount: input.amountMinor,
-            currency: input.currency,
-            customer: input.customerId,
-            payment_method: paymentMethodId,
-            off_session: true,
-            confirm: true,
-            metadata: input.metadata,
-            ...(input.description ? { description: input.description } : {}),
-          },
-          { idempotencyKey: input.idempotencyKey },
+        // Past Stripe's 24-hour idempotency window a retried charge must find the first one.
+        const earlier = await call('list payments', () =>
+          stripe.paymentIntents.list({ customer: input.customerId, limit: 100 }),
         );
+        const intent =
+          earlier.data.find((p) => p.metadata?.idempotencyKey === input.idempotencyKey) ??
+          (await stripe.paymentIntents.create(
+            {
+              amount: input.amountMinor,
+              currency: input.currency,
+              customer: input.customerId,
+              payment_method: paymentMethodId,
+              off_session: true,
+              confirm: true,
+              metadata: { ...input.metadata, idempotencyKey: input.idempotencyKey },
+              ...(input.description ? { description: input.description } : {}),
+            },
+            { idempotencyKey: input.idempotencyKey },
+          ));
         // `processing` settles later and is reported by webhook; cards succeed at once.
         if (intent.status === 'succeeded' || intent.status === 'processing') {
           return { ok: true, paymentIntentId: intent.id };
@@ -233,17 +256,24 @@ export const createStripeGateway = (config: StripeGatewayConfig): PaymentGateway
     },
 
     async refund(input) {
-      const refund = await call('refund', () =>
-        stripe.refunds.create(
-          {
-            payment_intent: input.paymentIntentId,
-            ...(input.amountMinor !== undefined ? { amount: input.amountMinor } : {}),
-            ...(input.reason ? { reason: input.reason } : {}),
-            ...(input.metadata ? { metadata: input.metadata } : {}),
-          },
-          { idempotencyKey: input.idempotencyKey },
-        ),
+      // Stripe keeps idempotency keys for 24 hours; a retry after that (a refund flagged for manual
+      // handling and retried days later) must find the first refund, not make a second one.
+      const earlier = await call('list refunds', () =>
+        stripe.refunds.list({ payment_intent: input.paymentIntentId, limit: 100 }),
       );
+      const refund =
+        earlier.data.find((r) => r.metadata?.idempotencyKey === input.idempotencyKey) ??
+        (await call('refund', () =>
+          stripe.refunds.create(
+            {
+              payment_intent: input.paymentIntentId,
+              ...(input.amountMinor !== undefined ? { amount: input.amountMinor } : {}),
+              ...(input.reason ? { reason: input.reason } : {}),
+              metadata: { ...input.metadata, idempotencyKey: input.idempotencyKey },
+            },
+            { idempotencyKey: input.idempotencyKey },
+          ),
+        ));
       return {
         refundId: refund.id,
         status: REFUND_STATUSES.find((status) => status === refund.status) ?? 'pending',

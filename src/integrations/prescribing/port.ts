@@ -75,6 +75,11 @@ export type PrescriptionWebhookEvent =
  */
 export type PrescribingService = {
   createPrescription(input: CreatePrescriptionInput): Promise<CreatedPrescription>;
+  /**
+   * A prescription already created for this consultation and not withdrawn, if any: what a retry
+   * after a crash or a timeout adopts instead of creating a second one.
+   */
+  findPrescription(consultationRef: string): Promise<CreatedPrescription | null>;
   /** Withdraws a prescription the prescriber has not signed yet, e.g. the patient cancelled. */
   cancelPrescription(
     input: CancelPrescriptionInput,

@@ -103,6 +103,20 @@ export const createSignatureRxPrescribing = (config: SignatureRxConfig): Prescri
       return { prescriptionId: created.id, status: 'awaiting_signature', signingUrl: created.signingUrl };
     },
 
+    async findPrescription(consultationRef) {
+      const found = await http.json(
+        {
+          method: 'GET',
+          path: `api/v1/prescriptions?clinicReference=${encodeURIComponent(consultationRef)}`,
+        },
+        z.object({ data: z.array(prescription) }),
+      );
+      const live = found.data.find((rx) => rx.status !== 'cancelled');
+      return live
+        ? { prescriptionId: live.id, status: 'awaiting_signature', signingUrl: live.signingUrl }
+        : null;
+    },
+
     async cancelPrescription(input) {
       const cancelled = await http.json(
         {

@@ -1,3 +1,5 @@
+import type { StorageClass } from '../../domain/catalogue/drug.js';
+
 export type Address = {
   name: string;
   company?: string;
@@ -17,20 +19,25 @@ export type Address = {
 export type Parcel = { lengthIn: number; widthIn: number; heightIn: number; weightOz: number };
 
 export type LabelRequest = {
-  /**
-   * Derived from the triggering event id. Shippo has no idempotency keys, so the key is written
-   * into the shipment's and the transaction's `metadata`, where a duplicate can be found by hand.
-   * The process manager records the purchased label as an event and only calls `buyLabel` while
-   * none is recorded; that record, not the vendor, is what prevents a second label.
-   */
+  /** Derived from the triggering event id; written into the shipment's `metadata`. */
   idempotencyKey: string;
   from: Address;
   to: Address;
   parcel: Parcel;
-  /** Refrigerated biologics: only an overnight service keeps them in range. */
-  coldChain: boolean;
+  /** From the drug catalogue: refrigerated and frozen drugs travel only on services that keep them cold. */
+  storageClass: StorageClass;
   /** Printed on the label as a reference, e.g. the order number. */
   orderRef: string;
+};
+
+/** A shipment with the rate chosen for it: nothing is bought yet, so quoting twice costs nothing. */
+export type LabelQuote = {
+  shipmentId: string;
+  rateId: string;
+  carrier: string;
+  serviceLevel: string;
+  amountMinor: number;
+  currency: string;
 };
 
 export type PurchasedLabel = {
@@ -63,6 +70,8 @@ export type TrackingUpdate = {
   /** When the carrier scanned the parcel (UTC ISO-8601). */
   statusDate: string;
   details?: string;
+  /** How many scans the carrier has reported so far: its own order of events, where it gives one. */
+  sequence?: number;
 };
 
 export type WebhookRefusal = 'unauthorized' | 'malformed' | 'unsupported_event';
@@ -86,7 +95,16 @@ export class ShippingWebhookError extends Error {
  * VendorRejectedError (a business outcome, never retried).
  */
 export type ShippingCarrier = {
-  buyLabel(input: LabelRequest): Promise<PurchasedLabel>;
+  /** Creates the shipment and picks the rate (overnight for cold chain); throws if none fits. */
+  quoteLabel(input: LabelRequest): Promise<LabelQuote>;
+  /**
+   * Buys the quoted rate. Shippo has no idempotency keys: the caller records the quote before
+   * buying and, on any later attempt, asks `findPurchasedLabel` first. A rate Shippo no longer
+   * sells is refused with `VendorRejectedError` code `rate_unavailable`.
+   */
+  purchaseLabel(input: { quote: LabelQuote; idempotencyKey: string }): Promise<PurchasedLabel>;
+  /** The label already bought for this quote's rate, if any: what a retry adopts instead of buying. */
+  findPurchasedLabel(quote: LabelQuote): Promise<PurchasedLabel | null>;
   getTracking(carrier: string, trackingNumber: string): Promise<TrackingUpdate>;
   /** `token` is the secret the webhook URL carried (`?token=`); throws ShippingWebhookError. */
   parseWebhook(body: unknown, token: string | undefined): TrackingUpdate;

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Shippo } from 'shippo';
-import type { AddressCreateRequest, LabelFileTypeEnum, Track } from 'shippo/models/components/index.js';
+import type {
+  AddressCreateRequest,
+  LabelFileTypeEnum,
+  Track,
+  Transaction,
+} from 'shippo/models/components/index.js';
 import {
   ConnectionError,
   RequestAbortedError,
@@ -11,7 +16,7 @@ import {
 import { type Clock, systemClock } from '../../platform/clock.js';
 import { VendorRejectedError, VendorUnavailableError } from '../errors.js';
 import { chooseRate, decimalToMinor } from './chooseRate.js';
-import type { Address, ShippingCarrier, TrackingUpdate } from './port.js';
+import type { Address, LabelQuote, PurchasedLabel, ShippingCarrier, TrackingUpdate } from './port.js';
 import { parseShippoWebhook, trackingStatusFromShippo } from './shippoTracking.js';
 
 export type ShippoCarrierConfig = {
@@ -95,6 +100,29 @@ const call = async <T>(request: () => Promise<T>): Promise<T> => {
   }
 };
 
+/** A finished purchase read back as a label; null while Shippo is still buying it. */
+const labelOf = (transaction: Transaction, quote: LabelQuote): PurchasedLabel | null => {
+  if (
+    transaction.status !== 'SUCCESS' ||
+    !transaction.objectId ||
+    !transaction.trackingNumber ||
+    !transaction.labelUrl
+  ) {
+    return null;
+  }
+  return {
+    shipmentId: quote.shipmentId,
+    transactionId: transaction.objectId,
+    carrier: quote.carrier,
+    serviceLevel: quote.serviceLevel,
+    trackingNumber: transaction.trackingNumber,
+    labelUrl: transaction.labelUrl,
+    ...(transaction.trackingUrlProvider ? { trackingUrl: transaction.trackingUrlProvider } : {}),
+    amountMinor: quote.amountMinor,
+    currency: quote.currency,
+  };
+};
+
 const toShippoAddress = (address: Address): AddressCreateRequest => ({
   name: address.name,
   company: address.company,
@@ -118,6 +146,7 @@ const fromTrack = (track: Track, clock: Clock): TrackingUpdate => {
     status: status ? trackingStatusFromShippo(status.status, status.substatus?.code) : 'unknown',
     statusDate: (status?.statusDate ?? status?.objectUpdated ?? clock.now()).toISOString(),
     ...(details ? { details } : {}),
+    ...(track.trackingHistory?.length ? { sequence: track.trackingHistory.length } : {}),
   };
 };
 
@@ -132,8 +161,7 @@ export const createShippoCarrier = (config: ShippoCarrierConfig): ShippingCarrie
   });
 
   return {
-    async buyLabel(input) {
-      const metadata = metadataFor(input.idempotencyKey);
+    async quoteLabel(input) {
       const { parcel } = input;
       const shipment = await call(() =>
         shippo.shipments.create({
@@ -150,57 +178,79 @@ export const createShippoCarrier = (config: ShippoCarrierConfig): ShippingCarrie
             },
           ],
           extra: { reference1: input.orderRef },
-          metadata,
+          metadata: metadataFor(input.idempotencyKey),
           async: false,
         }),
       );
-      const rate = chooseRate(shipment.rates, { coldChain: input.coldChain });
+      const rate = chooseRate(shipment.rates, { storageClass: input.storageClass });
       if (!rate) {
         const offered = shipment.rates.map((r) => `${r.servicelevel.token} (${r.estimatedDays ?? '?'} d)`);
+        const cold = input.storageClass !== 'ambient';
         throw new VendorRejectedError(
           VENDOR,
-          input.coldChain ? 'no_overnight_rate' : 'no_rate',
-          `No ${input.coldChain ? 'overnight ' : ''}rate offered for shipment ${shipment.objectId}`,
+          cold ? 'no_overnight_rate' : 'no_rate',
+          `No ${cold ? `overnight rate for a ${input.storageClass} parcel` : 'rate'} offered for shipment ${shipment.objectId}`,
           { shipmentId: shipment.objectId, offered },
         );
       }
-      const transaction = await call(() =>
-        shippo.transactions.create({
-          rate: rate.objectId,
+      return {
+        shipmentId: shipment.objectId,
+        rateId: rate.objectId,
+        carrier: carrierToken(rate.provider),
+        serviceLevel: rate.servicelevel.token ?? rate.servicelevel.name ?? 'unknown',
+        amountMinor: decimalToMinor(rate.amount),
+        currency: rate.currency,
+      };
+    },
+
+    async purchaseLabel({ quote, idempotencyKey }) {
+      let transaction: Transaction;
+      try {
+        transaction = await shippo.transactions.create({
+          rate: quote.rateId,
           labelFileType: config.labelFileType ?? 'PDF_4x6',
-          metadata,
+          metadata: metadataFor(idempotencyKey),
           async: false,
-        }),
-      );
+        });
+      } catch (error) {
+        const failure = classifyShippoError(error);
+        // Shippo refuses a rate it no longer sells (older than 7 days, or unknown): nothing was bought.
+        if (failure instanceof VendorRejectedError && /"rate"/.test(String((error as ShippoError).body))) {
+          throw new VendorRejectedError(VENDOR, 'rate_unavailable', failure.message, failure.details);
+        }
+        throw failure;
+      }
       if (transaction.status === 'ERROR') {
         throw new VendorRejectedError(VENDOR, 'label_purchase_failed', 'Shippo could not buy the label', {
           transactionId: transaction.objectId,
           messages: transaction.messages,
         });
       }
-      if (
-        transaction.status !== 'SUCCESS' ||
-        !transaction.objectId ||
-        !transaction.trackingNumber ||
-        !transaction.labelUrl
-      ) {
-        // Still queued despite async=false: a later attempt will buy again, so it is loud.
+      const label = labelOf(transaction, quote);
+      if (!label) {
+        // Still queued despite async=false: the next attempt finds it by its rate once it completes.
         throw new VendorUnavailableError(
           VENDOR,
           `Shippo left transaction ${transaction.objectId ?? '?'} in status ${transaction.status ?? '?'}`,
         );
       }
-      return {
-        shipmentId: shipment.objectId,
-        transactionId: transaction.objectId,
-        carrier: carrierToken(rate.provider),
-        serviceLevel: rate.servicelevel.token ?? rate.servicelevel.name ?? 'unknown',
-        trackingNumber: transaction.trackingNumber,
-        labelUrl: transaction.labelUrl,
-        ...(transaction.trackingUrlProvider ? { trackingUrl: transaction.trackingUrlProvider } : {}),
-        amountMinor: decimalToMinor(rate.amount),
-        currency: rate.currency,
-      };
+      return label;
+    },
+
+    async findPurchasedLabel(quote) {
+      const page = await call(() => shippo.transactions.list({ rate: quote.rateId }));
+      const bought = (page.results ?? []).find(
+        (t) => t.status === 'SUCCESS' || t.status === 'QUEUED' || t.status === 'WAITING',
+      );
+      if (!bought) return null;
+      const label = labelOf(bought, quote);
+      if (!label) {
+        throw new VendorUnavailableError(
+          VENDOR,
+          `Shippo transaction ${bought.objectId ?? '?'} for rate ${quote.rateId} is still ${bought.status}`,
+        );
+      }
+      return label;
     },
 
     async getTracking(carrier, trackingNumber) {

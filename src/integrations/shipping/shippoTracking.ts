@@ -35,6 +35,8 @@ const webhookBody = z.object({
         substatus: z.object({ code: z.string() }).nullish(),
       })
       .nullish(),
+    // Every scan so far, oldest first: its length is the carrier's own order of updates.
+    tracking_history: z.array(z.unknown()).nullish(),
   }),
 });
 
@@ -82,5 +84,6 @@ export const parseShippoWebhook = (
       isoOrUndefined(status?.object_updated) ??
       receivedAt.toISOString(),
     ...(details ? { details } : {}),
+    ...(data.tracking_history?.length ? { sequence: data.tracking_history.length } : {}),
   };
 };

@@ -9,6 +9,7 @@ import type { IdentityVerifier } from '../../integrations/identity/port.js';
 import type { PaymentGateway } from '../../integrations/payments/port.js';
 import type { PmrSync } from '../../integrations/pmr/port.js';
 import type { PrescribingService } from '../../integrations/prescribing/port.js';
+import type { SmsSender } from '../../integrations/sms/port.js';
 import type { Clock } from '../../platform/clock.js';
 import type { ProcessContext } from '../runtime.js';
 
@@ -30,6 +31,8 @@ export type ConsultationProcessDeps = {
   pool: pg.Pool;
   clock: Clock;
   mailer: Mailer;
+  /** Texts for patients who asked for order updates by SMS; absent without an SMS provider. */
+  sms?: SmsSender;
   documents: DocumentStore;
   payments: PaymentGateway;
   identity: IdentityVerifier;
@@ -39,6 +42,10 @@ export type ConsultationProcessDeps = {
   linkSecret: string;
   publicUrl: string;
   team: ConsultationTeamConfig;
+  /** When an open checkout is read back from Stripe, in case its webhook never comes. */
+  paymentCheckMs: number;
+  /** How often a dispatched parcel's tracking is read, in case a Royal Mail push was lost. */
+  trackingPollMs: number;
 };
 
 /** The consultation an event belongs to, from its consultation or account stream. */

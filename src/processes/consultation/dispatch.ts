@@ -1,5 +1,6 @@
 import { dispatchServiceFor } from '../../commands/consultation/slip.js';
 import { DISPATCH_SERVICES } from '../../integrations/dispatch/port.js';
+import { VendorRejectedError, VendorUnavailableError } from '../../integrations/errors.js';
 import type { ProcessManager } from '../runtime.js';
 import { type ConsultationProcessDeps, commandFrom, consultationIdOf, isConsultationEvent } from './deps.js';
 
@@ -23,26 +24,39 @@ export const dispatchProcess = (deps: ConsultationProcessDeps): ProcessManager =
     if (!patient) throw new Error(`consultation ${consultationId} has no patient details`);
     const coldChain = state.product.coldChain;
     const serviceCode = dispatchServiceFor(coldChain);
-    const booked = await deps.dispatch.createShipment({
-      idempotencyKey: context.idempotencyKey('shipment'),
-      orderReference: `${consultationId}-${supplyNumber}`,
-      recipient: {
-        name: `${patient.firstName} ${patient.lastName}`,
-        addressLine1: patient.address.line1,
-        ...(patient.address.line2 ? { addressLine2: patient.address.line2 } : {}),
-        city: patient.address.town,
-        postcode: patient.address.postcode,
-        countryCode: 'GB',
-        email: patient.email,
-        ...(patient.phone ? { phone: patient.phone } : {}),
+    const orderReference = `${consultationId}-${supplyNumber}`;
+    // The intent first: if it was already on record, an earlier attempt may have booked the parcel.
+    const firstAttempt = await deps.commands.recordFact(
+      consultationId,
+      {
+        type: 'VendorRecordRequested',
+        data: { vendor: 'royalmail', reference: orderReference, purpose: 'shipment' },
       },
-      packages: [
-        coldChain
-          ? { weightGrams: 900, packageFormat: 'smallParcel' }
-          : { weightGrams: 150, packageFormat: 'largeLetter' },
-      ],
-      serviceCode,
-    });
+      { actor: 'system:dispatch', idParts: ['shipment', orderReference], causationId: event.id },
+    );
+    const earlier = firstAttempt ? null : await deps.dispatch.findShipment(orderReference);
+    const booked =
+      earlier ??
+      (await deps.dispatch.createShipment({
+        idempotencyKey: context.idempotencyKey('shipment'),
+        orderReference,
+        recipient: {
+          name: `${patient.firstName} ${patient.lastName}`,
+          addressLine1: patient.address.line1,
+          ...(patient.address.line2 ? { addressLine2: patient.address.line2 } : {}),
+          city: patient.address.town,
+          postcode: patient.address.postcode,
+          countryCode: 'GB',
+          email: patient.email,
+          ...(patient.phone ? { phone: patient.phone } : {}),
+        },
+        packages: [
+          coldChain
+            ? { weightGrams: 900, packageFormat: 'smallParcel' }
+            : { weightGrams: 150, packageFormat: 'largeLetter' },
+        ],
+        serviceCode,
+      }));
     const key = booked.labelPdf
       ? `consultations/${consultationId}/label-${supplyNumber}-${booked.orderIdentifier}.pdf`
       : null;
@@ -66,5 +80,42 @@ export const dispatchProcess = (deps: ConsultationProcessDeps): ProcessManager =
       service: DISPATCH_SERVICES[serviceCode],
       now: context.clock.now().toISOString(),
     });
+    await context.schedule({
+      name: 'poll',
+      key: booked.trackingNumber,
+      dueAt: new Date(context.clock.now().getTime() + deps.trackingPollMs),
+      payload: { trackingNumber: booked.trackingNumber, polls: 1 },
+    });
+  },
+  timers: {
+    /**
+     * Royal Mail pushes each scan, but a push can be lost (the platform down through every
+     * redelivery): the parcel's tracking is also read now and then until it is delivered or fails.
+     */
+    async poll(payload, context) {
+      const { trackingNumber, polls } = payload as { trackingNumber: string; polls: number };
+      let scan: Awaited<ReturnType<typeof deps.dispatch.getTracking>> | null = null;
+      try {
+        scan = await deps.dispatch.getTracking(trackingNumber);
+      } catch (error) {
+        // No scan yet (Royal Mail answers 404), or Royal Mail down: the next poll asks again.
+        if (!(error instanceof VendorRejectedError) && !(error instanceof VendorUnavailableError))
+          throw error;
+      }
+      const outcome = scan ? await deps.commands.vendor.trackingEvent(scan) : { handled: true };
+      if (!outcome.handled) return; // not one of ours any more (a newer month, a reshipment)
+      const final = scan && ['delivered', 'delivery_failed', 'returned'].includes(scan.status);
+      if (!final && polls < MAX_POLLS) {
+        await context.schedule({
+          name: 'poll',
+          key: `${trackingNumber}:${polls + 1}`,
+          dueAt: new Date(context.clock.now().getTime() + deps.trackingPollMs),
+          payload: { trackingNumber, polls: polls + 1 },
+        });
+      }
+    },
   },
 });
+
+/** Two weeks of polls at the default interval; pushes keep working after that. */
+const MAX_POLLS = 672;

@@ -7,11 +7,12 @@ import { identityProcess } from './identity.js';
 import { instalmentsProcess } from './instalments.js';
 import { patientEmailsProcess } from './patientEmails.js';
 import { patientNotificationProcess } from './patientNotification.js';
+import { patientTextsProcess } from './patientTexts.js';
 import { autoDispatchProcess, pharmacyQueueProcess } from './pharmacyQueue.js';
 import { planLifecycleProcess } from './planLifecycle.js';
 import { pmrProcess } from './pmr.js';
 import { prescribingProcess } from './prescribing.js';
-import { refundsProcess } from './refunds.js';
+import { checkoutCheckProcess, checkoutClosingProcess, refundsProcess } from './refunds.js';
 import { reviewQueueProcess } from './reviewQueue.js';
 import { teamAlertsProcess } from './teamAlerts.js';
 
@@ -21,6 +22,7 @@ export type { ConsultationProcessDeps, ConsultationTeamConfig } from './deps.js'
 export const consultationProcesses = (deps: ConsultationProcessDeps): ProcessManager[] => [
   draftsProcess(deps),
   patientEmailsProcess(deps),
+  patientTextsProcess(deps),
   identityProcess(deps),
   reviewQueueProcess(deps),
   prescribingProcess(deps),
@@ -34,5 +36,7 @@ export const consultationProcesses = (deps: ConsultationProcessDeps): ProcessMan
   instalmentsProcess(deps),
   planLifecycleProcess(deps),
   refundsProcess(deps),
+  checkoutClosingProcess(deps),
+  checkoutCheckProcess(deps),
   teamAlertsProcess(deps),
 ];

@@ -32,37 +32,38 @@ export const patientEmailsProcess = (deps: ConsultationProcessDeps): ProcessMana
     const consultationId = consultationIdOf(recorded);
     const to = (await deps.commands.account(consultationId)).patient?.email;
     if (!to) return;
-    const url = consultationUrl(deps.publicUrl, deps.linkSecret, consultationId);
+    const url = consultationUrl(deps.publicUrl, deps.linkSecret, consultationId, deps.clock.now());
     const event = { type: recorded.type, data: recorded.data } as ConsultationEvent;
+    const emails = patientEmails(deps.team.pharmacy.name);
     const mail = await (async () => {
       switch (event.type) {
         case 'ConsultationStarted':
-          return patientEmails.started(url);
+          return emails.started(url);
         case 'DraftReminderSent':
-          return patientEmails.draftReminder(url);
+          return emails.draftReminder(url);
         case 'ConsultationAutoDenied':
-          return patientEmails.autoDenied(url);
+          return emails.autoDenied(url);
         case 'PaymentFailed':
-          return patientEmails.paymentFailed(url);
+          return emails.paymentFailed(url);
         case 'IdDocumentRequested':
-          return patientEmails.idDocumentRequested(url);
+          return emails.idDocumentRequested(url);
         case 'MoreInformationRequested':
-          return patientEmails.moreInformation(url);
+          return emails.moreInformation(url);
         case 'OrderDispatched':
-          return patientEmails.dispatched(url, event.data.trackingNumber, event.data.service);
+          return emails.dispatched(url, event.data.trackingNumber, event.data.service);
         case 'PatientContactedAboutDelivery':
-          return patientEmails.deliveryContact(url, event.data.note);
+          return emails.deliveryContact(url, event.data.note);
         case 'InstalmentPaused':
-          return patientEmails.instalmentPaused(url);
+          return emails.instalmentPaused(url);
         case 'PlanCompleted': {
           // Already renewed, or about to be told a new consultation is needed: no invitation to renew.
           const state = await deps.commands.load(consultationId);
           return state.renewalConsultationId || state.status === 'consultation_required'
             ? null
-            : patientEmails.planEnded(url);
+            : emails.planEnded(url);
         }
         case 'ConsultationRequired':
-          return patientEmails.consultationRequired(url);
+          return emails.consultationRequired(url);
         default:
           return null;
       }

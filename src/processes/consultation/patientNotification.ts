@@ -18,13 +18,20 @@ export const patientNotificationProcess = (deps: ConsultationProcessDeps): Proce
     if (event.type !== 'PatientNotificationRequested') return;
     const to = (await deps.commands.account(consultationId)).patient?.email;
     if (!to) return;
-    const url = consultationUrl(deps.publicUrl, deps.linkSecret, consultationId);
+    const url = consultationUrl(deps.publicUrl, deps.linkSecret, consultationId, deps.clock.now());
     let mail: { subject: string; text: string };
     if (event.data.template === 'treatment_approved') {
-      mail = patientEmails.approved(url);
+      mail = patientEmails(deps.team.pharmacy.name).approved(url);
     } else {
       const state = await deps.commands.load(consultationId);
-      mail = patientEmails.refunded(url, event.data.reason, state.refund?.amountPence ?? 0);
+      mail = patientEmails(deps.team.pharmacy.name).refunded(
+        url,
+        event.data.reason,
+        state.refund?.amountPence ?? 0,
+        {
+          onTreatment: state.renewalOf !== null || state.flags.renewalOverlap !== null,
+        },
+      );
     }
     await deps.mailer.send({ to, ...mail, idempotencyKey: context.idempotencyKey('email') });
   },

@@ -44,23 +44,35 @@ export const prescribingProcess = (deps: ConsultationProcessDeps): ProcessManage
     const prescriber = account.clinicians[prescriberId];
     if (!prescriber) throw new Error(`no registration recorded for prescriber ${prescriberId}`);
     const months = planMonths(state.plan);
-    const created = await deps.prescribing.createPrescription({
-      idempotencyKey: context.idempotencyKey('create'),
-      consultationRef: consultationId,
-      patient: {
-        name: `${patient.firstName} ${patient.lastName}`,
-        dob: String(state.submitted?.answers.dateOfBirth ?? ''),
-        address: patient.address,
-        ...(patient.nhsNumber ? { nhsNumber: patient.nhsNumber } : {}),
+    // The intent first: if it was already on record, an earlier attempt may have created the Rx.
+    const firstAttempt = await deps.commands.recordFact(
+      consultationId,
+      {
+        type: 'VendorRecordRequested',
+        data: { vendor: 'signaturerx', reference: consultationId, purpose: 'prescription' },
       },
-      prescriber: {
-        id: prescriberId,
-        name: prescriber.fullName,
-        gphcOrGmcNumber: prescriber.registrationNumber,
-      },
-      items: supplyItems(state.product, months),
-      coversMonths: months,
-    });
+      { actor: 'system:prescribing', idParts: ['prescription', event.id], causationId: event.id },
+    );
+    const earlier = firstAttempt ? null : await deps.prescribing.findPrescription(consultationId);
+    const created =
+      earlier ??
+      (await deps.prescribing.createPrescription({
+        idempotencyKey: context.idempotencyKey('create'),
+        consultationRef: consultationId,
+        patient: {
+          name: `${patient.firstName} ${patient.lastName}`,
+          dob: String(state.submitted?.answers.dateOfBirth ?? ''),
+          address: patient.address,
+          ...(patient.nhsNumber ? { nhsNumber: patient.nhsNumber } : {}),
+        },
+        prescriber: {
+          id: prescriberId,
+          name: prescriber.fullName,
+          gphcOrGmcNumber: prescriber.registrationNumber,
+        },
+        items: supplyItems(state.product, months),
+        coversMonths: months,
+      }));
     await deps.commands.recordFact(
       consultationId,
       {

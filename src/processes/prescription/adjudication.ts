@@ -40,6 +40,7 @@ export const adjudicationProcess = (deps: PrescriptionProcessDeps): ProcessManag
         daysSupply: Number(medication.daysSupply),
         dateOfService: context.clock.now().toISOString().slice(0, 10),
         pharmacyNpi: pharmacy.rows[0]?.npi,
+        ...(state.priorAuthorization ? { priorAuthorizationNumber: state.priorAuthorization.number } : {}),
       });
     } catch (error) {
       // The payer refused the request itself (4xx): a business outcome ops must look at, not a retry.

@@ -1,8 +1,10 @@
 import type { ProcessManager } from '../runtime.js';
 import { adjudicationProcess } from './adjudication.js';
 import type { PrescriptionProcessDeps } from './deps.js';
+import { drugReviewProcess } from './drugReview.js';
 import { notificationsProcess } from './notifications.js';
 import { paymentProcess } from './payment.js';
+import { refundsProcess } from './refunds.js';
 import { routingProcess } from './routing.js';
 import { completionProcess, shippingProcess } from './shipping.js';
 import { validationProcess } from './validation.js';
@@ -14,8 +16,10 @@ export const prescriptionProcesses = (deps: PrescriptionProcessDeps): ProcessMan
   validationProcess(deps),
   notificationsProcess(deps),
   routingProcess(deps),
+  drugReviewProcess(deps),
   adjudicationProcess(deps),
   paymentProcess(deps),
+  refundsProcess(deps),
   shippingProcess(deps),
   completionProcess(deps),
 ];

@@ -1,61 +1,54 @@
-import type { Pharmacy } from '../../domain/routing/network.js';
-import { drugProfile } from '../../domain/routing/rank.js';
-import type { Parcel } from '../../integrations/shipping/port.js';
-import type { ProcessManager } from '../runtime.js';
+import { recordTracking } from '../../commands/prescription/tracking.js';
+import { IN_CARRIER_HANDS } from '../../domain/prescription/order.js';
+import type { LabelPurchase, OrderState } from '../../domain/prescription/orderState.js';
+import { VendorRejectedError, VendorUnavailableError } from '../../integrations/errors.js';
+import { coldChainShipment, parcelFor } from '../../integrations/shipping/chooseRate.js';
+import type { LabelQuote, PurchasedLabel } from '../../integrations/shipping/port.js';
+import { findDrug } from '../../projections/catalogue/drugCatalogue.js';
+import { findPharmacy } from '../../projections/pharmacies.js';
+import type { ProcessContext, ProcessManager } from '../runtime.js';
 import { commandFrom, orderIdOf, type PrescriptionProcessDeps } from './deps.js';
 
-/** An insulated shipper with gel packs for refrigerated drugs; a padded mailer otherwise. */
-const parcelFor = (coldChain: boolean): Parcel =>
-  coldChain
-    ? { lengthIn: 12, widthIn: 10, heightIn: 9, weightOz: 72 }
-    : { lengthIn: 9, widthIn: 6, heightIn: 3, weightOz: 12 };
+const isInCarrierHands = (status: OrderState['status']) =>
+  (IN_CARRIER_HANDS as readonly string[]).includes(status);
 
-/** Buys the label once the order is paid (or reshipped) and starts tracking it. */
+/**
+ * Buys the label once the order is paid (or reshipped) and starts tracking it. A label costs
+ * money and Shippo keeps no idempotency keys, so the chosen rate is recorded before it is bought:
+ * any later attempt (after a crash, a timeout or a redelivery) first asks Shippo whether that rate
+ * was already bought, and adopts the label if so.
+ */
 export const shippingProcess = (deps: PrescriptionProcessDeps): ProcessManager => ({
   name: 'prescription-shipping',
-  filter: { kind: 'eventTypes', eventTypes: ['PaymentReceived', 'PaymentWaived', 'ReshipmentRequested'] },
+  filter: {
+    kind: 'eventTypes',
+    eventTypes: ['PaymentReceived', 'PaymentWaived', 'PaymentMismatchAccepted', 'ReshipmentRequested'],
+  },
   async handle(event, context) {
     const orderId = orderIdOf(event);
     const state = await deps.commands.load(orderId);
-    // The recorded label, not the vendor, is what prevents buying a second one.
+    if (state.label && isInCarrierHands(state.status)) {
+      // Bought and recorded before a crash: make sure its tracking polls were scheduled.
+      await schedulePoll(deps, context, orderId, state.label.carrier, state.label.trackingNumber, 1);
+      return;
+    }
     if (state.status !== 'paid' || state.label || !state.prescription || !state.pharmacyId) return;
-    const { rows } = await deps.pool.query<{ data: Pharmacy }>(
-      'SELECT data FROM pharmacies WHERE pharmacy_id = $1',
-      [state.pharmacyId],
-    );
-    const pharmacy = rows[0]?.data;
+    const pharmacy = await findPharmacy(deps.pool, state.pharmacyId);
     if (!pharmacy) throw new Error(`pharmacy ${state.pharmacyId} is not in the network read model`);
-    const patient = state.prescription.patient;
-    const coldChain = drugProfile(state.normalisedNdc ?? '').requiresColdChain;
-    const label = await deps.carrier.buyLabel({
-      idempotencyKey: context.idempotencyKey('label'),
-      from: {
-        name: pharmacy.name,
-        street1: pharmacy.address.line1,
-        city: pharmacy.address.city,
-        state: pharmacy.address.state,
-        zip: pharmacy.address.postalCode,
-        country: 'US',
-      },
-      to: {
-        name: [patient.firstName, patient.lastName].filter(Boolean).join(' '),
-        street1: patient.address?.line1 ?? '',
-        street2: patient.address?.line2,
-        city: patient.address?.city ?? '',
-        state: patient.address?.state ?? '',
-        zip: patient.address?.postalCode ?? '',
-        country: patient.address?.country ?? 'US',
-        phone: patient.phone,
-        email: state.email ?? undefined,
-        residential: true,
-      },
-      parcel: parcelFor(coldChain),
-      coldChain,
-      orderRef: orderId,
-    });
+    // The catalogue decides how the parcel travels; a drug it cannot place is parked, never sent ambient.
+    const drug = state.normalisedNdc ? await findDrug(deps.pool, state.normalisedNdc) : null;
+    const shipment = coldChainShipment(state.normalisedNdc, drug, pharmacy);
+
+    const purchase =
+      state.labelPurchase ?? (await startPurchase(deps, event, context, state, pharmacy, shipment));
+    if (!purchase) return;
+    const label =
+      (state.labelPurchase ? await deps.carrier.findPurchasedLabel(purchase) : null) ??
+      (await buy(deps, event, context, purchase));
     await commandFrom(deps, event, context, 'system:shipping', {
       type: 'RecordShippingLabel',
-      coldChain,
+      coldChain: purchase.coldChain,
+      storageClass: shipment.storageClass,
       label: {
         shipmentId: label.shipmentId,
         transactionId: label.transactionId,
@@ -67,12 +60,7 @@ export const shippingProcess = (deps: PrescriptionProcessDeps): ProcessManager =
         costMinor: label.amountMinor,
       },
     });
-    await context.schedule({
-      name: 'poll',
-      key: label.trackingNumber,
-      dueAt: new Date(context.clock.now().getTime() + deps.trackingPollMs),
-      payload: { orderId, carrier: label.carrier, trackingNumber: label.trackingNumber, polls: 1 },
-    });
+    await schedulePoll(deps, context, orderId, label.carrier, label.trackingNumber, 1);
   },
   timers: {
     /** Polls the carrier until the parcel is delivered or fails; webhooks may get there first. */
@@ -84,51 +72,122 @@ export const shippingProcess = (deps: PrescriptionProcessDeps): ProcessManager =
         polls: number;
       };
       const state = await deps.commands.load(orderId);
-      if (!['shipped', 'in_transit', 'out_for_delivery'].includes(state.status)) return;
+      if (!isInCarrierHands(state.status)) return;
       if (state.label?.trackingNumber !== trackingNumber) return; // reshipped under a new label
       try {
         const update = await deps.carrier.getTracking(carrier, trackingNumber);
         await recordTracking(deps, orderId, update, 'system:tracking-poll');
-      } catch {
-        // Polling is periodic: a failed poll (carrier down) is simply followed by the next one.
+      } catch (error) {
+        // A carrier that is down is simply polled again later; anything else is a bug to see.
+        if (!isVendorFailure(error)) throw error;
       }
       const after = await deps.commands.load(orderId);
-      if (['shipped', 'in_transit', 'out_for_delivery'].includes(after.status) && polls < MAX_POLLS) {
-        await context.schedule({
-          name: 'poll',
-          key: `${trackingNumber}:${polls + 1}`,
-          dueAt: new Date(context.clock.now().getTime() + deps.trackingPollMs),
-          payload: { orderId, carrier, trackingNumber, polls: polls + 1 },
-        });
+      if (isInCarrierHands(after.status) && polls < MAX_POLLS) {
+        await schedulePoll(deps, context, orderId, carrier, trackingNumber, polls + 1);
       }
     },
   },
 });
 
+const isVendorFailure = (error: unknown) =>
+  error instanceof VendorRejectedError || error instanceof VendorUnavailableError;
+
+/** Quotes a rate and records it as the purchase about to be made; null if the order moved on. */
+const startPurchase = async (
+  deps: PrescriptionProcessDeps,
+  event: Parameters<ProcessManager['handle']>[0],
+  context: ProcessContext,
+  state: OrderState,
+  pharmacy: NonNullable<Awaited<ReturnType<typeof findPharmacy>>>,
+  { storageClass, coldChain }: ReturnType<typeof coldChainShipment>,
+): Promise<LabelPurchase | null> => {
+  const patient = state.prescription!.patient;
+  const address = state.contact?.address ?? patient.address ?? {};
+  const quote = await deps.carrier.quoteLabel({
+    idempotencyKey: context.idempotencyKey('label'),
+    from: {
+      name: pharmacy.name,
+      street1: pharmacy.address.line1,
+      city: pharmacy.address.city,
+      state: pharmacy.address.state,
+      zip: pharmacy.address.postalCode,
+      country: 'US',
+    },
+    to: {
+      name: [patient.firstName, patient.lastName].filter(Boolean).join(' '),
+      street1: address.line1 ?? '',
+      street2: address.line2,
+      city: address.city ?? '',
+      state: address.state ?? '',
+      zip: address.postalCode ?? '',
+      country: address.country ?? 'US',
+      phone: state.contact?.phone ?? patient.phone,
+      email: state.email ?? undefined,
+      residential: true,
+    },
+    parcel: parcelFor(storageClass),
+    storageClass,
+    orderRef: orderIdOf(event),
+  });
+  const started = await commandFrom(
+    deps,
+    event,
+    context,
+    'system:shipping',
+    { type: 'StartLabelPurchase', ...quote, coldChain },
+    `StartLabelPurchase:${quote.rateId}`,
+  );
+  const recorded = started.state.labelPurchase;
+  return recorded?.rateId === quote.rateId ? recorded : null;
+};
+
+/** Buys the recorded rate; a rate Shippo refuses was never bought, so the next attempt quotes again. */
+const buy = async (
+  deps: PrescriptionProcessDeps,
+  event: Parameters<ProcessManager['handle']>[0],
+  context: ProcessContext,
+  purchase: LabelQuote,
+): Promise<PurchasedLabel> => {
+  try {
+    return await deps.carrier.purchaseLabel({
+      quote: purchase,
+      idempotencyKey: context.idempotencyKey('label'),
+    });
+  } catch (error) {
+    if (
+      error instanceof VendorRejectedError &&
+      (error.code === 'rate_unavailable' || error.code === 'label_purchase_failed')
+    ) {
+      await commandFrom(
+        deps,
+        event,
+        context,
+        'system:shipping',
+        { type: 'AbandonLabelPurchase', rateId: purchase.rateId, reason: error.message },
+        `AbandonLabelPurchase:${purchase.rateId}`,
+      );
+    }
+    throw error;
+  }
+};
+
+const schedulePoll = (
+  deps: Pick<PrescriptionProcessDeps, 'trackingPollMs'>,
+  context: Pick<ProcessContext, 'schedule' | 'clock'>,
+  orderId: string,
+  carrier: string,
+  trackingNumber: string,
+  polls: number,
+) =>
+  context.schedule({
+    name: 'poll',
+    key: polls === 1 ? trackingNumber : `${trackingNumber}:${polls}`,
+    dueAt: new Date(context.clock.now().getTime() + deps.trackingPollMs),
+    payload: { orderId, carrier, trackingNumber, polls },
+  });
+
 /** Two weeks of polls at the default interval; webhooks keep working after that. */
 const MAX_POLLS = 672;
-
-type TrackingUpdate = Awaited<ReturnType<PrescriptionProcessDeps['carrier']['getTracking']>>;
-
-/** Records a carrier update once (by tracking number, status and time) whichever way it arrived. */
-export const recordTracking = async (
-  deps: Pick<PrescriptionProcessDeps, 'commands'>,
-  orderId: string,
-  update: TrackingUpdate,
-  actor: string,
-) => {
-  if (update.status === 'pre_transit' || update.status === 'unknown') return;
-  await deps.commands.execute(
-    orderId,
-    {
-      type: 'RecordTracking',
-      status: update.status,
-      statusDate: update.statusDate,
-      details: update.details ?? null,
-    },
-    { actor, commandId: `tracking:${update.trackingNumber}:${update.status}:${update.statusDate}` },
-  );
-};
 
 /** A delivered order is complete; the patient's e-mail and the audit entry follow from that event. */
 export const completionProcess = (deps: PrescriptionProcessDeps): ProcessManager => ({

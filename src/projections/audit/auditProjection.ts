@@ -1,5 +1,7 @@
 import type { Projection } from '../runtime.js';
-import { type AuditRecord, auditHash, GENESIS_HASH } from './auditRecord.js';
+import { type AuditKey, type AuditRecord, auditHash, eventContentHash, GENESIS_HASH } from './auditRecord.js';
+
+export const AUDIT_PROJECTION_NAME = 'audit';
 
 /** Short, PHI-free facts about an event worth reading in the trail (e.g. the status it moved to). */
 const summarise = (data: unknown): Record<string, unknown> => {
@@ -12,8 +14,9 @@ const summarise = (data: unknown): Record<string, unknown> => {
   return summary;
 };
 
-export const auditProjection: Projection = {
-  name: 'audit',
+/** The audit trail: one row per event, each chained to the one before under the audit key. */
+export const createAuditProjection = (key: AuditKey): Projection => ({
+  name: AUDIT_PROJECTION_NAME,
   filter: { kind: 'all' },
   tables: ['audit_log'],
   beforeTruncate: async (client) => {
@@ -41,16 +44,18 @@ export const auditProjection: Projection = {
         occurredAt: event.metadata.occurredAt,
         recordedAt,
         summary: summarise(event.data),
+        eventHash: eventContentHash(event),
         prevHash,
       };
-      prevHash = auditHash(record);
+      prevHash = auditHash(record, key);
       records.push({ ...record, hash: prevHash });
     }
     await client.query(
       `INSERT INTO audit_log (seq, event_id, global_position, stream_name, event_type, actor, correlation_id,
-                              causation_id, occurred_at, recorded_at, summary, prev_hash, hash)
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-                            $8::text[], $9::timestamptz[], $10::timestamptz[], $11::jsonb[], $12::text[], $13::text[])`,
+                              causation_id, occurred_at, recorded_at, summary, prev_hash, hash, event_hash, key_id)
+       SELECT *, $15::text FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                            $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::jsonb[], $12::text[],
+                            $13::text[], $14::text[])`,
       [
         records.map((r) => r.seq),
         records.map((r) => r.eventId),
@@ -65,7 +70,9 @@ export const auditProjection: Projection = {
         records.map((r) => JSON.stringify(r.summary)),
         records.map((r) => r.prevHash),
         records.map((r) => r.hash),
+        records.map((r) => r.eventHash),
+        key.id,
       ],
     );
   },
-};
+});

@@ -1,0 +1,190 @@
+import type pg from 'pg';
+import type { Mailer, OutgoingMail } from '../integrations/email/port.js';
+import { messageIdFor } from '../integrations/email/smtpMailer.js';
+import { VendorRejectedError, VendorUnavailableError } from '../integrations/errors.js';
+import type { Clock } from '../platform/clock.js';
+import { outboxLoop } from './outboxLoop.js';
+import { nextVendorAttemptAt } from './retryPolicy.js';
+
+export type EmailOutboxOptions = {
+  pool: pg.Pool;
+  /**
+   * The sender's own connections: a message the SMTP server accepted is marked sent at once,
+   * never queued behind the platform's other queries (a crash in that wait would send it again).
+   */
+  senderPool?: pg.Pool;
+  clock: Clock;
+  /** The SMTP mailer the outbox hands each message to. */
+  transport: Mailer;
+  log?: (line: string) => void;
+  /**
+   * Senders working at once (the pool's width): each takes the next claimed message as soon as its
+   * last one is done, so one slow message holds up only its own sender.
+   */
+  concurrency?: number;
+  /** The safety-net poll; enqueueing in this process wakes the sender at once. */
+  pollIntervalMs?: number;
+};
+
+export type EmailOutbox = {
+  /** What process managers send through: a write to the outbox, idempotent by the message's key. */
+  mailer: Mailer;
+  start(): void;
+  /** Sends whatever is due now (tests, and the loop itself). */
+  drain(): Promise<number>;
+  close(): Promise<void>;
+};
+
+/** A claimed message stays with its sender this long; after a crash another sender takes it. */
+const CLAIM_MS = 60_000;
+
+type Row = {
+  message_key: string;
+  recipient: string;
+  subject: string;
+  body_text: string;
+  body_html: string | null;
+  attachments: { filename: string; contentType: string; contentBase64: string }[];
+  attempts: number;
+};
+
+/**
+ * E-mail through an outbox. A process manager's `send` records the message under its idempotency
+ * key (a repeat records nothing) and returns; a sender takes due messages, hands them to SMTP and
+ * marks them sent once the server accepted them. A crash before the record loses nothing, a crash
+ * after it sends once; only a crash between the server's acceptance and the mark sends again (with
+ * the same Message-ID). An unreachable server is retried on the platform's schedule, a refused
+ * recipient is marked failed for ops.
+ */
+export const createEmailOutbox = (options: EmailOutboxOptions): EmailOutbox => {
+  const { pool, clock } = options;
+  const senderPool = options.senderPool ?? pool;
+  const concurrency = options.concurrency ?? 4;
+
+  const enqueue = async (message: OutgoingMail) => {
+    const now = clock.now();
+    await pool.query(
+      `INSERT INTO email_outbox (message_key, recipient, subject, body_text, body_html, attachments,
+                                 next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (message_key) DO NOTHING`,
+      [
+        message.idempotencyKey,
+        message.to,
+        message.subject,
+        message.text,
+        message.html ?? null,
+        JSON.stringify(
+          (message.attachments ?? []).map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            contentBase64: a.content.toString('base64'),
+          })),
+        ),
+        now,
+      ],
+    );
+    loop.wake();
+    return { messageId: messageIdFor(message.idempotencyKey) };
+  };
+
+  const claim = async (): Promise<Row[]> => {
+    const now = clock.now();
+    const { rows } = await senderPool.query<Row>(
+      `UPDATE email_outbox SET claimed_until = $2, attempts = attempts + 1
+        WHERE message_key IN (
+          SELECT message_key FROM email_outbox
+           WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
+           ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING message_key, recipient, subject, body_text, body_html, attachments, attempts`,
+      [now, new Date(now.getTime() + CLAIM_MS), concurrency * 2],
+    );
+    return rows;
+  };
+
+  const sendOne = async (row: Row) => {
+    try {
+      await options.transport.send({
+        to: row.recipient,
+        subject: row.subject,
+        text: row.body_text,
+        ...(row.body_html !== null ? { html: row.body_html } : {}),
+        idempotencyKey: row.message_key,
+        attachments: row.attachments.map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          content: Buffer.from(a.contentBase64, 'base64'),
+        })),
+      });
+      // Sent: the bodies carry patient details and are no longer needed here.
+      await senderPool.query(
+        `UPDATE email_outbox SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL,
+                body_text = '', body_html = NULL, attachments = '[]'
+          WHERE message_key = $1`,
+        [row.message_key, clock.now()],
+      );
+    } catch (error) {
+      const retryAt =
+        error instanceof VendorRejectedError ? null : nextVendorAttemptAt(row.attempts, clock.now());
+      if (!(error instanceof VendorUnavailableError) && !(error instanceof VendorRejectedError)) {
+        options.log?.(`e-mail ${row.message_key} could not be sent: ${(error as Error).message}`);
+      }
+      await senderPool.query(
+        `UPDATE email_outbox SET status = $2, next_attempt_at = coalesce($3, next_attempt_at),
+                claimed_until = NULL, last_error = $4
+          WHERE message_key = $1`,
+        [row.message_key, retryAt ? 'pending' : 'failed', retryAt, (error as Error).message.slice(0, 500)],
+      );
+    }
+  };
+
+  /**
+   * A pool of `concurrency` senders sharing one queue of claimed messages; whichever sender finds
+   * the queue empty claims the next few (one claim at a time), and the drain ends when a claim
+   * finds nothing due. Claimed rows are this process's alone until their claim expires.
+   */
+  const drainOnce = async (): Promise<number> => {
+    const queue: Row[] = [];
+    let exhausted = false;
+    let refill: Promise<void> | null = null;
+    let sent = 0;
+    const next = async (): Promise<Row | undefined> => {
+      while (queue.length === 0 && !exhausted && !loop.isClosed()) {
+        refill ??= claim()
+          .then((rows) => {
+            if (rows.length === 0) exhausted = true;
+            queue.push(...rows);
+          })
+          .finally(() => {
+            refill = null;
+          });
+        await refill;
+      }
+      return queue.shift();
+    };
+    const sender = async () => {
+      for (let row = await next(); row !== undefined; row = await next()) {
+        await sendOne(row);
+        sent += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, sender));
+    return sent;
+  };
+
+  const loop = outboxLoop({
+    name: 'e-mail outbox',
+    drainOnce,
+    pollIntervalMs: options.pollIntervalMs,
+    log: options.log,
+  });
+
+  return {
+    mailer: { send: enqueue },
+    start: loop.start,
+    drain: loop.drain,
+    async close() {
+      await loop.close();
+      if (options.senderPool) await options.senderPool.end();
+    },
+  };
+};

@@ -1,0 +1,59 @@
+import type pg from 'pg';
+import { consultationUrl } from '../commands/consultation/patientActions.js';
+import type { LinkSubject } from '../commands/patientLinks.js';
+import { patientStatusToken } from '../commands/prescription/tokens.js';
+import type { Mailer } from '../integrations/email/port.js';
+import type { Brand } from '../platform/brand.js';
+import type { ProcessManager } from './runtime.js';
+
+export type PatientLinkEmailDeps = {
+  pool: pg.Pool;
+  mailer: Mailer;
+  publicUrl: string;
+  linkSecret: string;
+  /** An order's link is signed by the US business, a consultation's by the UK one. */
+  brand: Pick<Brand, 'us' | 'uk'>;
+};
+
+const signOff = (pharmacy: string) =>
+  `\n\nIf you did not ask for this link, you can ignore this e-mail.\n\nThe ${pharmacy} team`;
+
+/** The address on file for the subject, from its read model (the request itself never carries one). */
+const addressOf = async (pool: pg.Pool, subject: LinkSubject): Promise<string | null> => {
+  const { rows } = await pool.query<{ email: string | null }>(
+    subject.kind === 'order'
+      ? 'SELECT patient_email AS email FROM orders WHERE order_id = $1'
+      : 'SELECT patient_email AS email FROM consultations WHERE consultation_id = $1',
+    [subject.id],
+  );
+  return rows[0]?.email ?? null;
+};
+
+/**
+ * Sends a fresh link for each `PatientLinkRequested`, to the address on file (never to the one the
+ * request was typed with), issued at the request's own moment so a redelivery sends the same link.
+ */
+export const patientLinkEmailsProcess = (deps: PatientLinkEmailDeps): ProcessManager => ({
+  name: 'patient-link-emails',
+  filter: { kind: 'eventTypes', eventTypes: ['PatientLinkRequested'] },
+  async handle(event, context) {
+    const subject = {
+      kind: (event.data as LinkSubject & { subjectId: string }).kind,
+      id: (event.data as { subjectId: string }).subjectId,
+    };
+    const to = await addressOf(deps.pool, subject);
+    if (!to) return;
+    const issuedAt = new Date(event.metadata.occurredAt);
+    const url =
+      subject.kind === 'order'
+        ? `${deps.publicUrl}/orders/${subject.id}#token=${patientStatusToken(deps.linkSecret, subject.id, issuedAt)}`
+        : consultationUrl(deps.publicUrl, deps.linkSecret, subject.id, issuedAt);
+    const what = subject.kind === 'order' ? 'your order' : 'your consultation';
+    await deps.mailer.send({
+      to,
+      subject: `Your link to ${what}`,
+      text: `Here is a new link to ${what}. It works for a limited time.\n\n${url}${signOff(subject.kind === 'order' ? deps.brand.us : deps.brand.uk)}`,
+      idempotencyKey: context.idempotencyKey('email'),
+    });
+  },
+});

@@ -1,0 +1,163 @@
+import type pg from 'pg';
+import type { SmsLine } from '../commands/smsLine.js';
+import { VendorRejectedError, VendorUnavailableError } from '../integrations/errors.js';
+import type { OutgoingSms, SmsGateway, SmsSender } from '../integrations/sms/port.js';
+import type { Clock } from '../platform/clock.js';
+import { outboxLoop } from './outboxLoop.js';
+import { nextVendorAttemptAt } from './retryPolicy.js';
+
+export type SmsOutboxOptions = {
+  pool: pg.Pool;
+  clock: Clock;
+  gateway: SmsGateway;
+  /** The patients' lines: an opted-out number gets nothing. */
+  lines: Pick<SmsLine, 'optedOut'>;
+  /** Where Twilio reports what became of each text (signed). */
+  statusCallbackUrl: string;
+  log?: (line: string) => void;
+  pollIntervalMs?: number;
+};
+
+export type SmsOutbox = {
+  sender: SmsSender;
+  start(): void;
+  /** Sends whatever is due now (tests, and the loop itself). */
+  drain(): Promise<number>;
+  /** The key of the text Twilio knows by this SID, once the sender recorded it. */
+  messageKeyOf(messageSid: string): Promise<string | null>;
+  close(): Promise<void>;
+};
+
+/** A claimed text stays with its sender this long; after a crash another sender takes it. */
+const CLAIM_MS = 60_000;
+const BATCH = 16;
+const LOOKUP_SLACK_MS = 10 * 60_000;
+/** Twilio's answer when the recipient texted STOP (its own block list). */
+const UNSUBSCRIBED = '21610';
+
+type Row = { message_key: string; recipient: string; body: string; attempts: number; created_at: Date };
+
+/**
+ * Texts through an outbox, as e-mails go: a process manager's `send` records the text under its
+ * idempotency key (a repeat records nothing); a sender takes due texts and marks each sent with
+ * Twilio's message SID. Twilio has no idempotency key for messages, so a text claimed before (its
+ * sender may have died after Twilio took it) is first looked up at Twilio and adopted if found.
+ * A number whose line says STOP gets nothing: the text is marked suppressed, its body dropped.
+ */
+export const createSmsOutbox = (options: SmsOutboxOptions): SmsOutbox => {
+  const { pool, clock } = options;
+
+  const enqueue = async (message: OutgoingSms) => {
+    const now = clock.now();
+    await pool.query(
+      `INSERT INTO sms_outbox (message_key, recipient, body, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $4, $4) ON CONFLICT (message_key) DO NOTHING`,
+      [message.idempotencyKey, message.to, message.body, now],
+    );
+    loop.wake();
+  };
+
+  const claim = async (): Promise<Row[]> => {
+    const now = clock.now();
+    const { rows } = await pool.query<Row>(
+      `UPDATE sms_outbox SET claimed_until = $2, attempts = attempts + 1
+        WHERE message_key IN (
+          SELECT message_key FROM sms_outbox
+           WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
+           ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING message_key, recipient, body, attempts, created_at`,
+      [now, new Date(now.getTime() + CLAIM_MS), BATCH],
+    );
+    return rows;
+  };
+
+  /** Done with a text: its body (a payment link, a status link) is no longer kept. */
+  const finish = (
+    key: string,
+    status: 'sent' | 'failed' | 'suppressed',
+    sid: string | null,
+    error: string | null,
+  ) =>
+    pool.query(
+      `UPDATE sms_outbox SET status = $2, message_sid = $3, last_error = $4, claimed_until = NULL, body = '',
+              sent_at = CASE WHEN $2 = 'sent' THEN $5::timestamptz ELSE NULL END
+        WHERE message_key = $1`,
+      [key, status, sid, error, clock.now()],
+    );
+
+  const sendOne = async (row: Row) => {
+    try {
+      if (await options.lines.optedOut(row.recipient)) {
+        await finish(row.message_key, 'suppressed', null, 'the recipient texted STOP');
+        return;
+      }
+      const earlier =
+        row.attempts > 1
+          ? await options.gateway.findSent({
+              to: row.recipient,
+              body: row.body,
+              // Twilio's dates are to the second and its clock is not ours: look a little further back.
+              since: new Date(row.created_at.getTime() - LOOKUP_SLACK_MS),
+            })
+          : null;
+      const sent =
+        earlier ??
+        (await options.gateway.send({
+          to: row.recipient,
+          body: row.body,
+          statusCallbackUrl: options.statusCallbackUrl,
+        }));
+      await finish(row.message_key, 'sent', sent.messageSid, null);
+    } catch (error) {
+      if (error instanceof VendorRejectedError) {
+        const status = error.code === UNSUBSCRIBED ? 'suppressed' : 'failed';
+        await finish(row.message_key, status, null, `${error.code}: ${error.message}`.slice(0, 500));
+        return;
+      }
+      if (!(error instanceof VendorUnavailableError)) {
+        options.log?.(`text ${row.message_key} could not be sent: ${(error as Error).message}`);
+      }
+      const message = (error as Error).message.slice(0, 500);
+      const retryAt = nextVendorAttemptAt(row.attempts, clock.now());
+      // Out of retries: failed for ops, like an e-mail the server never took.
+      if (!retryAt) return void (await finish(row.message_key, 'failed', null, message));
+      await pool.query(
+        `UPDATE sms_outbox SET next_attempt_at = $2, claimed_until = NULL, last_error = $3 WHERE message_key = $1`,
+        [row.message_key, retryAt, message],
+      );
+    }
+  };
+
+  const drainOnce = async (): Promise<number> => {
+    let handled = 0;
+    for (;;) {
+      const batch = await claim();
+      if (batch.length === 0) return handled;
+      await Promise.all(batch.map(sendOne));
+      handled += batch.length;
+    }
+  };
+
+  const loop = outboxLoop({
+    name: 'sms outbox',
+    drainOnce,
+    pollIntervalMs: options.pollIntervalMs,
+    log: options.log,
+  });
+
+  return {
+    sender: { send: enqueue },
+    start: loop.start,
+    drain: loop.drain,
+    async messageKeyOf(messageSid) {
+      const { rows } = await pool.query<{ message_key: string }>(
+        'SELECT message_key FROM sms_outbox WHERE message_sid = $1',
+        [messageSid],
+      );
+      return rows[0]?.message_key ?? null;
+    },
+    async close() {
+      await loop.close();
+    },
+  };
+};

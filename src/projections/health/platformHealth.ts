@@ -1,0 +1,51 @@
+import type pg from 'pg';
+
+/** How far one subscription is behind the newest event: in events, and in seconds of age. */
+export type SubscriptionLag = { subscriptionId: string; events: number; seconds: number };
+
+/**
+ * Each subscription's distance from the head, in the order subscriptions read: (transaction id,
+ * position), so an event committed late by a slow transaction counts as unread. The process's
+ * horizon poll moves every checkpoint past events its subscription does not care about within a
+ * second, so a subscription that keeps a lag is really behind.
+ */
+export const subscriptionLags = async (pool: pg.Pool): Promise<SubscriptionLag[]> => {
+  const { rows } = await pool.query<{ subscription_id: string; events: string; seconds: number | null }>(
+    `SELECT c.subscription_id,
+            count(e.global_position) AS events,
+            extract(epoch FROM now() - min(e.recorded_at))::float8 AS seconds
+       FROM subscription_checkpoints c
+       LEFT JOIN events e ON (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+      GROUP BY c.subscription_id
+      ORDER BY c.subscription_id`,
+  );
+  return rows.map((row) => ({
+    subscriptionId: row.subscription_id,
+    events: Number(row.events),
+    seconds: Math.max(0, row.seconds ?? 0),
+  }));
+};
+
+/** What ops would be paged about: vendor incidents open, events parked, timers past due. */
+export type BacklogCounts = {
+  openIncidents: Record<'pending_api_unavailable' | 'manual_handling', number>;
+  parkedEvents: number;
+  timersDue: number;
+};
+
+/** `now` from the platform's clock: a timer is due by the time the platform keeps. */
+export const backlogCounts = async (pool: pg.Pool, now: Date): Promise<BacklogCounts> => {
+  const { rows } = await pool.query<{ pending: number; manual: number; parked: number; due: number }>(
+    `SELECT (SELECT count(*) FROM integration_incidents WHERE state = 'pending_api_unavailable')::int AS pending,
+            (SELECT count(*) FROM integration_incidents WHERE state = 'manual_handling')::int AS manual,
+            (SELECT count(*) FROM parked_events WHERE status = 'parked')::int AS parked,
+            (SELECT count(*) FROM timers WHERE status = 'pending' AND due_at <= $1)::int AS due`,
+    [now],
+  );
+  const row = rows[0]!;
+  return {
+    openIncidents: { pending_api_unavailable: row.pending, manual_handling: row.manual },
+    parkedEvents: row.parked,
+    timersDue: row.due,
+  };
+};
