@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { auditAnchorSink, loadPlatformKeys } from './app/platformKeys.js';
 import { startPlatform } from './app/start.js';
+import {
+  describeDrugImport,
+  describePharmacyImport,
+  importDrugs,
+  importPharmacies,
+} from './cli/importReferenceData.js';
 import { rebuild } from './cli/rebuild.js';
-import { migrate } from './eventstore/postgres/migrate.js';
+import { createPostgresLeases } from './eventstore/postgres/lease.js';
+import { type AppDatabase, openAppDatabase } from './platform/appRole.js';
+import { systemClock } from './platform/clock.js';
 import { type Config, loadConfig } from './platform/config.js';
-import { openDatabase } from './platform/database.js';
+import { createPool } from './platform/database.js';
+import { anchorAuditHead, fileAnchors } from './projections/audit/anchors.js';
 import { verifyAuditTrail } from './projections/audit/verifyAudit.js';
 
 const program = new Command()
@@ -15,15 +25,16 @@ const program = new Command()
 
 /** PostgreSQL's own log lines only when asked for: LOG_LEVEL=debug. */
 const debugLog = (config: Config) =>
-  config.logLevel === 'debug' ? (line: string) => console.error(line) : undefined;
+  config.logLevel === 'debug' ? (line: string) => console.error(`postgres: ${line}`) : undefined;
 
-const withDatabase = async <T>(
-  work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
-): Promise<T> => {
-  const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, serverLog: debugLog(config) });
+/** Migrated and granted as the owner; `work` gets the app role's connection. */
+const withDatabase = async <T>(config: Config, work: (db: AppDatabase) => Promise<T>): Promise<T> => {
+  const db = await openAppDatabase({
+    databaseUrl: config.databaseUrl,
+    migrationDatabaseUrl: config.migrationDatabaseUrl,
+    serverLog: debugLog(config),
+  });
   try {
-    await migrate(db.pool);
     return await work(db);
   } finally {
     await db.close();
@@ -33,7 +44,7 @@ const withDatabase = async <T>(
 program
   .command('start')
   .description(
-    'start the API, process managers, projections and (on the embedded default) the local vendor stand-ins',
+    'start the API, process managers and projections against the vendors configured by environment; seeds nothing (import drugs and pharmacies first)',
   )
   .action(async () => {
     await startPlatform(loadConfig());
@@ -41,16 +52,14 @@ program
 
 program
   .command('migrate')
-  .description('apply the numbered SQL migrations not yet applied')
+  .description(
+    'apply the numbered SQL migrations not yet applied (as the owner) and grant the app role its rights',
+  )
   .action(async () => {
-    const config = loadConfig();
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, serverLog: debugLog(config) });
-    try {
-      const applied = await migrate(db.pool);
-      console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
-    } finally {
-      await db.close();
-    }
+    await withDatabase(loadConfig(), async (db) => {
+      console.log(db.applied.length ? `applied ${db.applied.join(', ')}` : 'database is up to date');
+      console.log(`the platform connects as ${db.appRole}`);
+    });
   });
 
 program
@@ -58,25 +67,99 @@ program
   .description('empty a projection and replay every event into it, with progress and a final events/s figure')
   .argument('<projection>', 'projection name, e.g. audit')
   .action(async (name: string) => {
-    const report = await withDatabase((db) => rebuild(db, name));
+    const config = loadConfig();
+    const keys = await loadPlatformKeys(config);
+    const report = await withDatabase(config, async (db) => {
+      // Emptying a read model (the audit trail above all) is the owner's right, not the app's.
+      const owner = createPool(db.ownerConnectionString, {
+        poolSize: 4,
+        applicationName: 'pharmacy-rebuild',
+      });
+      try {
+        return await rebuild({ ...db, pool: owner, connectionString: db.ownerConnectionString }, name, {
+          leases: createPostgresLeases({ connectionString: db.ownerConnectionString }),
+          auditKey: keys.audit,
+        });
+      } finally {
+        await owner.end();
+      }
+    });
     console.log(
       `rebuilt ${name}: ${report.events} events in ${report.seconds.toFixed(2)} s (${Math.round(report.eventsPerSecond)} events/s)`,
     );
   });
 
 program
+  .command('import-drugs')
+  .description(
+    'import the FDA NDC Directory (product.txt and package.txt, tab-separated) into the drug catalogue: new packages added unclassified, changed ones updated',
+  )
+  .argument('<dir>', 'folder holding product.txt and package.txt, as ndctext.zip unpacks')
+  .action(async (dir: string) => {
+    const report = await withDatabase(loadConfig(), (db) =>
+      importDrugs(db.pool, dir, { progress: process.stderr.isTTY ?? false }),
+    );
+    console.log(describeDrugImport(dir, report));
+  });
+
+program
+  .command('import-pharmacies')
+  .description(
+    'import pharmacies from a CSV file (id,name,npi,… — see README): new ones registered, changed ones updated, faulty rows reported',
+  )
+  .argument('<file>', 'the CSV file')
+  .action(async (file: string) => {
+    const report = await withDatabase(loadConfig(), (db) =>
+      importPharmacies(db.pool, file, { progress: process.stderr.isTTY ?? false }),
+    );
+    console.log(describePharmacyImport(file, report));
+    if (report.rejected.length > 0) process.exitCode = 2;
+  });
+
+program
   .command('verify-audit')
-  .description('recompute the audit trail hash chain and report the first broken link')
-  .action(async () => {
-    const result = await withDatabase((db) => verifyAuditTrail(db.pool));
+  .description(
+    'check the audit trail: its keyed hash chain, that every event has exactly one row whose content hash ' +
+      'matches the event, that no row lacks its event, and that every exported anchor still matches',
+  )
+  .option(
+    '--anchors <dir>',
+    'the directory of anchors the auditor kept (default: where the platform exports them)',
+  )
+  .action(async (options: { anchors?: string }) => {
+    const config = loadConfig();
+    const keys = await loadPlatformKeys(config);
+    const anchors = options.anchors ? fileAnchors(options.anchors) : auditAnchorSink(config);
+    const result = await withDatabase(config, (db) =>
+      verifyAuditTrail(db.pool, { key: keys.audit, anchors }),
+    );
     if (result.ok) {
-      console.log(`audit trail intact: ${result.rows} rows, last hash ${result.lastHash}`);
-    } else {
-      console.error(
-        `audit trail BROKEN at row ${result.brokenAt.seq}: ${result.brokenAt.reason} (${result.rows} rows verified before it)`,
+      console.log(
+        `audit trail intact: ${result.rows} rows, ${result.anchors} anchors from ${anchors.describe} match, last hash ${result.lastHash}`,
       );
+    } else {
+      console.error(`audit trail BROKEN (${result.rows} rows read):`);
+      for (const finding of result.findings) console.error(`  row ${finding.seq}: ${finding.reason}`);
       process.exitCode = 1;
     }
+  });
+
+program
+  .command('anchor-audit')
+  .description(
+    'sign the audit chain’s current head and export it (the platform also does so every AUDIT_ANCHOR_MINUTES)',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    const keys = await loadPlatformKeys(config);
+    const anchor = await withDatabase(config, (db) =>
+      anchorAuditHead(db.pool, keys.audit, auditAnchorSink(config), systemClock),
+    );
+    console.log(
+      anchor
+        ? `anchored row ${anchor.seq} (${anchor.hash}) at ${anchor.location}`
+        : 'the audit trail is empty',
+    );
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -1,8 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { systemClock } from '../platform/clock.js';
+import { dirname, join } from 'node:path';
+import { type Clock, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
-import { type Composition, composePlatform } from './compose.js';
+import { EMPTY_NETWORK_MESSAGE } from '../processes/prescription/routing.js';
+import { activePharmacyCount } from '../projections/pharmacies.js';
+import { type ComposeOptions, type Composition, composePlatform, type SeedContext } from './compose.js';
+import { shutdownAwareLog } from './shutdownLog.js';
 import { type Vendors, vendorsFromConfig } from './vendors.js';
 
 export type StartOptions = {
@@ -14,6 +17,15 @@ export type StartOptions = {
   /** Where a local install keeps the dev accounts' passwords to print them again on later starts. */
   credentialsFile?: string;
   onClose?: () => Promise<void>;
+  /** Where the HTTP log goes (stdout JSON unless given), and whether each request gets a line. */
+  logStream?: NodeJS.WritableStream;
+  requestLogs?: boolean;
+  /** Sample reference data for a local install (never in production). */
+  seed?: (context: SeedContext) => Promise<void>;
+  /** Platform time; the wall clock unless a local install moves it (the sandbox clock). */
+  clock?: Clock;
+  /** Extra routes on the platform's server (the sandbox controls under `npm start`; never in production). */
+  extendHttp?: ComposeOptions['extendHttp'];
 };
 
 type Account = { roles: readonly string[]; email: string; password: string };
@@ -35,16 +47,38 @@ const rememberCredentials = async (
   return all;
 };
 
+/**
+ * Dev installs only: the intake key generated on first start is kept beside the dev accounts (0600)
+ * so later starts can print it again; the database holds only its hash.
+ */
+const rememberIntakeKey = async (file: string, composition: Composition): Promise<string | null> => {
+  const keyFile = join(dirname(file), 'dev-intake-key');
+  if (composition.intakeApiKeyGenerated) {
+    await mkdir(dirname(keyFile), { recursive: true });
+    await writeFile(keyFile, composition.intakeApiKey, { mode: 0o600 });
+    return composition.intakeApiKey;
+  }
+  return composition.intakeApiKey || (await readFile(keyFile, 'utf8').catch(() => null));
+};
+
 /** Brings the platform up, listens, prints where everything is, and stops cleanly on SIGINT/SIGTERM. */
 export const startPlatform = async (config: Config, options: StartOptions = {}): Promise<Composition> => {
-  const log = (line: string) => console.error(line);
+  const { log, stopping } = shutdownAwareLog((line) => console.error(line));
   const composition = await composePlatform({
     config,
-    vendors: options.vendors ?? vendorsFromConfig(config, systemClock),
+    vendors: options.vendors ?? vendorsFromConfig(config, options.clock ?? systemClock),
+    clock: options.clock,
     devUsers: options.devUsers,
     log,
+    seed: options.seed,
+    logStream: options.logStream,
+    requestLogs: options.requestLogs,
+    extendHttp: options.extendHttp,
   });
   await composition.http.listen({ port: config.port, host: config.host });
+  // Imported pharmacies reach the read model within moments of starting; look once they have.
+  await composition.platform.drain(10_000).catch(() => {});
+  const pharmacies = await activePharmacyCount(composition.platform.db.pool);
   const accounts = options.credentialsFile
     ? await rememberCredentials(options.credentialsFile, composition.createdStaff)
     : composition.createdStaff.map((c) => ({
@@ -52,6 +86,9 @@ export const startPlatform = async (config: Config, options: StartOptions = {}):
         email: c.user.email,
         password: c.password,
       }));
+  const intakeKey = options.credentialsFile
+    ? await rememberIntakeKey(options.credentialsFile, composition)
+    : composition.intakeApiKey || null;
   const base = `http://${config.host}:${config.port}`;
   console.log(
     [
@@ -60,6 +97,12 @@ export const startPlatform = async (config: Config, options: StartOptions = {}):
       `  web / API      ${base}`,
       `  API docs       ${base}/docs`,
       `  intake API key ${composition.intakeApiKey}${config.generated.intakeApiKey ? '   (generated; set INTAKE_API_KEY to choose one)' : ''}`,
+      pharmacies > 0
+        ? `  pharmacies     ${pharmacies} active in the network`
+        : `  pharmacies     NONE — orders will wait in awaiting_routing. ${EMPTY_NETWORK_MESSAGE}`,
+      intakeKey
+        ? `  intake API key ${intakeKey}${composition.intakeApiKeyGenerated ? '   (generated; only its hash is stored: set INTAKE_API_KEY or issue named keys as admin)' : ''}`
+        : '  intake API keys kept hashed; an admin issues and revokes them (POST /api/admin/intake-keys)',
       ...(options.banner ?? []),
       ...(options.credentialsFile && accounts.length
         ? [`  dev staff accounts (kept in ${options.credentialsFile}):`]
@@ -71,6 +114,7 @@ export const startPlatform = async (config: Config, options: StartOptions = {}):
     ].join('\n'),
   );
   const shutdown = async (signal: string) => {
+    stopping();
     console.log(`${signal}: shutting down`);
     await composition.close();
     await options.onClose?.();

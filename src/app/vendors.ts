@@ -16,6 +16,8 @@ import type { PrescribingService } from '../integrations/prescribing/port.js';
 import { createSignatureRxPrescribing } from '../integrations/prescribing/signatureRxClient.js';
 import type { ShippingCarrier } from '../integrations/shipping/port.js';
 import { createShippoCarrier } from '../integrations/shipping/shippoCarrier.js';
+import type { SmsGateway } from '../integrations/sms/port.js';
+import { createTwilioSms } from '../integrations/sms/twilioSms.js';
 import type { Clock } from '../platform/clock.js';
 import { type Config, ConfigError } from '../platform/config.js';
 
@@ -25,6 +27,8 @@ export type Vendors = {
   payments: PaymentGateway;
   carrier: ShippingCarrier;
   adjudicator: ClaimAdjudicator;
+  /** Texts to patients; absent when Twilio is not configured (then only e-mail goes). */
+  sms?: SmsGateway;
   /** The UK consultation flow's vendors; absent when they are not configured. */
   uk?: UkVendors;
 };
@@ -36,6 +40,10 @@ export type UkVendors = {
   dispatch: DispatchService;
 };
 
+/** VENDOR_TIMEOUT_SECONDS for every adapter, when the operator sets it. */
+const timeoutOf = (config: Config) =>
+  config.vendorTimeoutMs === undefined ? {} : { timeoutMs: config.vendorTimeoutMs };
+
 const required = (value: string | undefined, name: string): string => {
   if (!value) throw new ConfigError(`${name} is not set: the platform cannot reach this vendor`);
   return value;
@@ -44,18 +52,25 @@ const required = (value: string | undefined, name: string): string => {
 /** LexisNexis IDU, SignatureRx, TitanPMR and Royal Mail: all of them once IDU_API_BASE is set. */
 const ukVendorsFromConfig = (config: Config, clock: Clock): UkVendors | undefined => {
   const { idu, signatureRx, titanPmr, royalMail } = config.uk;
+  const timeout = timeoutOf(config);
   if (!idu.apiBase) return undefined;
   return {
-    identity: createIduVerifier({ baseUrl: idu.apiBase, apiKey: required(idu.apiKey, 'IDU_API_KEY') }),
+    identity: createIduVerifier({
+      baseUrl: idu.apiBase,
+      apiKey: required(idu.apiKey, 'IDU_API_KEY'),
+      ...timeout,
+    }),
     prescribing: createSignatureRxPrescribing({
       baseUrl: required(signatureRx.apiBase, 'SIGNATURERX_API_BASE'),
       apiKey: required(signatureRx.apiKey, 'SIGNATURERX_API_KEY'),
       webhookSecret: required(signatureRx.webhookSecret, 'SIGNATURERX_WEBHOOK_SECRET'),
       clock,
+      ...timeout,
     }),
     pmr: createTitanPmrSync({
       baseUrl: required(titanPmr.apiBase, 'TITANPMR_API_BASE'),
       apiKey: required(titanPmr.apiKey, 'TITANPMR_API_KEY'),
+      ...timeout,
     }),
     dispatch: createRoyalMailDispatch({
       baseUrl: royalMail.apiBase,
@@ -64,14 +79,16 @@ const ukVendorsFromConfig = (config: Config, clock: Clock): UkVendors | undefine
       trackingClientId: required(royalMail.trackingClientId, 'ROYALMAIL_TRACKING_CLIENT_ID'),
       trackingClientSecret: required(royalMail.trackingClientSecret, 'ROYALMAIL_TRACKING_CLIENT_SECRET'),
       webhookSecret: required(royalMail.webhookSecret, 'ROYALMAIL_WEBHOOK_SECRET'),
-      sender: { tradingName: 'Northfield Online Pharmacy' },
+      sender: { tradingName: config.brand.uk },
       clock,
+      ...timeout,
     }),
   };
 };
 
 /** The live adapters, configured from the environment; production and the tests run the same code. */
 export const vendorsFromConfig = (config: Config, clock: Clock): Vendors => {
+  const timeout = timeoutOf(config);
   const smtp = new URL(required(config.smtpUrl, 'SMTP_URL'));
   return {
     mailer: createSmtpMailer({
@@ -81,6 +98,7 @@ export const vendorsFromConfig = (config: Config, clock: Clock): Vendors => {
       user: decodeURIComponent(smtp.username) || undefined,
       pass: decodeURIComponent(smtp.password) || undefined,
       from: config.mailFrom,
+      maxConnections: config.emailSenders,
     }),
     documents: createS3DocumentStore({
       endpoint: config.s3.endpoint,
@@ -95,17 +113,29 @@ export const vendorsFromConfig = (config: Config, clock: Clock): Vendors => {
       webhookSecret: required(config.stripe.webhookSecret, 'STRIPE_WEBHOOK_SECRET'),
       apiBase: config.stripe.apiBase,
       clock,
+      ...timeout,
     }),
     carrier: createShippoCarrier({
       apiKey: required(config.shippo.apiKey, 'SHIPPO_API_KEY'),
       serverUrl: config.shippo.apiBase,
       webhookToken: required(config.shippo.webhookToken, 'SHIPPO_WEBHOOK_TOKEN'),
       clock,
+      ...timeout,
     }),
     adjudicator: createPayerClient({
       baseUrl: required(config.payer.apiBase, 'PAYER_API_BASE'),
       apiKey: required(config.payer.apiKey, 'PAYER_API_KEY'),
+      ...timeout,
     }),
+    sms: config.twilio.accountSid
+      ? createTwilioSms({
+          accountSid: config.twilio.accountSid,
+          authToken: required(config.twilio.authToken, 'TWILIO_AUTH_TOKEN'),
+          from: required(config.twilio.from, 'TWILIO_FROM'),
+          apiBase: config.twilio.apiBase,
+          ...timeout,
+        })
+      : undefined,
     uk: ukVendorsFromConfig(config, clock),
   };
 };

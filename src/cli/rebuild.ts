@@ -1,7 +1,9 @@
-import { acquireLease } from '../eventstore/postgres/lease.js';
+import type { Leases } from '../eventstore/leases.js';
 import type { Database } from '../platform/database.js';
+import type { AuditKey } from '../projections/audit/auditRecord.js';
 import { allProjections, findProjection } from '../projections/index.js';
 import { projectionSubscriptionId, type RebuildReport, rebuildProjection } from '../projections/runtime.js';
+import { terminalProgress } from './progressBar.js';
 
 /**
  * Rebuilds under the projection's own lease, so a running platform is never projecting into the
@@ -10,21 +12,17 @@ import { projectionSubscriptionId, type RebuildReport, rebuildProjection } from 
 export const rebuild = async (
   db: Database,
   name: string,
-  options: { waitMs?: number } = {},
+  options: { leases: Leases; waitMs?: number; auditKey: AuditKey },
 ): Promise<RebuildReport> => {
-  const projection = findProjection(name);
+  const projection = findProjection(name, options.auditKey);
   if (!projection) {
     throw new Error(
-      `no projection named "${name}"; known: ${allProjections()
+      `no projection named "${name}"; known: ${allProjections(options.auditKey)
         .map((p) => p.name)
         .join(', ')}`,
     );
   }
-  const lease = acquireLease({
-    connectionString: db.connectionString,
-    subscriptionId: projectionSubscriptionId(projection),
-    holder: `rebuild:${process.pid}`,
-  });
+  const lease = options.leases.acquire(projectionSubscriptionId(projection), `rebuild:${process.pid}`);
   const waitMs = options.waitMs ?? 10_000;
   const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), waitMs).unref());
   try {
@@ -33,7 +31,9 @@ export const rebuild = async (
         `projection "${name}" is being run by another process; stop the platform before rebuilding it`,
       );
     }
-    return await rebuildProjection(db.pool, projection, { progress: process.stderr.isTTY ?? false });
+    return await rebuildProjection(db.pool, projection, {
+      progress: process.stderr.isTTY ? terminalProgress(`rebuild ${projection.name}`, ' events') : undefined,
+    });
   } finally {
     await lease.release();
   }

@@ -1,21 +1,38 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type pg from 'pg';
+import type { IntakeKeys } from '../commands/intakeKeys.js';
+import type { PatientLinks } from '../commands/patientLinks.js';
 import type { OrderCommands } from '../commands/prescription/orderCommands.js';
 import type { EventStore } from '../eventstore/types.js';
-import type { PaymentGateway, PaymentWebhookEvent } from '../integrations/payments/port.js';
+import type { DocumentStore } from '../integrations/documents/port.js';
+import type { PaymentGateway } from '../integrations/payments/port.js';
 import type { ShippingCarrier } from '../integrations/shipping/port.js';
 import type { Clock } from '../platform/clock.js';
+import type { Metrics } from '../platform/metrics.js';
 import type { ProcessRuntime } from '../processes/runtime.js';
+import { declaredAccess, guardBeforeContract, securityOf } from './access.js';
 import { staffAuthPlugin } from './auth/index.js';
+import { problem } from './auth/problem.js';
 import { sendError } from './errors.js';
+import { registerInputBoundary } from './inputBoundary.js';
+import { registerMetrics } from './metricsRoute.js';
+import { declaredPhiRead, registerPhiReads } from './phiReads.js';
+import { registerRequestLog } from './requestLog.js';
 import { intakeRoutes } from './routes/intake.js';
+import { intakeKeyRoutes } from './routes/intakeKeyRoutes.js';
 import { operationsRoutes } from './routes/operations.js';
 import { orderRoutes } from './routes/orders.js';
 import { patientRoutes } from './routes/patient.js';
-import { webhookRoutes } from './routes/webhooks.js';
+import { patientLinkRoutes } from './routes/patientLinkRoutes.js';
+import { readinessRoutes } from './routes/readiness.js';
+import { type PaymentEventHandler, webhookRoutes } from './routes/webhooks.js';
+import { safeError } from './safeError.js';
+import { registerContracts } from './validation.js';
+import { registerSecurityHeaders } from './web/securityHeaders.js';
 
 export type HttpDeps = {
   pool: pg.Pool;
@@ -25,34 +42,113 @@ export type HttpDeps = {
   processes: ProcessRuntime;
   payments: PaymentGateway;
   carrier: ShippingCarrier;
-  intakeApiKey: string;
+  /** Where the insurance-card images are kept; without it ops cannot open them. */
+  documents?: DocumentStore;
+  /** The named, hashed, revocable keys intake accepts. */
+  intakeKeys: IntakeKeys;
+  /** Patient links: judged, revoked, asked for again. */
+  patientLinks: PatientLinks;
   linkSecret: string;
   secureCookies?: boolean;
+  /** Staff session lifetimes: absolute (12 h) and idle (30 min) unless given. */
+  staffSessions?: { absoluteTtlMs: number; idleTimeoutMs: number };
+  /** How long an order or consultation may sit in one status before the console flags it (24 h unless given). */
+  slaHours?: number;
+  /** The zone staff pages show times in (America/New_York unless given). */
+  pharmacyTimeZone?: string;
   logLevel?: string;
-  otherPaymentHandlers?: ((event: PaymentWebhookEvent) => Promise<boolean>)[];
+  /** Where log lines go; stdout unless given. */
+  logStream?: NodeJS.WritableStream;
+  /** One info line per answered request (default on); `npm start --no-request-logs` turns it off. */
+  requestLogs?: boolean;
+  otherPaymentHandlers?: PaymentEventHandler[];
+  /** Served at /metrics, with request latencies recorded into it. */
+  metrics?: Metrics;
+  /** A bearer token that may read /metrics; without it only ops and admin staff can. */
+  metricsToken?: string;
   /** Registers more routes (other flows, the web front end) inside the same app. */
   extend?: (app: FastifyInstance) => Promise<void>;
 };
 
-/** Query strings may carry tokens (webhook secrets, status links): logs get the path only. */
+/**
+ * A safety net behind the rule that log calls pass ids, never people: any of these keys in a logged
+ * object is replaced, at the top level or one level down.
+ */
+const PHI_KEYS = [
+  'password',
+  'token',
+  'email',
+  'patient',
+  'patientName',
+  'firstName',
+  'lastName',
+  'dateOfBirth',
+  'phone',
+  'address',
+  'identifiers',
+  'mrn',
+  'nhsNumber',
+  'authorization',
+  'cookie',
+  'x-api-key',
+  'detail',
+  'where',
+  'parameters',
+];
+const REDACTED_LOG_PATHS = PHI_KEYS.flatMap((key) => {
+  const member = /^[A-Za-z_]\w*$/.test(key) ? key : `["${key}"]`;
+  return [member, `*.${member}`.replace('.[', '[')];
+});
+
+/** Query strings may carry tokens (webhook secrets, status links): answers quote the path only. */
 const redactUrl = (url: string) => url.split('?')[0]!.replace(/\/enroll\/[^/]+/, '/enroll/[token]');
+
+/** Path parameters worth a log line: the platform's own ids. Anything else may be what a caller typed. */
+const ID_SHAPED = /^(?:[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * What a log says about the URL: the matched route with its id parameters filled in
+ * (`/api/orders/01J…/events`), never the path as sent (a mistyped or hostile path can hold a name)
+ * and never the query (it can hold tokens or searches for a patient).
+ */
+const loggedRoute = (request: { routeOptions?: { url?: string }; params?: unknown }) => {
+  const template = request.routeOptions?.url;
+  if (!template) return '[no route]';
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  return template.replace(/:(\w+)/g, (whole, name: string) => {
+    const value = params[name];
+    return typeof value === 'string' && ID_SHAPED.test(value) ? value : whole;
+  });
+};
 
 export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => {
   const app = Fastify({
     logger: {
       level: deps.logLevel ?? 'info',
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
       serializers: {
-        req: (request) => ({ method: request.method, url: redactUrl(request.url), id: request.id }),
+        req: (request) => ({ method: request.method, route: loggedRoute(request as never), id: request.id }),
+        // Whatever logs an error, Fastify itself included, gets it without database context.
+        err: (error) =>
+          safeError(error) as ReturnType<typeof safeError> & { type: string; message: string; stack: string },
       },
+      redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
     },
     // Request ids correlate a request's log lines and its audit records.
     genReqId: () => crypto.randomUUID(),
     trustProxy: false,
+    // Fastify's own two lines per request are replaced by one (requestLog.ts), or none.
+    logController: new LogController({ disableRequestLogging: true }),
   });
+  if (deps.requestLogs !== false) registerRequestLog(app, loggedRoute);
 
-  // zod validates in the handlers; the JSON Schemas on routes exist to document them.
-  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  // Every route's zod contract (src/http/contracts) parses its request and checks its answer;
+  // staff guards run before it.
+  registerContracts(app);
+  app.addHook('onRoute', guardBeforeContract);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  registerSecurityHeaders(app, { hsts: deps.secureCookies });
+  registerInputBoundary(app);
   // API answers carry patient data and depend on who asks (token headers): never cache them.
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/api/')) {
@@ -78,46 +174,104 @@ export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => 
         title: 'Pharmacy order platform API',
         version: '1.0.0',
         description:
-          'Prescription intake, ops actions, patient enrollment and vendor webhooks. Staff sign in with POST /api/auth/login and send the token as `Authorization: Bearer …` (or the session cookie plus `x-csrf-token`).',
+          'Prescription intake, ops actions, patient enrollment and vendor webhooks. Staff sign in with POST /api/auth/login and send the token as `Authorization: Bearer …` (or the session cookie plus `x-csrf-token`). Every operation states who may call it in `x-access`.',
       },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'session' },
           intakeKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-          enrollmentToken: { type: 'apiKey', in: 'header', name: 'x-enrollment-token' },
+          'enrollment-token': { type: 'apiKey', in: 'header', name: 'x-enrollment-token' },
+          'status-token': { type: 'apiKey', in: 'header', name: 'x-status-token' },
+          'consultation-key': { type: 'apiKey', in: 'header', name: 'x-consultation-token' },
         },
       },
     },
+    // Who may call each operation, from the route's own declaration (see access.ts); a route that
+    // declares none is published as `undeclared`, which the authorisation-matrix test refuses.
+    // The zod contracts become the document's JSON Schemas, then each operation says who may call it.
+    transform: (document) => {
+      const { schema, url } = jsonSchemaTransform(document);
+      const access = declaredAccess(document.route);
+      const security = securityOf(access);
+      return {
+        schema: {
+          ...(schema ?? {}),
+          'x-access': access ?? 'undeclared',
+          ...(security ? { security } : {}),
+          'x-phi-read': declaredPhiRead(document.route) ?? 'undeclared',
+        },
+        url,
+      } as never;
+    },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { validatorUrl: null },
+    // The UI's own policy (its inline scripts by hash), tightened: never framed, nothing from afar.
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
+        .replaceAll(' https:', '')
+        .replace(' validator.swagger.io', '')
+        .replace(/\s*upgrade-insecure-requests;?/, ''),
+  });
   await app.register(cookie);
   await app.register(staffAuthPlugin, {
     pool: deps.pool,
+    store: deps.store,
     clock: deps.clock,
     secureCookies: deps.secureCookies,
+    sessionTtlMs: deps.staffSessions?.absoluteTtlMs,
+    idleTimeoutMs: deps.staffSessions?.idleTimeoutMs,
   });
 
   app.get(
     '/api/health',
-    { schema: { tags: ['operations'], summary: 'Liveness and database reachability' } },
-    async () => {
-      await deps.pool.query('SELECT 1');
+    {
+      config: { access: { kind: 'public' }, phiRead: false },
+      schema: { tags: ['operations'], summary: 'Liveness and database reachability' },
+    },
+    async (request, reply) => {
+      try {
+        await deps.pool.query('SELECT 1');
+      } catch (error) {
+        request.log.warn({ err: safeError(error) }, 'health check: database unreachable');
+        reply.header('retry-after', '5');
+        return problem(reply, 503, 'Service unavailable', 'The database is not reachable.');
+      }
       return { status: 'ok' };
     },
   );
 
-  await app.register(intakeRoutes, { commands: deps.commands, intakeApiKey: deps.intakeApiKey });
-  const { pool, store, clock, commands, processes, payments, carrier, linkSecret } = deps;
-  await app.register(orderRoutes, { pool, store, clock, commands, processes });
-  await app.register(patientRoutes, { pool, store, clock, commands, linkSecret });
+  registerPhiReads(app, { store: deps.store, clock: deps.clock });
+  await app.register(readinessRoutes, { pool: deps.pool });
+  if (deps.metrics) registerMetrics(app, deps.metrics, deps.metricsToken);
+
+  await app.register(intakeRoutes, { commands: deps.commands, keys: deps.intakeKeys });
+  await app.register(intakeKeyRoutes, { keys: deps.intakeKeys });
+  const { pool, store, clock, commands, processes, payments, carrier } = deps;
+  await app.register(orderRoutes, { pool, store, clock, commands, processes, documents: deps.documents });
+  await app.register(patientRoutes, { pool, store, clock, commands, links: deps.patientLinks });
+  await app.register(patientLinkRoutes, { links: deps.patientLinks });
   await app.register(webhookRoutes, {
     pool,
+    store,
+    clock,
     commands,
     payments,
     carrier,
     otherPaymentHandlers: deps.otherPaymentHandlers,
   });
-  await app.register(operationsRoutes, { pool, processes });
+  await app.register(operationsRoutes, {
+    pool,
+    processes,
+    store,
+    clock,
+    slaHours: deps.slaHours ?? 24,
+    pharmacyTimeZone: deps.pharmacyTimeZone ?? 'America/New_York',
+  });
   if (deps.extend) await deps.extend(app);
   return app;
 };

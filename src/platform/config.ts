@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { type Brand, DEFAULT_BRAND } from './brand.js';
 
 const optionalUrl = z.string().url().optional();
 
@@ -9,15 +10,41 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: optionalUrl,
   DATABASE_URL: z.string().optional(),
+  MIGRATION_DATABASE_URL: z.string().optional(),
   INTAKE_API_KEY: z.string().min(16).optional(),
   ADMIN_EMAIL: z.string().email().default('admin@pharmacy.example.org'),
   ADMIN_PASSWORD: z.string().min(12).optional(),
   MAGIC_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
   LINK_SECRET: z.string().min(32).optional(),
   TRACKING_POLL_MINUTES: z.coerce.number().positive().default(30),
+  PAYMENT_CHECK_MINUTES: z.coerce.number().positive().default(15),
   SLA_HOURS: z.coerce.number().positive().default(24),
+  // The zone staff pages show times in (IANA name); one the runtime does not know is refused at start.
+  PHARMACY_TIME_ZONE: z
+    .string()
+    .default('America/New_York')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone name, e.g. America/New_York'),
+  // The pharmacy's names (README, "One brand, two businesses"): the brand on staff pages and e-mail
+  // senders, and the business each flow trades as, on its patients' pages, e-mails and texts.
+  PHARMACY_NAME: z.string().trim().min(1).max(80).default(DEFAULT_BRAND.name),
+  US_PHARMACY_NAME: z.string().trim().min(1).max(80).default(DEFAULT_BRAND.us),
+  UK_PHARMACY_NAME: z.string().trim().min(1).max(80).default(DEFAULT_BRAND.uk),
+  // The UK pharmacy's registered premises, its lines separated by commas (GP letters, dispensing).
+  UK_PHARMACY_ADDRESS: z.string().trim().min(1).max(200).default('12 Northfield Parade, Leeds, LS1 4AP'),
   SMTP_URL: optionalUrl,
-  MAIL_FROM: z.string().default('Pharmacy <no-reply@pharmacy.example.org>'),
+  // Unset: the brand's name at no-reply@pharmacy.example.org.
+  MAIL_FROM: z.string().optional(),
+  EMAIL_SENDERS: z.coerce.number().int().min(1).max(64).default(8),
+  CONSUMER_WIDTH: z.coerce.number().int().min(1).max(64).default(4),
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  HTTP_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   S3_ENDPOINT: optionalUrl,
   S3_BUCKET: z.string().default('pharmacy-documents'),
   S3_REGION: z.string().default('us-east-1'),
@@ -31,7 +58,30 @@ const schema = z.object({
   SHIPPO_WEBHOOK_TOKEN: z.string().optional(),
   PAYER_API_BASE: optionalUrl,
   PAYER_API_KEY: z.string().optional(),
+  // Texts to patients (Twilio); off when TWILIO_ACCOUNT_SID is unset.
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'an Account SID (AC…)')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  TWILIO_FROM: z
+    .string()
+    .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'an E.164 number or a Messaging Service SID (MG…)')
+    .optional(),
+  TWILIO_API_BASE: optionalUrl,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // A scraper's bearer token for /metrics; without it only signed-in ops and admin staff may read it.
+  METRICS_TOKEN: z.string().min(32).optional(),
+  VENDOR_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).optional(),
+  AUDIT_HMAC_KEY: z.string().min(32).optional(),
+  AUDIT_ANCHOR_DIR: z.string().optional(),
+  AUDIT_ANCHOR_S3_BUCKET: z.string().optional(),
+  AUDIT_ANCHOR_S3_PREFIX: z.string().default('audit-anchors/'),
+  AUDIT_ANCHOR_MINUTES: z.coerce.number().positive().default(15),
+  SECRETS_KEY: z.string().min(32).optional(),
+  STAFF_IDLE_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
+  STAFF_SESSION_HOURS: z.coerce.number().positive().default(12),
+  PATIENT_LINK_TTL_DAYS: z.coerce.number().positive().default(30),
   // UK consultation flow: its vendors, and where its staff e-mails go.
   IDU_API_BASE: optionalUrl,
   IDU_API_KEY: z.string().optional(),
@@ -59,6 +109,8 @@ export type Config = {
   host: string;
   publicUrl: string | undefined;
   databaseUrl: string | undefined;
+  /** The owner's URL when DATABASE_URL is the app's own least-privilege role. */
+  migrationDatabaseUrl: string | undefined;
   intakeApiKey: string;
   adminEmail: string;
   adminPassword: string;
@@ -68,9 +120,24 @@ export type Config = {
   /** Signs magic links and patient status links; generated and kept in the database when unset (dev). */
   linkSecret: string | undefined;
   trackingPollMinutes: number;
+  /** How often an open checkout is read back from Stripe, in case its webhook never arrives. */
+  paymentCheckMinutes: number;
   slaHours: number;
+  /** The zone staff pages show times in. */
+  pharmacyTimeZone: string;
+  brand: Brand;
+  /** The UK pharmacy's premises, line by line. */
+  ukPharmacyAddress: string[];
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** E-mails the outbox sends at once, each on its own pooled SMTP connection. */
+  emailSenders: number;
+  /** Streams each process manager handles side by side, each stream still in order. */
+  consumerWidth: number;
+  /** Connections the consumers (projections, process managers, workers) share. */
+  dbPoolSize: number;
+  /** Connections requests use, apart from the consumers'. */
+  httpPoolSize: number;
   s3: {
     endpoint: string | undefined;
     bucket: string;
@@ -80,8 +147,27 @@ export type Config = {
   };
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   shippo: { apiKey?: string; apiBase?: string; webhookToken?: string };
+  /** Bounds every vendor call; each adapter's own default when unset. */
+  vendorTimeoutMs: number | undefined;
   payer: { apiBase?: string; apiKey?: string };
+  /** Texts to patients; the platform sends none when `accountSid` is unset. */
+  twilio: { accountSid?: string; authToken?: string; from?: string; apiBase?: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Lets a Prometheus scraper read /metrics as `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  audit: {
+    /** Keys the audit chain; never stored in the database. Generated into .data/keys/ when unset (dev). */
+    hmacKey: string | undefined;
+    /** Where signed heads of the chain go: a directory, or an S3 bucket (takes precedence). */
+    anchorDir: string | undefined;
+    anchorS3Bucket: string | undefined;
+    anchorS3Prefix: string;
+    anchorMinutes: number;
+  };
+  /** Encrypts secrets the platform generates and keeps in the database. Generated into .data/keys/ when unset. */
+  secretsKey: string | undefined;
+  staffSessions: { idleTimeoutMinutes: number; absoluteHours: number };
+  patientLinkTtlDays: number;
   /** The UK vendors; the consultation flow runs when IDU_API_BASE is set (then all are required). */
   uk: {
     idu: { apiBase?: string; apiKey?: string };
@@ -123,6 +209,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
     databaseUrl: e.DATABASE_URL || undefined,
+    migrationDatabaseUrl: e.MIGRATION_DATABASE_URL || undefined,
     intakeApiKey: e.INTAKE_API_KEY ?? '',
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD ?? secret(12),
@@ -130,9 +217,19 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     magicLinkTtlHours: e.MAGIC_LINK_TTL_HOURS,
     linkSecret: e.LINK_SECRET,
     trackingPollMinutes: e.TRACKING_POLL_MINUTES,
+    paymentCheckMinutes: e.PAYMENT_CHECK_MINUTES,
     slaHours: e.SLA_HOURS,
+    pharmacyTimeZone: e.PHARMACY_TIME_ZONE,
+    brand: { name: e.PHARMACY_NAME, us: e.US_PHARMACY_NAME, uk: e.UK_PHARMACY_NAME },
+    ukPharmacyAddress: e.UK_PHARMACY_ADDRESS.split(',')
+      .map((line) => line.trim())
+      .filter(Boolean),
     smtpUrl: e.SMTP_URL,
-    mailFrom: e.MAIL_FROM,
+    mailFrom: e.MAIL_FROM ?? `${e.PHARMACY_NAME.replace(/["<>\\]/g, '')} <no-reply@pharmacy.example.org>`,
+    emailSenders: e.EMAIL_SENDERS,
+    consumerWidth: e.CONSUMER_WIDTH,
+    dbPoolSize: e.DB_POOL_SIZE,
+    httpPoolSize: e.HTTP_POOL_SIZE,
     s3: {
       endpoint: e.S3_ENDPOINT,
       bucket: e.S3_BUCKET,
@@ -146,8 +243,26 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       apiBase: e.STRIPE_API_BASE,
     },
     shippo: { apiKey: e.SHIPPO_API_KEY, apiBase: e.SHIPPO_API_BASE, webhookToken: e.SHIPPO_WEBHOOK_TOKEN },
+    vendorTimeoutMs: e.VENDOR_TIMEOUT_SECONDS === undefined ? undefined : e.VENDOR_TIMEOUT_SECONDS * 1000,
     payer: { apiBase: e.PAYER_API_BASE, apiKey: e.PAYER_API_KEY },
+    twilio: {
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      from: e.TWILIO_FROM,
+      apiBase: e.TWILIO_API_BASE,
+    },
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
+    audit: {
+      hmacKey: e.AUDIT_HMAC_KEY,
+      anchorDir: e.AUDIT_ANCHOR_DIR,
+      anchorS3Bucket: e.AUDIT_ANCHOR_S3_BUCKET,
+      anchorS3Prefix: e.AUDIT_ANCHOR_S3_PREFIX,
+      anchorMinutes: e.AUDIT_ANCHOR_MINUTES,
+    },
+    secretsKey: e.SECRETS_KEY,
+    staffSessions: { idleTimeoutMinutes: e.STAFF_IDLE_TIMEOUT_MINUTES, absoluteHours: e.STAFF_SESSION_HOURS },
+    patientLinkTtlDays: e.PATIENT_LINK_TTL_DAYS,
     uk: {
       idu: { apiBase: e.IDU_API_BASE, apiKey: e.IDU_API_KEY },
       signatureRx: {

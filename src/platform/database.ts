@@ -49,17 +49,24 @@ export const createPool = (connectionString: string, config: DatabaseConfig = {}
   return pool;
 };
 
-export const openDatabase = async (config: DatabaseConfig = {}): Promise<Database> => {
-  if (config.databaseUrl) {
-    const pool = createPool(config.databaseUrl, config);
-    return { pool, connectionString: config.databaseUrl, embedded: false, close: () => pool.end() };
-  }
+/** The server the platform talks to: the one DATABASE_URL names, or the embedded one started here. */
+export type DatabaseServer = { connectionString: string; embedded: boolean; stop(): Promise<void> };
+
+export const startDatabaseServer = async (config: DatabaseConfig = {}): Promise<DatabaseServer> => {
+  if (config.databaseUrl)
+    return { connectionString: config.databaseUrl, embedded: false, stop: async () => {} };
   const server = await startEmbeddedPostgres(config);
+  return { connectionString: server.connectionString, embedded: true, stop: () => server.stop() };
+};
+
+/** A pool on the connection string as given (for owner tasks: migrations, scratch databases). */
+export const openDatabase = async (config: DatabaseConfig = {}): Promise<Database> => {
+  const server = await startDatabaseServer(config);
   const pool = createPool(server.connectionString, config);
   return {
     pool,
     connectionString: server.connectionString,
-    embedded: true,
+    embedded: server.embedded,
     close: async () => {
       await pool.end();
       await server.stop();
@@ -153,7 +160,16 @@ export const startEmbeddedPostgres = async (config: DatabaseConfig = {}): Promis
     password,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    // Terse error logs: PostgreSQL's DETAIL and CONTEXT lines quote the row or JSON that failed,
+    // which may be a patient's record.
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'log_error_verbosity=terse',
+    ],
     onLog: (message) => config.serverLog?.(String(message).trim()),
     onError: (message) => config.serverLog?.(String(message).trim()),
   });

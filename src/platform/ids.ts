@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import { v5 as uuidv5 } from 'uuid';
 
@@ -17,3 +17,15 @@ const NAMESPACE = '6f1d2c3b-8a4e-4f51-9b6d-0c2e7a9f4d11';
  */
 export const deterministicId = (...parts: readonly (string | number)[]): string =>
   uuidv5(parts.join('\u001f'), NAMESPACE);
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * An aggregate id in the ULID shape (26 Crockford base32 characters, the first below 8) derived from
+ * its inputs: the same key always names the same aggregate, so appending its first event with
+ * `no_stream` is itself the claim on the key. Unlike a ULID it does not sort by creation time.
+ */
+export const idFromKey = (...parts: readonly string[]): string => {
+  const digest = createHash('sha256').update(parts.join('\u001f')).digest();
+  return Array.from({ length: 26 }, (_, i) => CROCKFORD[i === 0 ? digest[i]! % 8 : digest[i]! % 32]).join('');
+};

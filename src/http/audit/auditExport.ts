@@ -2,8 +2,22 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import type { AuditRow } from '../../projections/audit/auditRecord.js';
 
-/** Which rows: occurred in [from, to), and/or belonging to one order (its changes and its reads). */
-export type AuditFilter = { from?: Date; to?: Date; orderId?: string };
+/**
+ * Which rows. Every part is optional and they combine with AND: occurred in [from, to); belonging to
+ * one case (an order, or a UK consultation: its changes, its account and its reads); to any case of
+ * one patient; done by one staff member; of one event type.
+ */
+export type AuditFilter = {
+  from?: Date;
+  to?: Date;
+  orderId?: string;
+  consultationId?: string;
+  /** A consultation's patient reference, an order's patient key (e.g. `…EHR:MRN-0042117`) or an e-mail. */
+  patient?: string;
+  /** A staff member's id or e-mail address. */
+  staff?: string;
+  eventType?: string;
+};
 
 export type AuditExportFormat = 'csv' | 'ndjson';
 
@@ -15,45 +29,88 @@ export type AuditEntry = {
   occurredAt: string;
   recordedAt: string;
   actor: string;
+  /** Who `actor` is, from the staff directory (not part of the hashed row: for people reading it). */
+  actorName: string | null;
   eventType: string;
   streamName: string;
   correlationId: string;
   causationId: string | null;
   summary: Record<string, unknown>;
+  eventHash: string;
+  keyId: string;
   prevHash: string;
   hash: string;
 };
 
-export const toAuditEntry = (row: AuditRow): AuditEntry => ({
+export const toAuditEntry = (row: AuditRow & { actor_name?: string | null }): AuditEntry => ({
   seq: Number(row.seq),
   eventId: row.event_id,
   globalPosition: Number(row.global_position),
   occurredAt: row.occurred_at.toISOString(),
   recordedAt: row.recorded_at.toISOString(),
   actor: row.actor,
+  actorName: row.actor_name ?? null,
   eventType: row.event_type,
   streamName: row.stream_name,
   correlationId: row.correlation_id,
   causationId: row.causation_id,
   summary: row.summary,
+  eventHash: row.event_hash,
+  keyId: row.key_id,
   prevHash: row.prev_hash,
   hash: row.hash,
 });
 
 export const orderStreams = (orderId: string) => [`order-${orderId}`, `access-${orderId}`];
 
-const AUDIT_COLUMNS = `seq, event_id, global_position, stream_name, event_type, actor, correlation_id, causation_id,
-  occurred_at, recorded_at, summary, prev_hash, hash`;
+/** A consultation's own stream, its account (payments, refunds) and the reads of it. */
+export const consultationStreams = (consultationId: string) => [
+  `consultation-${consultationId}`,
+  `consultationaccount-${consultationId}`,
+  `access-${consultationId}`,
+];
 
-/** $1..$3 filter by occurred_at range and streams; unset filters are NULL and match everything. */
-const FILTER_SQL = `($1::timestamptz IS NULL OR occurred_at >= $1)
-  AND ($2::timestamptz IS NULL OR occurred_at < $2)
-  AND ($3::text[] IS NULL OR stream_name = ANY ($3))`;
+/** Every column of the row, and the actor's name from the staff directory beside it. */
+const AUDIT_SELECT = `a.seq, a.event_id, a.global_position, a.stream_name, a.event_type, a.actor, a.correlation_id,
+  a.causation_id, a.occurred_at, a.recorded_at, a.summary, a.event_hash, a.key_id, a.prev_hash, a.hash,
+  s.display_name AS actor_name
+  FROM audit_log a LEFT JOIN staff_users s ON a.actor = 'staff:' || s.id`;
+
+/**
+ * $1..$6 filter by occurred_at range, case streams, patient, staff member and event type; an unset
+ * filter is NULL and matches everything. The patient's cases come from the read models, which know
+ * who each order and consultation belongs to; the trail itself holds no patient identifiers.
+ */
+const FILTER_SQL = `($1::timestamptz IS NULL OR a.occurred_at >= $1)
+  AND ($2::timestamptz IS NULL OR a.occurred_at < $2)
+  AND ($3::text[] IS NULL OR a.stream_name = ANY ($3))
+  AND ($4::text IS NULL OR a.stream_name IN (
+    SELECT unnest(ARRAY['consultation-' || c.consultation_id, 'consultationaccount-' || c.consultation_id,
+                        'access-' || c.consultation_id])
+      FROM consultations c WHERE c.patient_ref = $4 OR lower(c.patient_email) = lower($4)
+    UNION ALL
+    SELECT unnest(ARRAY['order-' || o.order_id, 'access-' || o.order_id])
+      FROM orders o WHERE o.detail->>'patientKey' = $4 OR lower(o.patient_email) = lower($4)))
+  AND ($5::text IS NULL OR a.actor IN (
+    SELECT 'staff:' || u.id FROM staff_users u WHERE u.id = $5 OR u.email = lower($5)))
+  AND ($6::text IS NULL OR a.event_type = $6)`;
+
+const FILTER_PARAMS = 6;
+
+const caseStreams = (filter: AuditFilter) =>
+  filter.orderId
+    ? orderStreams(filter.orderId)
+    : filter.consultationId
+      ? consultationStreams(filter.consultationId)
+      : null;
 
 const filterParams = (filter: AuditFilter) => [
   filter.from ?? null,
   filter.to ?? null,
-  filter.orderId ? orderStreams(filter.orderId) : null,
+  caseStreams(filter),
+  filter.patient ?? null,
+  filter.staff ?? null,
+  filter.eventType ?? null,
 ];
 
 /**
@@ -73,9 +130,9 @@ export async function* auditPages(
   let after = 0;
   for (;;) {
     const page = await pool.query<AuditRow>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_log
-        WHERE seq > $4 AND seq <= $5 AND ${FILTER_SQL}
-        ORDER BY seq LIMIT $6`,
+      `SELECT ${AUDIT_SELECT}
+        WHERE a.seq > $${FILTER_PARAMS + 1} AND a.seq <= $${FILTER_PARAMS + 2} AND ${FILTER_SQL}
+        ORDER BY a.seq LIMIT $${FILTER_PARAMS + 3}`,
       [...filterParams(filter), after, upTo, pageSize],
     );
     if (page.rows.length === 0) return;
@@ -92,9 +149,9 @@ export const recentEntries = async (
   filter: AuditFilter & { before?: number; limit: number },
 ): Promise<AuditEntry[]> => {
   const { rows } = await pool.query<AuditRow>(
-    `SELECT ${AUDIT_COLUMNS} FROM audit_log
-      WHERE ($4::bigint IS NULL OR seq < $4) AND ${FILTER_SQL}
-      ORDER BY seq DESC LIMIT $5`,
+    `SELECT ${AUDIT_SELECT}
+      WHERE ($${FILTER_PARAMS + 1}::bigint IS NULL OR a.seq < $${FILTER_PARAMS + 1}) AND ${FILTER_SQL}
+      ORDER BY a.seq DESC LIMIT $${FILTER_PARAMS + 2}`,
     [...filterParams(filter), filter.before ?? null, filter.limit],
   );
   return rows.map(toAuditEntry);
@@ -107,11 +164,14 @@ export const CSV_HEADER = [
   'occurred_at',
   'recorded_at',
   'actor',
+  'actor_name',
   'event_type',
   'stream_name',
   'correlation_id',
   'causation_id',
   'summary',
+  'event_hash',
+  'key_id',
   'prev_hash',
   'hash',
 ] as const;
@@ -132,11 +192,14 @@ export const toCsvLine = (entry: AuditEntry): string =>
     entry.occurredAt,
     entry.recordedAt,
     entry.actor,
+    entry.actorName,
     entry.eventType,
     entry.streamName,
     entry.correlationId,
     entry.causationId,
     JSON.stringify(entry.summary),
+    entry.eventHash,
+    entry.keyId,
     entry.prevHash,
     entry.hash,
   ]);

@@ -1,14 +1,33 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
 import { recordPatientDataAccess } from '../../commands/accessLog.js';
 import type { EventStore } from '../../eventstore/types.js';
+import { complianceReportPdf } from '../../integrations/documents/pdf/complianceReport.js';
 import type { Clock } from '../../platform/clock.js';
+import type { Anchor, AnchorSource } from '../../projections/audit/anchors.js';
+import type { AuditKey } from '../../projections/audit/auditRecord.js';
+import { complianceReport } from '../../projections/audit/complianceReport.js';
 import { verifyAuditTrail } from '../../projections/audit/verifyAudit.js';
-import { jsonSchema, parseOr400 } from '../validation.js';
+import { problem } from '../auth/problem.js';
+import { CONSULTATION_ID } from '../routes/consultationShared.js';
 import { type AuditFilter, auditExportStream, recentEntries } from './auditExport.js';
+import { complianceReportCsv } from './complianceCsv.js';
 
-export type AuditRoutesOptions = { pool: pg.Pool; store: EventStore; clock: Clock };
+export type AuditRoutesOptions = {
+  pool: pg.Pool;
+  store: EventStore;
+  clock: Clock;
+  audit: {
+    key: AuditKey;
+    /** The signed heads exported so far, as the auditor keeps them. */
+    anchors: AnchorSource;
+    anchorNow(): Promise<(Anchor & { location: string }) | null>;
+  };
+  /** Heads the compliance report's PDF: the pharmacy's brand. */
+  reportTitle: string;
+};
 
 const AUDITORS = ['auditor', 'admin'] as const;
 
@@ -18,6 +37,19 @@ const instant = z
   .transform((value) => new Date(value));
 /** Any order id a stream name can carry, whichever flow created it. */
 const orderId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/);
+const consultationId = z.string().regex(CONSULTATION_ID, 'a consultation id (26 characters)');
+/** Printable text without control characters: a patient reference, MRN, e-mail, staff id or event type. */
+const term = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}]+$/u, 'no control characters');
+
+/** One case at most: an order or a UK consultation. */
+const oneCase = (q: { orderId?: string; consultationId?: string }) => !(q.orderId && q.consultationId);
+const oneCaseMessage = { message: 'choose an order or a consultation, not both', path: ['consultationId'] };
 
 const exportQuery = z
   .object({
@@ -25,14 +57,28 @@ const exportQuery = z
     from: instant.optional(),
     to: instant.optional(),
     orderId: orderId.optional(),
+    consultationId: consultationId.optional(),
+    patient: term(200).optional(),
+    staff: term(200).optional(),
+    eventType: term(100)
+      .regex(/^[A-Za-z]+$/, 'an event type such as ConsultationApproved')
+      .optional(),
   })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] });
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] })
+  .refine(oneCase, oneCaseMessage);
 
-const entriesQuery = z.object({
-  orderId: orderId.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.coerce.number().int().min(1).optional(),
-});
+const entriesQuery = z
+  .object({
+    orderId: orderId.optional(),
+    consultationId: consultationId.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    before: z.coerce.number().int().min(1).optional(),
+  })
+  .refine(oneCase, oneCaseMessage);
+
+const reportQuery = z
+  .object({ format: z.enum(['json', 'csv', 'pdf']).default('json'), from: instant, to: instant })
+  .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['to'] });
 
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8' };
 
@@ -41,6 +87,8 @@ const exportFilename = (filter: AuditFilter, format: string) => {
   const day = (date: Date) => date.toISOString().slice(0, 10);
   const parts = [
     filter.orderId ? `order-${filter.orderId}` : '',
+    filter.consultationId ? `consultation-${filter.consultationId}` : '',
+    filter.eventType ?? '',
     filter.from ? day(filter.from) : filter.to ? 'start' : '',
     filter.to ? day(filter.to) : '',
   ].filter(Boolean);
@@ -52,12 +100,15 @@ const describeExport = (query: z.infer<typeof exportQuery>) => {
   const params = new URLSearchParams({ format: query.format });
   if (query.from) params.set('from', query.from.toISOString());
   if (query.to) params.set('to', query.to.toISOString());
-  if (query.orderId) params.set('orderId', query.orderId);
+  for (const key of ['orderId', 'consultationId', 'patient', 'staff', 'eventType'] as const) {
+    const value = query[key];
+    if (value) params.set(key, value);
+  }
   return `audit-export?${params}`;
 };
 
 /** The auditor's endpoints: export the trail, verify its hash chain, list recent rows. */
-export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, options) => {
+export const auditRoutes: FastifyPluginAsyncZod<AuditRoutesOptions> = async (app, options) => {
   const { pool, store, clock } = options;
   const auditors = { preHandler: app.requireRoles(...AUDITORS) };
 
@@ -76,28 +127,75 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, o
       ...auditors,
       schema: {
         tags: ['audit'],
-        summary: 'Export the audit trail (CSV or NDJSON) for a date range on occurred_at or one order',
-        querystring: jsonSchema(exportQuery),
+        summary:
+          'Export the audit trail (CSV or NDJSON), filtered by time (occurred_at), case (order or consultation), patient, staff member and event type',
+        querystring: exportQuery,
       },
     },
     async (request, reply) => {
-      const query = parseOr400(exportQuery, request.query, reply, 'query');
-      if (!query) return reply;
-      const filter: AuditFilter = { from: query.from, to: query.to, orderId: query.orderId };
+      const query = request.query;
+      const { format, ...filter }: AuditFilter & { format: 'csv' | 'ndjson' } = query;
       // Recorded before the first byte leaves: an export cut short still counts as read.
-      await recordAccess(request, query.orderId, describeExport(query));
+      await recordAccess(request, query.orderId ?? query.consultationId, describeExport(query));
       return reply
-        .type(CONTENT_TYPES[query.format])
-        .header('content-disposition', `attachment; filename="${exportFilename(filter, query.format)}"`)
+        .type(CONTENT_TYPES[format])
+        .header('content-disposition', `attachment; filename="${exportFilename(filter, format)}"`)
         .header('cache-control', 'no-store')
-        .send(auditExportStream(pool, filter, query.format));
+        .send(auditExportStream(pool, filter, format));
+    },
+  );
+
+  app.get(
+    '/api/audit/compliance-report',
+    {
+      ...auditors,
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Per period: orders and consultations by outcome, refusals with reasons, refunds, reads of patient data by staff member (JSON, CSV or PDF)',
+        querystring: reportQuery,
+      },
+    },
+    async (request, reply) => {
+      const query = request.query;
+      const report = await complianceReport(pool, query);
+      // Refusal reasons and case ids are patient data: the report is recorded as a read.
+      await recordAccess(
+        request,
+        undefined,
+        `compliance-report?from=${report.period.from}&to=${report.period.to}&format=${query.format}`,
+      );
+      const name = `compliance-${report.period.from.slice(0, 10)}-${report.period.to.slice(0, 10)}`;
+      reply.header('cache-control', 'no-store');
+      if (query.format === 'json') return report;
+      reply.header('content-disposition', `attachment; filename="${name}.${query.format}"`);
+      return query.format === 'csv'
+        ? reply.type(CONTENT_TYPES.csv).send(complianceReportCsv(report))
+        : reply.type('application/pdf').send(await complianceReportPdf(report, options.reportTitle));
     },
   );
 
   app.get(
     '/api/audit/verify',
     { ...auditors, schema: { tags: ['audit'], summary: 'Recompute the hash chain; report the first break' } },
-    async () => verifyAuditTrail(pool),
+    async () => verifyAuditTrail(pool, { key: options.audit.key, anchors: options.audit.anchors }),
+  );
+
+  app.post(
+    '/api/audit/anchors',
+    {
+      ...auditors,
+      schema: {
+        tags: ['audit'],
+        summary: 'Sign the chain’s current head now and export it where the auditor keeps anchors',
+      },
+    },
+    async (request, reply) => {
+      const anchor = await options.audit.anchorNow();
+      if (!anchor) return problem(reply, 409, 'Nothing to anchor', 'The audit trail is still empty.');
+      request.log.info({ seq: anchor.seq }, 'audit head anchored');
+      return reply.code(201).send(anchor);
+    },
   );
 
   app.get(
@@ -106,15 +204,15 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, o
       ...auditors,
       schema: {
         tags: ['audit'],
-        summary: 'The most recent audit rows, optionally of one order; `before` pages back',
-        querystring: jsonSchema(entriesQuery),
+        summary: 'The most recent audit rows, optionally of one order or consultation; `before` pages back',
+        querystring: entriesQuery,
       },
     },
-    async (request, reply) => {
-      const query = parseOr400(entriesQuery, request.query, reply, 'query');
-      if (!query) return reply;
+    async (request) => {
+      const query = request.query;
       const items = await recentEntries(pool, query);
-      if (query.orderId && items.length > 0) await recordAccess(request, query.orderId, 'audit-entries');
+      const caseId = query.orderId ?? query.consultationId;
+      if (caseId && items.length > 0) await recordAccess(request, caseId, 'audit-entries');
       return { items, nextBefore: items.length === query.limit ? items.at(-1)!.seq : null };
     },
   );

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { EventStore } from '../../eventstore/types.js';
 import { type Clock, systemClock } from '../../platform/clock.js';
 import { generatePassword } from './passwords.js';
 import type { StaffRole, StaffUser } from './roles.js';
@@ -25,6 +26,7 @@ export const ensureInitialStaff = async (
   pool: pg.Pool,
   options: InitialStaffOptions,
   clock: Clock = systemClock,
+  store?: EventStore,
 ): Promise<CreatedStaffUser[]> => {
   const domain = options.adminEmail.split('@')[1] ?? 'pharmacy.example.org';
   const wanted = [
@@ -43,7 +45,7 @@ export const ensureInitialStaff = async (
   ] satisfies { email: string; password: string; displayName: string; roles: StaffRole[] }[];
   const created: CreatedStaffUser[] = [];
   for (const input of wanted) {
-    const { user, created: isNew } = await ensureStaffUser(pool, input, clock);
+    const { user, created: isNew } = await ensureStaffUser(pool, input, clock, store);
     if (isNew) created.push({ user, password: input.password });
   }
   return created;

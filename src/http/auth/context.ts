@@ -2,7 +2,9 @@
 import type {} from '@fastify/cookie';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type pg from 'pg';
+import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
+import type { RouteAccess } from '../access.js';
 import type { StaffRole, StaffUser } from './roles.js';
 import type { StaffSession } from './sessions.js';
 
@@ -18,14 +20,20 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Only for routes that start a session (sign-in): they cannot present a CSRF token yet. */
     csrfExempt?: boolean;
+    /** Who may call the route, when it is not a staff route guarded by `requireRoles` (see access.ts). */
+    access?: RouteAccess;
   }
 }
 
 export type StaffAuthOptions = {
   pool: pg.Pool;
   clock: Clock;
-  /** Session lifetime; 12 hours unless given. */
+  /** Where staff account events go; a store on `pool` unless given. */
+  store?: EventStore;
+  /** Absolute session lifetime, however active; 12 hours unless given. */
   sessionTtlMs?: number;
+  /** A session unused for this long ends; 30 minutes unless given. */
+  idleTimeoutMs?: number;
   /** Always mark the cookie Secure (behind a TLS-terminating proxy without trustProxy, say). */
   secureCookies?: boolean;
 };

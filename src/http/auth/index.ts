@@ -1,13 +1,14 @@
 export { type CreatedStaffUser, ensureInitialStaff, type InitialStaffOptions } from './bootstrap.js';
 export { CSRF_HEADER, SESSION_COOKIE, type StaffAuthOptions } from './context.js';
-export { LOCKOUT_MS, MAX_FAILED_ATTEMPTS } from './lockout.js';
+export { LOCKOUT_BASE_MS, LOCKOUT_MAX_MS, lockDurationMs, MAX_FAILED_ATTEMPTS } from './lockout.js';
 export { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 export { staffAuthPlugin } from './plugin.js';
 export { type Problem, problem } from './problem.js';
-export { isStaffRole, STAFF_ROLES, type StaffRole, type StaffUser } from './roles.js';
+export { isStaffRole, PATIENT_DATA_ROLES, STAFF_ROLES, type StaffRole, type StaffUser } from './roles.js';
 export {
   authenticateToken,
   createSession,
+  DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_SESSION_TTL_MS,
   type NewSession,
   revokeSession,
@@ -19,5 +20,7 @@ export {
   listStaffUsers,
   type NewStaffUser,
   type StaffAccount,
+  type StaffAccounts,
   StaffUserError,
+  staffAccounts,
 } from './staffUsers.js';

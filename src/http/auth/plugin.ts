@@ -1,9 +1,12 @@
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { createPostgresEventStore } from '../../eventstore/postgres/postgresEventStore.js';
+import { markStaffGuard } from '../access.js';
 import { adminRoutes } from './adminRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import {
   type Credential,
   CSRF_HEADER,
+  credentialOf,
   rememberCredential,
   SESSION_COOKIE,
   type StaffAuthOptions,
@@ -11,6 +14,8 @@ import {
 import { problem } from './problem.js';
 import { hasAnyRole, type StaffRole } from './roles.js';
 import { csrfTokenMatches, findSession } from './sessions.js';
+import { staffDirectoryRoutes } from './staffDirectoryRoutes.js';
+import { staffAccounts } from './staffUsers.js';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -29,25 +34,41 @@ const staffAuth: FastifyPluginAsync<StaffAuthOptions> = async (fastify, options)
   if (!fastify.hasReplyDecorator('setCookie'))
     throw new Error('register @fastify/cookie before staffAuthPlugin: sessions travel in a cookie');
   const { pool, clock } = options;
+  const store = options.store ?? createPostgresEventStore(pool);
+  const accounts = staffAccounts({ pool, store, clock });
 
   fastify.decorateRequest('staff', null);
 
   fastify.decorate('requireRoles', (...roles: StaffRole[]): preHandlerAsyncHookHandler => {
     const accepted = [...roles];
-    return async (request, reply) => {
+    const guard: preHandlerAsyncHookHandler = async (request, reply) => {
       if (!request.staff) {
         reply.header('www-authenticate', 'Bearer');
         return problem(reply, 401, 'Authentication required', 'Sign in to use this endpoint.');
       }
+      // A password someone else set opens only the page that replaces it.
+      if (credentialOf(request)?.session.mustChangePassword)
+        return problem(
+          reply,
+          403,
+          'Password change required',
+          'Choose a new password before anything else.',
+          {
+            code: 'PASSWORD_CHANGE_REQUIRED',
+          },
+        );
       if (accepted.length === 0 || hasAnyRole(request.staff, accepted)) return;
       const detail = `This endpoint needs one of the roles: ${accepted.join(', ')}.`;
       return problem(reply, 403, 'Role required', detail, { requiredRoles: accepted });
     };
+    return markStaffGuard(guard, accepted);
   });
 
   fastify.addHook('onRequest', async (request, reply) => {
     const presented = presentedToken(request);
-    const session = presented ? await findSession(pool, presented.token, clock) : null;
+    const session = presented
+      ? await findSession(pool, presented.token, clock, { idleTimeoutMs: options.idleTimeoutMs })
+      : null;
     if (!presented || !session) return;
     rememberCredential(request, { ...presented, session });
     request.staff = session.user;
@@ -66,8 +87,10 @@ const staffAuth: FastifyPluginAsync<StaffAuthOptions> = async (fastify, options)
       );
   });
 
-  await fastify.register(authRoutes, options);
-  await fastify.register(adminRoutes, options);
+  const routeOptions = { ...options, accounts };
+  await fastify.register(authRoutes, routeOptions);
+  await fastify.register(adminRoutes, routeOptions);
+  await fastify.register(staffDirectoryRoutes, routeOptions);
 };
 
 /**

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { safeError } from '../safeError.js';
 
 /** RFC 9457 problem details: every error this edge returns has this shape. */
 export type Problem = {
@@ -38,7 +39,7 @@ export const problemErrorHandler = (
 ): FastifyReply => {
   const status =
     error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-  if (status === 500) request.log.error({ err: error }, 'unhandled error');
+  if (status === 500) request.log.error({ err: safeError(error) }, 'unhandled error');
   const title = STATUS_CODES[status] ?? 'Error';
   return problem(
     reply,

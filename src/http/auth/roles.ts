@@ -1,6 +1,11 @@
-/** Staff roles are explicit: admin manages users but does not implicitly hold the others. */
-export const STAFF_ROLES = ['ops', 'pharmacist', 'prescriber', 'auditor', 'admin'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+import type { StaffRole } from '../../domain/staff/staffAccount.js';
+
+export {
+  isStaffRole,
+  PATIENT_DATA_ROLES,
+  STAFF_ROLES,
+  type StaffRole,
+} from '../../domain/staff/staffAccount.js';
 
 /** A signed-in staff member as the rest of the platform sees them: never any secret. */
 export type StaffUser = {
@@ -9,9 +14,6 @@ export type StaffUser = {
   displayName: string;
   roles: StaffRole[];
 };
-
-export const isStaffRole = (value: string): value is StaffRole =>
-  (STAFF_ROLES as readonly string[]).includes(value);
 
 export const hasAnyRole = (user: StaffUser, accepted: readonly StaffRole[]): boolean =>
   accepted.some((role) => user.roles.includes(role));

@@ -1,7 +1,20 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { createCommandHandler } from '../../commands/commandHandler.js';
+import { DomainError } from '../../domain/decider.js';
+import {
+  type StaffAccountCommand,
+  type StaffAccountEvent,
+  type StaffAccountState,
+  staffAccountDecider,
+  staffStream,
+} from '../../domain/staff/staffAccount.js';
+import { isWrongExpectedRevision } from '../../eventstore/errors.js';
+import { createPostgresEventStore } from '../../eventstore/postgres/postgresEventStore.js';
+import type { EventStore } from '../../eventstore/types.js';
 import { type Clock, systemClock } from '../../platform/clock.js';
-import { newId } from '../../platform/ids.js';
-import { LOCKOUT_MS, MAX_FAILED_ATTEMPTS } from './lockout.js';
+import { deterministicId, newId, newUuid } from '../../platform/ids.js';
+import { readStaffStream, writeStaffRow } from '../../projections/staffDirectory.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
 import { isStaffRole, normaliseEmail, type StaffRole, type StaffUser } from './roles.js';
 
@@ -13,7 +26,12 @@ export type NewStaffUser = {
 };
 
 /** What an admin sees in the staff list: the user plus account state, still no secrets. */
-export type StaffAccount = StaffUser & { disabled: boolean; lockedUntil: Date | null; createdAt: Date };
+export type StaffAccount = StaffUser & {
+  disabled: boolean;
+  mustChangePassword: boolean;
+  createdAt: Date;
+  updatedAt: Date | null;
+};
 
 export type StaffUserErrorReason = 'email_taken' | 'password_too_short' | 'no_roles';
 
@@ -33,11 +51,12 @@ type UserRow = {
   display_name: string;
   roles: string[];
   disabled: boolean;
-  locked_until: Date | null;
+  must_change_password: boolean;
   created_at: Date;
+  updated_at: Date | null;
 };
 
-const USER_COLUMNS = 'id, email, display_name, roles, disabled, locked_until, created_at';
+const USER_COLUMNS = 'id, email, display_name, roles, disabled, must_change_password, created_at, updated_at';
 
 export const toStaffUser = (row: Pick<UserRow, 'id' | 'email' | 'display_name' | 'roles'>): StaffUser => ({
   id: row.id,
@@ -49,45 +68,159 @@ export const toStaffUser = (row: Pick<UserRow, 'id' | 'email' | 'display_name' |
 const toAccount = (row: UserRow): StaffAccount => ({
   ...toStaffUser(row),
   disabled: row.disabled,
-  lockedUntil: row.locked_until,
+  mustChangePassword: row.must_change_password,
   createdAt: row.created_at,
+  updatedAt: row.updated_at,
 });
 
-const UNIQUE_VIOLATION = '23505';
+/** Who is acting: an admin (`staff:<id>`), the member themselves, or the platform at start. */
+export type StaffActor = { actor: string; correlationId?: string };
 
-/** Creates a staff user; refuses a taken email, a short password or an empty role list. */
+export type StaffAccountsDeps = { pool: pg.Pool; store?: EventStore; clock?: Clock };
+
+/** One address, one account: the address is claimed in a stream of its own before the account exists. */
+const emailClaimStream = (email: string) =>
+  `staffemail-${createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 40)}`;
+
+/**
+ * The staff account service. Every change is a command on the member's `staff-<id>` stream (so it
+ * reaches the audit trail), after which the directory row and the sessions it ends are brought up to
+ * date at once; the staff-directory projection does the same when it catches up or rebuilds.
+ */
+export const staffAccounts = (deps: StaffAccountsDeps) => {
+  const { pool } = deps;
+  const store = deps.store ?? createPostgresEventStore(pool);
+  const clock = deps.clock ?? systemClock;
+  const handle = createCommandHandler(store, staffAccountDecider, { clock });
+
+  /** Sessions an event ends, ended in the table that authenticates requests. */
+  const applySessionEffects = async (staffId: string, events: readonly { type: string; data: unknown }[]) => {
+    for (const event of events as StaffAccountEvent[]) {
+      if (event.type !== 'StaffSessionsRevoked') continue;
+      const { scope, reason } = event.data;
+      await pool.query(
+        `UPDATE staff_sessions SET revoked_at = $2, revoked_reason = $3
+          WHERE user_id = $1 AND revoked_at IS NULL
+            AND (CASE WHEN $4::boolean THEN ($5::uuid IS NULL OR id <> $5::uuid) ELSE id = ANY ($6::uuid[]) END)`,
+        [
+          staffId,
+          clock.now(),
+          reason,
+          scope.all,
+          scope.all ? (scope.exceptSessionId ?? null) : null,
+          scope.all ? [] : scope.sessionIds,
+        ],
+      );
+    }
+  };
+
+  const execute = async (staffId: string, command: StaffAccountCommand, meta: StaffActor) => {
+    const result = await handle({
+      commandId: newUuid(),
+      streamName: staffStream(staffId),
+      command,
+      actor: meta.actor,
+      correlationId: meta.correlationId ?? `staff-${staffId}`,
+    });
+    if (result.events.length > 0) {
+      await writeStaffRow(pool, await readStaffStream(pool, staffStream(staffId)));
+      await applySessionEffects(staffId, result.events);
+    }
+    return result.state as StaffAccountState;
+  };
+
+  const setPassword = async (staffId: string, password: string) => {
+    if (password.length < MIN_PASSWORD_LENGTH)
+      throw new StaffUserError(
+        'password_too_short',
+        `passwords need at least ${MIN_PASSWORD_LENGTH} characters`,
+      );
+    const hash = await hashPassword(password);
+    await pool.query(
+      `INSERT INTO staff_credentials (staff_id, password_hash, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (staff_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, updated_at = EXCLUDED.updated_at`,
+      [staffId, hash, clock.now()],
+    );
+  };
+
+  const claimEmail = async (email: string, staffId: string, meta: StaffActor): Promise<boolean> => {
+    try {
+      await store.appendToStream(
+        emailClaimStream(email),
+        [
+          {
+            id: deterministicId('staff-email', normaliseEmail(email), staffId),
+            type: 'StaffEmailClaimed',
+            data: { staffId },
+            metadata: {
+              correlationId: `staff-${staffId}`,
+              causationId: null,
+              actor: meta.actor,
+              occurredAt: clock.now().toISOString(),
+            },
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+      return true;
+    } catch (error) {
+      if (isWrongExpectedRevision(error)) return false;
+      throw error;
+    }
+  };
+
+  return {
+    execute,
+    setPassword,
+
+    /** Creates an account with a first password; `mustChangePassword` when someone else chose it. */
+    async create(
+      input: NewStaffUser & { mustChangePassword: boolean },
+      meta: StaffActor,
+    ): Promise<StaffUser> {
+      if (input.password.length < MIN_PASSWORD_LENGTH)
+        throw new StaffUserError(
+          'password_too_short',
+          `passwords need at least ${MIN_PASSWORD_LENGTH} characters`,
+        );
+      if (input.roles.length === 0)
+        throw new StaffUserError('no_roles', 'a staff user needs at least one role');
+      const staffId = newId();
+      const email = normaliseEmail(input.email);
+      if (!(await claimEmail(email, staffId, meta)))
+        throw new StaffUserError('email_taken', 'a staff user with this email already exists');
+      // The hash is in place before the account exists, so there is never an account without one.
+      await setPassword(staffId, input.password);
+      const state = await execute(
+        staffId,
+        {
+          type: 'CreateStaffAccount',
+          staffId,
+          email,
+          displayName: input.displayName.trim(),
+          roles: [...new Set(input.roles)],
+          mustChangePassword: input.mustChangePassword,
+        },
+        meta,
+      );
+      return { id: staffId, email: state.email, displayName: state.displayName, roles: state.roles };
+    },
+  };
+};
+
+export type StaffAccounts = ReturnType<typeof staffAccounts>;
+
+/** Creates a staff user (no forced change: for the platform's own start and for tests). */
 export const createStaffUser = async (
   pool: pg.Pool,
   input: NewStaffUser,
   clock: Clock = systemClock,
-): Promise<StaffUser> => {
-  if (input.password.length < MIN_PASSWORD_LENGTH)
-    throw new StaffUserError(
-      'password_too_short',
-      `passwords need at least ${MIN_PASSWORD_LENGTH} characters`,
-    );
-  if (input.roles.length === 0) throw new StaffUserError('no_roles', 'a staff user needs at least one role');
-  const passwordHash = await hashPassword(input.password);
-  try {
-    const { rows } = await pool.query<UserRow>(
-      `INSERT INTO staff_users (id, email, display_name, password_hash, roles, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-      [
-        newId(),
-        normaliseEmail(input.email),
-        input.displayName.trim(),
-        passwordHash,
-        [...new Set(input.roles)],
-        clock.now(),
-      ],
-    );
-    return toStaffUser(rows[0]!);
-  } catch (error) {
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION)
-      throw new StaffUserError('email_taken', 'a staff user with this email already exists');
-    throw error;
-  }
-};
+  store?: EventStore,
+): Promise<StaffUser> =>
+  staffAccounts({ pool, clock, store }).create(
+    { ...input, mustChangePassword: false },
+    { actor: 'system:bootstrap' },
+  );
 
 /**
  * Creates the user unless the email exists; an existing account is left exactly as it is, so a
@@ -98,15 +231,21 @@ export const ensureStaffUser = async (
   pool: pg.Pool,
   input: NewStaffUser,
   clock: Clock = systemClock,
+  store?: EventStore,
 ): Promise<{ user: StaffUser; created: boolean }> => {
   const existing = await findStaffUserByEmail(pool, input.email);
   if (existing) return { user: existing, created: false };
   try {
-    return { user: await createStaffUser(pool, input, clock), created: true };
+    return { user: await createStaffUser(pool, input, clock, store), created: true };
   } catch (error) {
     // Another process starting at the same moment won the race: theirs stands.
-    const winner = error instanceof StaffUserError && (await findStaffUserByEmail(pool, input.email));
-    if (winner) return { user: winner, created: false };
+    if (error instanceof StaffUserError && error.reason === 'email_taken') {
+      for (let wait = 0; wait < 50; wait++) {
+        const winner = await findStaffUserByEmail(pool, input.email);
+        if (winner) return { user: winner, created: false };
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
     throw error;
   }
 };
@@ -118,23 +257,33 @@ export const findStaffUserByEmail = async (pool: pg.Pool, email: string): Promis
   return rows[0] ? toStaffUser(rows[0]) : null;
 };
 
+export const findStaffAccount = async (pool: pg.Pool, staffId: string): Promise<StaffAccount | null> => {
+  const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM staff_users WHERE id = $1`, [
+    staffId,
+  ]);
+  return rows[0] ? toAccount(rows[0]) : null;
+};
+
 export const listStaffUsers = async (pool: pg.Pool): Promise<StaffAccount[]> => {
   const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM staff_users ORDER BY id`);
   return rows.map(toAccount);
 };
 
-/** Only sign-in reads the password hash; nothing else selects it. */
+/** Only sign-in and password changes read the password hash; nothing else selects it. */
 export type Credentials = {
   user: StaffUser;
   passwordHash: string;
   disabled: boolean;
-  lockedUntil: Date | null;
+  mustChangePassword: boolean;
 };
 
-export const findCredentials = async (pool: pg.Pool, email: string): Promise<Credentials | null> => {
+const credentialsWhere = async (pool: pg.Pool, where: string, value: string): Promise<Credentials | null> => {
   const { rows } = await pool.query<UserRow & { password_hash: string }>(
-    `SELECT ${USER_COLUMNS}, password_hash FROM staff_users WHERE email = $1`,
-    [normaliseEmail(email)],
+    `SELECT ${USER_COLUMNS.split(', ')
+      .map((c) => `u.${c}`)
+      .join(', ')}, c.password_hash
+       FROM staff_users u JOIN staff_credentials c ON c.staff_id = u.id WHERE ${where} = $1`,
+    [value],
   );
   const row = rows[0];
   if (!row) return null;
@@ -142,34 +291,14 @@ export const findCredentials = async (pool: pg.Pool, email: string): Promise<Cre
     user: toStaffUser(row),
     passwordHash: row.password_hash,
     disabled: row.disabled,
-    lockedUntil: row.locked_until,
+    mustChangePassword: row.must_change_password,
   };
 };
 
-/**
- * Counts a failure in one UPDATE (the row lock serialises concurrent guesses, so none slips past the
- * limit); a lock that has run out starts a fresh count. Returns the lock's end when this failure
- * locked the account.
- */
-export const recordFailedSignIn = async (pool: pg.Pool, userId: string, now: Date): Promise<Date | null> => {
-  const attempts = 'CASE WHEN locked_until <= $2 THEN 1 ELSE failed_attempts + 1 END';
-  const { rows } = await pool.query<{ locked_until: Date | null; failed_attempts: number }>(
-    `UPDATE staff_users
-        SET failed_attempts = ${attempts},
-            locked_until = CASE WHEN ${attempts} >= $3 THEN $4
-                                WHEN locked_until <= $2 THEN NULL
-                                ELSE locked_until END
-      WHERE id = $1
-      RETURNING failed_attempts, locked_until`,
-    [userId, now, MAX_FAILED_ATTEMPTS, new Date(now.getTime() + LOCKOUT_MS)],
-  );
-  const row = rows[0];
-  return row && row.failed_attempts >= MAX_FAILED_ATTEMPTS ? row.locked_until : null;
-};
+export const findCredentials = (pool: pg.Pool, email: string) =>
+  credentialsWhere(pool, 'u.email', normaliseEmail(email));
+export const findCredentialsById = (pool: pg.Pool, staffId: string) =>
+  credentialsWhere(pool, 'u.id', staffId);
 
-export const recordSuccessfulSignIn = async (pool: pg.Pool, userId: string): Promise<void> => {
-  await pool.query(
-    'UPDATE staff_users SET failed_attempts = 0, locked_until = NULL WHERE id = $1 AND failed_attempts > 0',
-    [userId],
-  );
-};
+/** The admin's refusal of an account change, as the HTTP edge reports it. */
+export const isStaffDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

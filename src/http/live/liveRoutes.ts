@@ -21,12 +21,14 @@ export type LiveRoutesOptions = {
   pollIntervalMs?: number;
   /** Ping period (30 s unless given); each ping also re-checks the socket's session. */
   heartbeatMs?: number;
+  /** Staff sessions' idle timeout (30 minutes unless given). */
+  idleTimeoutMs?: number;
   replayBatchSize?: number;
 };
 
 /** Who receives which changes: the order console's roles, and the UK queues' (review and pharmacy). */
 export const LIVE_CHANGE_ROLES = {
-  'order-changed': ['ops', 'pharmacist', 'auditor', 'admin'],
+  'order-changed': ['ops', 'pharmacist', 'auditor'],
   'consultation-changed': ['ops', 'pharmacist', 'prescriber'],
 } as const satisfies Record<LiveChange['type'], readonly StaffRole[]>;
 
@@ -76,13 +78,14 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opt
     let user: StaffUser | null = null;
     if (typeof queryToken === 'string') {
       token = queryToken;
-      user = await authenticateToken(pool, queryToken, clock);
+      user = await authenticateToken(pool, queryToken, clock, { idleTimeoutMs: options.idleTimeoutMs });
     } else {
       const credential = credentialOf(request);
       if (credential?.via === 'cookie' && !sameOrigin(request))
         return problem(reply, 403, 'Cross-site request refused', 'Open live updates from our own pages.');
       token = credential?.token;
-      user = request.staff;
+      // A session that must first replace an admin-set password receives nothing.
+      user = credential?.session.mustChangePassword ? null : request.staff;
     }
     if (!token || !user) {
       reply.header('www-authenticate', 'Bearer');
@@ -100,6 +103,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opt
     {
       websocket: true,
       preHandler: admit,
+      config: { access: { kind: 'staff', roles: [...LIVE_ROLES] } },
       schema: { tags: ['live'], summary: 'Order and consultation changes as they commit (websocket)' },
     },
     (socket, request) =>
@@ -111,6 +115,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opt
         roles: LIVE_ROLES,
         rolesFor: LIVE_CHANGE_ROLES,
         heartbeatMs: options.heartbeatMs ?? 30_000,
+        idleTimeoutMs: options.idleTimeoutMs,
         replayBatchSize: options.replayBatchSize,
         logError: (error, what) => request.log.error({ err: error }, what),
       }),

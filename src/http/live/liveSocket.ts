@@ -29,6 +29,8 @@ export type LiveSocketDeps = {
   /** Roles that receive each kind of change; a socket only ever sees the kinds its roles allow. */
   rolesFor: Record<LiveChange['type'], readonly StaffRole[]>;
   heartbeatMs: number;
+  /** Staff sessions' idle timeout, as the HTTP edge applies it. */
+  idleTimeoutMs?: number;
   replayBatchSize?: number;
   logError: (error: Error, what: string) => void;
 };
@@ -96,7 +98,7 @@ export const serveLiveSocket = (socket: LiveSocket, token: string, deps: LiveSoc
   };
 
   const stillAllowed = async (): Promise<boolean> => {
-    user = await authenticateToken(pool, token, clock);
+    user = await authenticateToken(pool, token, clock, { idleTimeoutMs: deps.idleTimeoutMs });
     if (!user) close(CLOSE_CODES.sessionEnded, 'session ended: sign in again');
     else if (!hasAnyRole(user, deps.roles)) close(CLOSE_CODES.roleRequired, 'role required');
     else return true;

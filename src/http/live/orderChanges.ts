@@ -1,8 +1,8 @@
 import type { OrderStatus } from '../../domain/prescription/orderEvents.js';
+import { statusAfter } from '../../domain/prescription/orderState.js';
 import type { Batch } from '../../eventstore/postgres/readBatch.js';
 import type { EventStore, RecordedEvent, SubscriptionFilter } from '../../eventstore/types.js';
 import { streamId } from '../../eventstore/types.js';
-import { applyToOrderView, type OrderView } from '../../projections/orders/orderView.js';
 import type { OrderChanged } from './protocol.js';
 
 export const ORDER_EVENTS: SubscriptionFilter = { kind: 'categories', categories: ['order'] };
@@ -10,22 +10,10 @@ export const ORDER_EVENTS: SubscriptionFilter = { kind: 'categories', categories
 /** Earlier events read, at most, to find the status a status-neutral event left in place. */
 const LOOKBACK = 100;
 
-/**
- * A view in a status no event produces. Folding one event over it with the orders projection's own
- * fold tells whether, and to what, the event sets the status, without a second copy of the rules.
- */
-const PROBE = {
-  status: '(probe)',
-  corrections: [],
-  tracking: [],
-  enrollment: { linksIssued: 0 },
-  payment: {},
-} as unknown as OrderView;
-
+/** The status an event sets, from the order decider's own rule; null when it sets none. */
 export const statusSetBy = (event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>): OrderStatus | null => {
   try {
-    const after = applyToOrderView(PROBE, event);
-    return after && after.status !== PROBE.status ? after.status : null;
+    return statusAfter(event);
   } catch {
     return null; // data of an unexpected shape sets nothing we can tell
   }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { OrderStatus } from '../../domain/prescription/orderEvents.js';
-import type { Checkpoint } from '../../eventstore/types.js';
+import { ORDER_STATUSES } from '../../domain/prescription/orderEvents.js';
 
 /**
  * The live-updates protocol, JSON text frames both ways. A client subscribes from the last
@@ -23,30 +22,40 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
-export type OrderChanged = {
-  type: 'order-changed';
-  checkpoint: Checkpoint;
-  orderId: string;
-  eventType: string;
+export const orderChangedSchema = z.object({
+  type: z.literal('order-changed'),
+  checkpoint: checkpointSchema,
+  orderId: z.string(),
+  eventType: z.string(),
   /** The order's status once this event applied; null when no event so far set one. */
-  status: OrderStatus | null;
-  occurredAt: string;
-};
+  status: z.enum(ORDER_STATUSES).nullable(),
+  occurredAt: z.string(),
+});
+export type OrderChanged = z.infer<typeof orderChangedSchema>;
 
 /** A consultation moved (any event of its stream): its queues and pages read it again. */
-export type ConsultationChanged = {
-  type: 'consultation-changed';
-  checkpoint: Checkpoint;
-  consultationId: string;
-  eventType: string;
-  occurredAt: string;
-};
+export const consultationChangedSchema = z.object({
+  type: z.literal('consultation-changed'),
+  checkpoint: checkpointSchema,
+  consultationId: z.string(),
+  eventType: z.string(),
+  occurredAt: z.string(),
+});
+export type ConsultationChanged = z.infer<typeof consultationChangedSchema>;
 
 export type LiveChange = OrderChanged | ConsultationChanged;
 
-export type CaughtUp = { type: 'caught-up'; checkpoint: Checkpoint };
+/** The replay is done: what follows is live. */
+export const caughtUpSchema = z.object({ type: z.literal('caught-up'), checkpoint: checkpointSchema });
+export type CaughtUp = z.infer<typeof caughtUpSchema>;
 
-export type ServerMessage = LiveChange | CaughtUp;
+/** Every frame the server sends; the web client imports these types (docs/API.md describes them). */
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  orderChangedSchema,
+  consultationChangedSchema,
+  caughtUpSchema,
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
 /** Close codes: 44xx mirror the HTTP statuses a request would have got. */
 export const CLOSE_CODES = {

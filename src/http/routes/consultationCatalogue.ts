@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { CATALOGUE, findProduct, isLowStock, type Product } from '../../domain/consultation/catalogue.js';
 import { type Plan, priceOf } from '../../domain/consultation/plan.js';
+import { withTerms } from '../../domain/consultation/productTerms.js';
+import { loadProductTerms } from '../../projections/consultations/productTermsProjection.js';
 import { problem } from '../auth/problem.js';
 
 /** The plans a product is offered on, each with what it costs, in pence. */
@@ -34,6 +36,8 @@ const summaryOf = (product: Product, onHand: number | undefined) => ({
   kind: product.kind,
   coldChain: product.coldChain,
   pricePence: product.pricePence,
+  packSize: product.packSize,
+  available: product.available,
   plans: plansOf(product),
   gracePeriodExtraMonths: product.gracePeriodExtraMonths,
   stock: stockStatus(product, onHand),
@@ -55,30 +59,37 @@ export const consultationCatalogueRoutes: FastifyPluginAsync<{ pool: pg.Pool }> 
   app.get(
     '/api/catalogue',
     {
+      config: { access: { kind: 'public' } },
       schema: {
         tags: ['consultation: catalogue'],
         summary: 'Products (POM or P), plans, prices in pence, stock',
       },
     },
     async () => {
-      const onHand = await stock();
-      return { products: CATALOGUE.map((product) => summaryOf(product, onHand.get(product.id))) };
+      const [onHand, terms] = await Promise.all([stock(), loadProductTerms(pool)]);
+      return {
+        products: CATALOGUE.map((seed) => {
+          const product = withTerms(seed, terms.get(seed.id) ?? null);
+          return summaryOf(product, onHand.get(product.id));
+        }),
+      };
     },
   );
 
   app.get<{ Params: { productId: string } }>(
     '/api/catalogue/:productId',
     {
+      config: { access: { kind: 'public' } },
       schema: {
         tags: ['consultation: catalogue'],
         summary: 'One product with its questionnaire (steps and questions)',
       },
     },
     async (request, reply) => {
-      const product = findProduct(request.params.productId);
-      if (!product)
-        return problem(reply, 404, 'Not found', `There is no product ${request.params.productId}.`);
-      const onHand = await stock();
+      const seed = findProduct(request.params.productId);
+      if (!seed) return problem(reply, 404, 'Not found', `There is no product ${request.params.productId}.`);
+      const [onHand, terms] = await Promise.all([stock(), loadProductTerms(pool)]);
+      const product = withTerms(seed, terms.get(seed.id) ?? null);
       return {
         ...summaryOf(product, onHand.get(product.id)),
         questionnaire: { version: product.questionnaire.version, steps: product.questionnaire.steps },

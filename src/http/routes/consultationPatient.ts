@@ -1,13 +1,15 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordPatientDataAccess } from '../../commands/accessLog.js';
-import { verifyConsultationToken } from '../../commands/consultation/tokens.js';
 import { findProduct } from '../../domain/consultation/catalogue.js';
 import { AUTO_DENY_PATIENT_MESSAGE } from '../../domain/consultation/questionnaire.js';
 import { MAX_CARD_IMAGE_BYTES } from '../../integrations/documents/sniff.js';
 import type { ConsultationView } from '../../projections/consultations/consultationView.js';
+import type { RouteAccess } from '../access.js';
 import { problem } from '../auth/problem.js';
-import { jsonSchema, parseOr400 } from '../validation.js';
+import { pathParams, type RequestWithId } from '../contracts/params.js';
+import { sendError } from '../errors.js';
+import { absentBodyIsEmpty, emailAddress, smsPhoneNumber } from '../validation.js';
 import {
   CONSULTATION_ID,
   CONSULTATION_TOKEN_HEADER,
@@ -15,7 +17,6 @@ import {
   freshView,
   incidentsOf,
   pendingMarker,
-  sendConsultationError,
 } from './consultationShared.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -26,7 +27,7 @@ const startBody = z.object({
   patient: z.object({
     firstName: text(50),
     lastName: text(50),
-    email: z.email().max(254),
+    email: emailAddress,
     phone: z.string().trim().max(25).optional(),
     address: z.object({
       line1: text(100),
@@ -41,6 +42,11 @@ const startBody = z.object({
   }),
   /** We write to the patient's GP before dispatch; the consultation cannot go ahead without it. */
   consentToInformGp: z.boolean(),
+  /** Order updates (dispatch, delivery) by text as well as e-mail, on this UK mobile. */
+  notifications: z
+    .object({ sms: smsPhoneNumber('UK') })
+    .strict()
+    .optional(),
 });
 
 const answerValue = z.union([
@@ -118,11 +124,11 @@ const patientViewOf = (view: ConsultationView, now: Date, pending: string | null
  * The patient's side of phases 1–4 and 13. A patient has no account: the consultation's signed key
  * (returned at the start, and in every e-mail) opens it and nothing else.
  */
-export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOptions> = async (
+export const consultationPatientRoutes: FastifyPluginAsyncZod<ConsultationRoutesOptions> = async (
   app,
   options,
 ) => {
-  const { commands, store, clock, pool, linkSecret } = options;
+  const { commands, store, clock, pool, links } = options;
   const patientActor = (id: string) => `patient:${id}`;
 
   // ID images arrive as the raw file; their type is judged from the bytes.
@@ -132,38 +138,62 @@ export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOpt
     (_request, body, done) => done(null, body),
   );
 
-  const authorised = (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+  /** The consultation's key, judged for signature, age and revocation; one answer for every refusal. */
+  const authorised = async (request: RequestWithId, reply: FastifyReply) => {
     const { id } = request.params;
     if (
       CONSULTATION_ID.test(id) &&
-      verifyConsultationToken(linkSecret, id, request.headers[CONSULTATION_TOKEN_HEADER])
+      (await links.judge({ kind: 'consultation', id }, request.headers[CONSULTATION_TOKEN_HEADER])) ===
+        'valid'
     ) {
       return true;
     }
-    problem(reply, 401, 'Link not valid', 'Open your consultation from the link in your e-mail again.', {
-      code: 'TOKEN_INVALID',
-    });
+    problem(
+      reply,
+      401,
+      'Link not valid',
+      'This link has expired or no longer works. Ask for a new one with your e-mail address.',
+      { code: 'TOKEN_INVALID' },
+    );
     return false;
   };
+  /** The key is judged before the request is parsed: a caller without it learns nothing of the contract. */
+  const patientKey = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!(await authorised(request as RequestWithId, reply))) return reply;
+  };
 
-  const patientRoute = { config: { csrfExempt: true } };
+  const patientRoute = {
+    config: { csrfExempt: true, access: { kind: 'patient', credential: 'consultation-key' } as RouteAccess },
+  };
+  const newPatient = { config: { csrfExempt: true, access: { kind: 'public' } as RouteAccess } };
+  /** A client's key for one start request: a repeat of it reaches the same consultation. */
+  const REQUEST_KEY = /^[A-Za-z0-9_-]{8,100}$/;
 
   app.post(
     '/api/consultations',
     {
-      ...patientRoute,
+      ...newPatient,
       schema: {
         tags: ['consultation: patient'],
         summary: 'Start a consultation for a product; answers with the consultation’s patient key',
-        body: jsonSchema(startBody),
+        body: startBody,
       },
     },
     async (request, reply) => {
-      const body = parseOr400(startBody, request.body, reply);
-      if (!body) return reply;
+      const body = request.body;
+      const requestKey = request.headers['idempotency-key'];
+      if (requestKey !== undefined && (typeof requestKey !== 'string' || !REQUEST_KEY.test(requestKey))) {
+        return problem(
+          reply,
+          400,
+          'Invalid Idempotency-Key',
+          'The Idempotency-Key header must be 8 to 100 letters, digits, - or _.',
+        );
+      }
       try {
         const { consultationId, token, state } = await commands.patient.start(
           {
+            ...(requestKey ? { requestKey } : {}),
             productId: body.productId,
             patient: {
               ...body.patient,
@@ -171,32 +201,32 @@ export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOpt
               nhsNumber: body.patient.nhsNumber ?? null,
             },
             gpConsent: body.consentToInformGp,
+            ...(body.notifications ? { smsPhone: body.notifications.sms } : {}),
           },
           { actor: 'patient:new', correlationId: request.id },
         );
         return reply.code(201).send({ consultationId, token, status: state.status });
       } catch (error) {
-        return sendConsultationError(error, request, reply);
+        return sendError(error, request, reply);
       }
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/consultations/:id',
     {
       ...patientRoute,
-      schema: { tags: ['consultation: patient'], summary: 'The patient’s view of their consultation' },
+      config: { ...patientRoute.config, phiRead: { resource: 'consultation', idParam: 'id' } },
+      preValidation: patientKey,
+      schema: {
+        params: pathParams('id'),
+        tags: ['consultation: patient'],
+        summary: 'The patient’s view of their consultation',
+      },
     },
     async (request, reply) => {
-      if (!authorised(request, reply)) return reply;
       const view = await freshView(store, request.params.id);
       if (!view) return problem(reply, 404, 'Not found', 'We could not find this consultation.');
-      await recordPatientDataAccess(store, clock, {
-        subjectId: request.params.id,
-        actor: patientActor(request.params.id),
-        resource: 'consultation',
-        correlationId: request.id,
-      });
       const incidents = await incidentsOf(pool, request.params.id);
       return patientViewOf(view, clock.now(), pendingMarker(incidents.map((i) => i.state)));
     },
@@ -210,20 +240,19 @@ export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOpt
     schema: z.ZodType<T>,
     run: (id: string, body: T, request: FastifyRequest) => Promise<{ state: { status: string } }>,
   ) =>
-    app.route<{ Params: { id: string } }>({
+    app.route({
       method,
       url: `/api/consultations/:id${path}`,
       ...patientRoute,
-      schema: { tags: ['consultation: patient'], summary, body: jsonSchema(schema) },
+      preValidation: [patientKey, absentBodyIsEmpty],
+      schema: { params: pathParams('id'), tags: ['consultation: patient'], summary, body: schema },
       handler: async (request, reply) => {
-        if (!authorised(request, reply)) return reply;
-        const body = parseOr400(schema, request.body ?? {}, reply);
-        if (body === undefined) return reply;
+        const body = request.body as T;
         try {
           const result = await run(request.params.id, body, request);
           return { consultationId: request.params.id, status: result.state.status };
         } catch (error) {
-          return sendConsultationError(error, request, reply);
+          return sendError(error, request, reply);
         }
       },
     });
@@ -233,20 +262,20 @@ export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOpt
     correlationId: request.id,
   });
 
-  app.put<{ Params: { id: string; stepId: string } }>(
+  app.put(
     '/api/consultations/:id/answers/:stepId',
     {
       ...patientRoute,
+      preValidation: patientKey,
       schema: {
+        params: pathParams('id', 'stepId'),
         tags: ['consultation: patient'],
         summary: 'Save one wizard step’s answers (draft)',
-        body: jsonSchema(answersBody),
+        body: answersBody,
       },
     },
     async (request, reply) => {
-      if (!authorised(request, reply)) return reply;
-      const body = parseOr400(answersBody, request.body, reply);
-      if (!body) return reply;
+      const body = request.body;
       try {
         const result = await commands.patient.saveAnswers(
           request.params.id,
@@ -260,22 +289,23 @@ export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOpt
           answers: result.state.answers,
         };
       } catch (error) {
-        return sendConsultationError(error, request, reply);
+        return sendError(error, request, reply);
       }
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/consultations/:id/submit',
     {
       ...patientRoute,
+      preValidation: patientKey,
       schema: {
+        params: pathParams('id'),
         tags: ['consultation: patient'],
         summary: 'Submit the questionnaire (auto-deny rules judged here)',
       },
     },
     async (request, reply) => {
-      if (!authorised(request, reply)) return reply;
       try {
         const result = await commands.patient.submit(request.params.id, meta(request.params.id, request));
         const status = result.state.status;
@@ -286,26 +316,26 @@ export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOpt
           ...(status === 'auto_denied' ? { message: AUTO_DENY_PATIENT_MESSAGE } : {}),
         };
       } catch (error) {
-        return sendConsultationError(error, request, reply);
+        return sendError(error, request, reply);
       }
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/consultations/:id/checkout',
     {
       ...patientRoute,
+      preValidation: patientKey,
       schema: {
+        params: pathParams('id'),
         tags: ['consultation: patient'],
         summary:
           'Choose one-off or an instalment plan and open Stripe Checkout (again, after a failed payment)',
-        body: jsonSchema(checkoutBody),
+        body: checkoutBody,
       },
     },
     async (request, reply) => {
-      if (!authorised(request, reply)) return reply;
-      const body = parseOr400(checkoutBody, request.body, reply);
-      if (!body) return reply;
+      const body = request.body;
       try {
         const checkout = await commands.patient.startCheckout(
           request.params.id,
@@ -314,26 +344,26 @@ export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOpt
         );
         return reply.code(201).send({ consultationId: request.params.id, ...checkout });
       } catch (error) {
-        return sendConsultationError(error, request, reply);
+        return sendError(error, request, reply);
       }
     },
   );
 
-  app.put<{ Params: { id: string }; Querystring: { type?: string } }>(
+  app.put(
     '/api/consultations/:id/id-document',
     {
       ...patientRoute,
       bodyLimit: MAX_CARD_IMAGE_BYTES,
+      preValidation: patientKey,
       schema: {
+        params: pathParams('id'),
         tags: ['consultation: patient'],
         summary: 'Upload a photo ID (passport or driving licence; JPEG, PNG or PDF, ≤ 10 MB) as the raw body',
-        querystring: jsonSchema(documentQuery),
+        querystring: documentQuery,
       },
     },
     async (request, reply) => {
-      if (!authorised(request, reply)) return reply;
-      const query = parseOr400(documentQuery, request.query, reply, 'query');
-      if (!query) return reply;
+      const query = request.query;
       if (!Buffer.isBuffer(request.body)) {
         return problem(
           reply,
@@ -351,7 +381,7 @@ export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOpt
         );
         return { consultationId: request.params.id, status: result.state.status };
       } catch (error) {
-        return sendConsultationError(error, request, reply);
+        return sendError(error, request, reply);
       }
     },
   );
@@ -371,18 +401,19 @@ export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOpt
     (id, body, r) => commands.patient.requestCancellation(id, body.message, meta(id, r)),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/consultations/:id/renewal',
     {
       ...patientRoute,
+      preValidation: patientKey,
       schema: {
+        params: pathParams('id'),
         tags: ['consultation: patient'],
         summary:
           'Reorder (one-off) or renew (plan) on the answers on record; a new consultation to re-confirm',
       },
     },
     async (request, reply) => {
-      if (!authorised(request, reply)) return reply;
       try {
         const outcome = await commands.patient.renew(request.params.id, meta(request.params.id, request));
         if (outcome.kind === 'consultation_required') {
@@ -402,7 +433,7 @@ export const consultationPatientRoutes: FastifyPluginAsync<ConsultationRoutesOpt
           renewalOf: request.params.id,
         });
       } catch (error) {
-        return sendConsultationError(error, request, reply);
+        return sendError(error, request, reply);
       }
     },
   );

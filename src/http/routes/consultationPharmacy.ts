@@ -1,13 +1,14 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordPatientDataAccess } from '../../commands/accessLog.js';
 import { CATALOGUE, findProduct, isLowStock } from '../../domain/consultation/catalogue.js';
 import { CONSULTATION_TIMEOUT_DAYS } from '../../domain/consultation/decideExceptions.js';
+import { attachmentName, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import { DAY } from '../../platform/clock.js';
 import { newUuid } from '../../platform/ids.js';
 import { problem } from '../auth/problem.js';
+import { pathParams } from '../contracts/params.js';
 import { sendError } from '../errors.js';
-import { jsonSchema, parseOr400 } from '../validation.js';
+import { absentBodyIsEmpty } from '../validation.js';
 import {
   type ConsultationRoutesOptions,
   consultationActions,
@@ -15,7 +16,6 @@ import {
   INCIDENT_JOIN,
   incidentsOf,
   pendingMarker,
-  sendConsultationError,
   staffOf,
 } from './consultationShared.js';
 
@@ -66,34 +66,30 @@ const adjustmentBody = z.object({ delta: z.number().int().min(-100_000).max(100_
  * cancellations, timeouts and refunds, paused instalments, stock. Every read of patient data is
  * recorded.
  */
-export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOptions> = async (
+export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoutesOptions> = async (
   app,
   options,
 ) => {
   const { pool, store, clock, commands } = options;
   const team = { preHandler: app.requireRoles('ops', 'pharmacist') };
 
-  const recordRead = (request: FastifyRequest, subjectId: string, resource: string) =>
-    recordPatientDataAccess(store, clock, {
-      subjectId,
-      actor: `staff:${request.staff!.id}`,
-      resource,
-      correlationId: request.id,
-    });
-
   app.get(
     '/api/pharmacy/consultations',
     {
+      config: {
+        phiRead: {
+          resource: (request) => `pharmacy-queue?view=${listQuery.parse(request.query).view}`,
+        },
+      },
       ...team,
       schema: {
         tags: ['consultation: pharmacy'],
         summary: 'The pharmacy queue by view',
-        querystring: jsonSchema(listQuery),
+        querystring: listQuery,
       },
     },
-    async (request, reply) => {
-      const query = parseOr400(listQuery, request.query, reply, 'query');
-      if (!query) return reply;
+    async (request) => {
+      const query = request.query;
       const stalledBefore = new Date(clock.now().getTime() - CONSULTATION_TIMEOUT_DAYS * DAY);
       const { rows } = await pool.query(
         `SELECT c.consultation_id, c.status, c.status_since, c.patient_name, c.product_id, c.product_name, c.product_kind,
@@ -106,7 +102,6 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
           ORDER BY c.overlap_flagged DESC, c.status_since LIMIT $2 OFFSET $3`,
         [stalledBefore, query.pageSize, (query.page - 1) * query.pageSize],
       );
-      await recordRead(request, `staff${request.staff!.id}`, `pharmacy-queue?view=${query.view}`);
       return {
         view: query.view,
         page: query.page,
@@ -142,16 +137,20 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/pharmacy/consultations/:id',
     {
+      config: { phiRead: { resource: 'consultation', idParam: 'id' } },
       ...team,
-      schema: { tags: ['consultation: pharmacy'], summary: 'One consultation as the pharmacy team sees it' },
+      schema: {
+        params: pathParams('id'),
+        tags: ['consultation: pharmacy'],
+        summary: 'One consultation as the pharmacy team sees it',
+      },
     },
     async (request, reply) => {
       const view = await freshView(store, request.params.id);
       if (!view) return problem(reply, 404, 'Not found', `There is no consultation ${request.params.id}.`);
-      await recordRead(request, request.params.id, 'consultation');
       const incidents = await incidentsOf(pool, request.params.id);
       const { state, account } = view;
       return {
@@ -160,7 +159,11 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
         statusSince: view.statusSince,
         pending: pendingMarker(incidents.map((i) => i.state)),
         incidents,
-        patient: account.patient,
+        // The date of birth the patient gave, beside the ID the team compares it with.
+        patient: account.patient && {
+          ...account.patient,
+          dateOfBirth: state.submitted?.answers.dateOfBirth ?? null,
+        },
         product: state.product,
         plan: state.plan,
         price: state.price,
@@ -205,13 +208,21 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/pharmacy/consultations/:id/events',
-    { ...team, schema: { tags: ['consultation: pharmacy'], summary: 'The consultation’s full history' } },
+    {
+      config: { phiRead: { resource: 'consultation-events', idParam: 'id' } },
+      // Auditors replay a consultation as they replay an order; the read is recorded as any other.
+      preHandler: app.requireRoles('ops', 'pharmacist', 'auditor'),
+      schema: {
+        params: pathParams('id'),
+        tags: ['consultation: pharmacy'],
+        summary: 'The consultation’s full history',
+      },
+    },
     async (request, reply) => {
       const view = await freshView(store, request.params.id);
       if (!view) return problem(reply, 404, 'Not found', `There is no consultation ${request.params.id}.`);
-      await recordRead(request, request.params.id, 'consultation-events');
       const events = [
         ...(await commands.history(request.params.id)),
         ...(await store.readStream(`consultationaccount-${request.params.id}`)),
@@ -231,11 +242,13 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/pharmacy/consultations/:id/slip',
     {
+      config: { phiRead: { resource: 'dispensing-slip', idParam: 'id' } },
       ...team,
       schema: {
+        params: pathParams('id'),
         tags: ['consultation: pharmacy'],
         summary: 'The dispensing slip (PDF) of the supply in hand; reading it records nothing but the read',
       },
@@ -243,22 +256,23 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
     async (request, reply) => {
       try {
         const { pdf, slipId } = await commands.staff.slip(request.params.id);
-        await recordRead(request, request.params.id, 'dispensing-slip');
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="${slipId}.pdf"`)
           .send(pdf);
       } catch (error) {
-        return sendConsultationError(error, request, reply);
+        return sendError(error, request, reply);
       }
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/pharmacy/consultations/:id/label',
     {
+      config: { phiRead: { resource: 'shipping-label', idParam: 'id' } },
       ...team,
       schema: {
+        params: pathParams('id'),
         tags: ['consultation: pharmacy'],
         summary: 'The Royal Mail label of the supply in hand (PDF)',
       },
@@ -270,7 +284,6 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
         return problem(reply, 404, 'Not found', 'No parcel is booked for the supply in hand.');
       try {
         const label = await options.dispatch.getLabel(shipment);
-        await recordRead(request, request.params.id, 'shipping-label');
         return reply.type('application/pdf').send(label);
       } catch (error) {
         return sendError(error, request, reply);
@@ -278,11 +291,13 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/pharmacy/consultations/:id/id-document',
     {
+      config: { phiRead: { resource: 'id-document', idParam: 'id' } },
       ...team,
       schema: {
+        params: pathParams('id'),
         tags: ['consultation: pharmacy'],
         summary: 'The photo ID the patient uploaded, for the manual review',
       },
@@ -293,8 +308,23 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
       if (!key) return problem(reply, 404, 'Not found', 'The patient has not uploaded an identity document.');
       const stored = await options.documents.get(key);
       if (!stored) return problem(reply, 404, 'Not found', 'The document is no longer in storage.');
-      await recordRead(request, request.params.id, 'id-document');
-      return reply.type(stored.contentType).header('cache-control', 'no-store').send(stored.body);
+      // Judged again by its bytes: the bucket is outside the event store's protection.
+      const type = sniffDocumentType(stored.body);
+      if (!type || type !== stored.contentType)
+        return problem(
+          reply,
+          409,
+          'Document not servable',
+          'The stored document is not the image or PDF it was.',
+        );
+      return reply
+        .type(type)
+        .header(
+          'content-disposition',
+          `attachment; filename="${attachmentName(`photo-id-${request.params.id}`, type)}"`,
+        )
+        .header('cache-control', 'no-store')
+        .send(stored.body);
     },
   );
 
@@ -333,8 +363,11 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
   action('id-review', 'Decide the uploaded photo ID (a fail rejects and refunds)', idReviewBody, (id, b, r) =>
     s.reviewIdDocument(id, staffOf(r), b.outcome, b.reason),
   );
-  action('cancel', 'Cancel (after the patient asked) and refund', reasonBody, (id, b, r) =>
+  action('cancel', 'Cancel (after the patient asked) and refund whatever was paid', reasonBody, (id, b, r) =>
     s.cancel(id, staffOf(r), b.reason),
+  );
+  action('refunds/retry', 'Ask Stripe again for a refund it failed (an expired card)', empty, (id, _b, r) =>
+    s.retryRefund(id, staffOf(r)),
   );
   action('timeout', 'Close a case untouched for 30 days and refund', empty, (id, _b, r) =>
     s.rejectTimedOut(id, staffOf(r)),
@@ -358,19 +391,19 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
     (id, b, r) => s.recordManualPmrExport(id, staffOf(r), b.pmrPatientId),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/pharmacy/consultations/:id/integration/retry',
     {
       ...team,
       schema: {
+        params: pathParams('id'),
         tags: ['consultation: pharmacy'],
         summary: 'Retry a vendor call flagged for manual handling',
-        body: jsonSchema(retryBody),
+        body: retryBody,
       },
     },
     async (request, reply) => {
-      const body = parseOr400(retryBody, request.body, reply);
-      if (!body) return reply;
+      const body = request.body;
       const trigger = await store.readEventById(body.triggerEventId);
       const id = request.params.id;
       if (
@@ -391,6 +424,7 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
   app.get(
     '/api/pharmacy/stock',
     {
+      config: { phiRead: false },
       ...team,
       schema: {
         tags: ['consultation: pharmacy'],
@@ -428,12 +462,15 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
     schema: z.ZodType<T>,
     run: (product: NonNullable<ReturnType<typeof findProduct>>, body: T, actor: string) => Promise<unknown>,
   ) =>
-    app.post<{ Params: { productId: string } }>(
+    app.post(
       `/api/pharmacy/stock/:productId/${path}`,
-      { ...team, schema: { tags: ['consultation: pharmacy'], summary, body: jsonSchema(schema) } },
+      {
+        ...team,
+        preValidation: absentBodyIsEmpty,
+        schema: { params: pathParams('productId'), tags: ['consultation: pharmacy'], summary, body: schema },
+      },
       async (request, reply) => {
-        const body = parseOr400(schema, request.body ?? {}, reply);
-        if (body === undefined) return reply;
+        const body = request.body as T;
         const product = findProduct(request.params.productId);
         if (!product)
           return problem(reply, 404, 'Not found', `There is no product ${request.params.productId}.`);
@@ -441,7 +478,7 @@ export const consultationPharmacyRoutes: FastifyPluginAsync<ConsultationRoutesOp
           await run(product, body, `staff:${request.staff!.id}`);
           return { productId: product.id, onHand: await commands.stock.onHand(product.id) };
         } catch (error) {
-          return sendConsultationError(error, request, reply);
+          return sendError(error, request, reply);
         }
       },
     );

@@ -1,12 +1,14 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordPatientDataAccess } from '../../commands/accessLog.js';
 import { findProduct } from '../../domain/consultation/catalogue.js';
 import type { ConsultationState } from '../../domain/consultation/consultationState.js';
 import { questionsOf } from '../../domain/consultation/questionnaire.js';
+import { lastRegistrationNumber } from '../../projections/consultations/clinicianRegistration.js';
 import type { ConsultationView } from '../../projections/consultations/consultationView.js';
 import { problem } from '../auth/problem.js';
-import { jsonSchema, parseOr400 } from '../validation.js';
+import { reviewList, reviewListQuery } from '../contracts/consultationReview.js';
+import { pathParams, type RequestWithId } from '../contracts/params.js';
 import {
   type ConsultationRoutesOptions,
   consultationActions,
@@ -22,7 +24,6 @@ type Queue = 'prescriber' | 'pharmacist';
 /** Cases a clinician still has in hand: to decide, waiting on the patient, or (POM) awaiting the signature. */
 const OPEN_STATUSES = ['in_clinical_review', 'awaiting_response', 'approved'];
 
-const listQuery = z.object({ queue: z.enum(['prescriber', 'pharmacist']).optional() });
 const approveBody = z.object({
   notes: z.string().trim().max(2_000).default(''),
   /** The clinician's seven-digit GMC (prescriber) or GPhC (pharmacist) number, printed on the Rx and GP letter. */
@@ -46,7 +47,12 @@ const flagsOf = ({ renewalOverlap, repeatSubmission }: ConsultationState['flags'
 };
 
 /** The case as a clinician reviews it: the answers with their questions, flags, messages, history. */
-const caseOf = (view: ConsultationView, pending: string | null, incidents: unknown[]) => {
+const caseOf = (
+  view: ConsultationView,
+  pending: string | null,
+  incidents: unknown[],
+  yourRegistrationNumber: string | null,
+) => {
   const { state, account } = view;
   const product = state.product && findProduct(state.product.productId);
   const questions = product ? questionsOf(product.questionnaire) : [];
@@ -86,6 +92,8 @@ const caseOf = (view: ConsultationView, pending: string | null, incidents: unkno
       ...state.prescription,
       signingUrl: account.signingLinks[state.prescription.id] ?? null,
     },
+    /** The reader's own number from their last approval, to prefill the approval form. */
+    yourRegistrationNumber,
   };
 };
 
@@ -93,11 +101,11 @@ const caseOf = (view: ConsultationView, pending: string | null, incidents: unkno
  * Phases 5–7 for clinicians: prescribers review POM cases, pharmacists P cases. Each reads only
  * their own queue; every read of a case is recorded.
  */
-export const consultationReviewRoutes: FastifyPluginAsync<ConsultationRoutesOptions> = async (
+export const consultationReviewRoutes: FastifyPluginAsyncZod<ConsultationRoutesOptions> = async (
   app,
   options,
 ) => {
-  const { pool, store, clock, commands } = options;
+  const { pool, store, commands } = options;
   const clinicians = { preHandler: app.requireRoles('prescriber', 'pharmacist') };
 
   const queueFor = (request: FastifyRequest, asked: Queue | undefined): Queue | null => {
@@ -118,7 +126,7 @@ export const consultationReviewRoutes: FastifyPluginAsync<ConsultationRoutesOpti
     );
 
   /** The case, if it is in a queue this clinician works; otherwise an answer has been sent. */
-  const caseFor = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+  const caseFor = async (request: RequestWithId, reply: FastifyReply) => {
     const view = await freshView(store, request.params.id);
     if (!view?.state.review) {
       problem(reply, 404, 'Not found', `No consultation ${request.params.id} is in a review queue.`);
@@ -135,15 +143,21 @@ export const consultationReviewRoutes: FastifyPluginAsync<ConsultationRoutesOpti
     '/api/review/cases',
     {
       ...clinicians,
+      config: {
+        phiRead: {
+          resource: (request) =>
+            `review-queue?queue=${queueFor(request, reviewListQuery.parse(request.query).queue)}`,
+        },
+      },
       schema: {
         tags: ['consultation: review'],
         summary: 'The review queue: POM for prescribers, P for pharmacists',
-        querystring: jsonSchema(listQuery),
+        querystring: reviewListQuery,
+        response: { 200: reviewList },
       },
     },
     async (request, reply) => {
-      const query = parseOr400(listQuery, request.query, reply, 'query');
-      if (!query) return reply;
+      const query = request.query;
       const queue = queueFor(request, query.queue);
       if (!queue) return forbidden(reply, query.queue ?? 'requested');
       const { rows } = await pool.query(
@@ -154,12 +168,6 @@ export const consultationReviewRoutes: FastifyPluginAsync<ConsultationRoutesOpti
           ORDER BY c.overlap_flagged DESC, c.queued_at`,
         [queue, OPEN_STATUSES],
       );
-      await recordPatientDataAccess(store, clock, {
-        subjectId: `staff${request.staff!.id}`,
-        actor: `staff:${request.staff!.id}`,
-        resource: `review-queue?queue=${queue}`,
-        correlationId: request.id,
-      });
       return {
         queue,
         items: rows.map((r) => ({
@@ -177,11 +185,13 @@ export const consultationReviewRoutes: FastifyPluginAsync<ConsultationRoutesOpti
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/review/cases/:id',
     {
       ...clinicians,
+      config: { phiRead: { resource: 'consultation-case', idParam: 'id' } },
       schema: {
+        params: pathParams('id'),
         tags: ['consultation: review'],
         summary: 'One case with answers, flags (repeat diff, overlap), messages',
       },
@@ -189,14 +199,11 @@ export const consultationReviewRoutes: FastifyPluginAsync<ConsultationRoutesOpti
     async (request, reply) => {
       const view = await caseFor(request, reply);
       if (!view) return reply;
-      await recordPatientDataAccess(store, clock, {
-        subjectId: request.params.id,
-        actor: `staff:${request.staff!.id}`,
-        resource: 'consultation-case',
-        correlationId: request.id,
-      });
-      const incidents = await incidentsOf(pool, request.params.id);
-      return caseOf(view, pendingMarker(incidents.map((i) => i.state)), incidents);
+      const [incidents, registrationNumber] = await Promise.all([
+        incidentsOf(pool, request.params.id),
+        lastRegistrationNumber(pool, request.staff!.id),
+      ]);
+      return caseOf(view, pendingMarker(incidents.map((i) => i.state)), incidents, registrationNumber);
     },
   );
 

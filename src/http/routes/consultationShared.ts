@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { z } from 'zod';
 import { accountStream } from '../../commands/consultation/account.js';
 import type { ConsultationCommands, Staff } from '../../commands/consultation/consultationCommands.js';
+import type { PatientLinks } from '../../commands/patientLinks.js';
 import { consultationStream } from '../../domain/consultation/consultation.js';
-import { DomainError } from '../../domain/decider.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { DispatchService } from '../../integrations/dispatch/port.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
@@ -15,9 +16,9 @@ import {
   applyToConsultationView,
   type ConsultationView,
 } from '../../projections/consultations/consultationView.js';
-import { problem } from '../auth/problem.js';
+import { pathParams, type RequestWithId } from '../contracts/params.js';
 import { sendError } from '../errors.js';
-import { jsonSchema, parseOr400 } from '../validation.js';
+import { absentBodyIsEmpty } from '../validation.js';
 
 export type ConsultationRoutesOptions = {
   pool: pg.Pool;
@@ -29,6 +30,8 @@ export type ConsultationRoutesOptions = {
   prescribing: PrescribingService;
   dispatch: DispatchService;
   linkSecret: string;
+  /** Judges patient keys: signature, age and revocation. */
+  links: PatientLinks;
 };
 
 /** The patient's key to one consultation travels in this header, never in a URL the API logs. */
@@ -39,17 +42,6 @@ export const PENDING_API_UNAVAILABLE = 'Pending (API Unavailable)';
 export const MANUAL_HANDLING = 'Manual handling required';
 
 export const CONSULTATION_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-
-/** A missing consultation or product is a 404; everything else maps as the platform maps it. */
-export const sendConsultationError = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-  if (
-    error instanceof DomainError &&
-    (error.code === 'CONSULTATION_NOT_FOUND' || error.code === 'PRODUCT_NOT_FOUND')
-  ) {
-    return problem(reply, 404, 'Not found', error.message, { code: error.code });
-  }
-  return sendError(error, request, reply);
-};
 
 /**
  * Registers staff actions on a consultation: each a POST `${base}/:id/${path}` whose validated body
@@ -63,10 +55,7 @@ export const consultationActions =
       base: string;
       tag: string;
       guard: Pick<RouteShorthandOptions, 'preHandler'>;
-      allowed?: (
-        request: FastifyRequest<{ Params: { id: string } }>,
-        reply: FastifyReply,
-      ) => Promise<boolean>;
+      allowed?: (request: RequestWithId, reply: FastifyReply) => Promise<boolean>;
     },
   ) =>
   <T>(
@@ -75,18 +64,21 @@ export const consultationActions =
     schema: z.ZodType<T>,
     run: (id: string, body: T, request: FastifyRequest) => Promise<{ state: { status: string } }>,
   ) =>
-    app.post<{ Params: { id: string } }>(
+    app.withTypeProvider<ZodTypeProvider>().post(
       `${route.base}/:id/${path}`,
-      { ...route.guard, schema: { tags: [route.tag], summary, body: jsonSchema(schema) } },
+      {
+        ...route.guard,
+        preValidation: absentBodyIsEmpty,
+        schema: { params: pathParams('id'), tags: [route.tag], summary, body: schema },
+      },
       async (request, reply) => {
-        const body = parseOr400(schema, request.body ?? {}, reply);
-        if (body === undefined) return reply;
+        const body = request.body as T;
         if (route.allowed && !(await route.allowed(request, reply))) return reply;
         try {
           const result = await run(request.params.id, body, request);
           return { consultationId: request.params.id, status: result.state.status };
         } catch (error) {
-          return sendConsultationError(error, request, reply);
+          return sendError(error, request, reply);
         }
       },
     );

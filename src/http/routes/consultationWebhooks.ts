@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConsultationCommands } from '../../commands/consultation/consultationCommands.js';
 import { DomainError } from '../../domain/decider.js';
-import type { PaymentWebhookEvent } from '../../integrations/payments/port.js';
 import { InvalidSignatureError, UnreadableWebhookError } from '../../integrations/prescribing/port.js';
 import { problem } from '../auth/problem.js';
 import { sendError } from '../errors.js';
 import type { ConsultationRoutesOptions } from './consultationShared.js';
+import type { PaymentEventHandler } from './webhooks.js';
 
 const MAX_WEBHOOK_BYTES = 512 * 1024;
 
@@ -15,28 +15,29 @@ const MAX_WEBHOOK_BYTES = 512 * 1024;
  * Monthly charges are read from the charge call itself, so their events only need acknowledging.
  */
 export const consultationPaymentHandler =
-  (commands: ConsultationCommands) =>
-  async (event: PaymentWebhookEvent): Promise<boolean> => {
-    if (event.kind === 'ignored') return false;
+  (commands: ConsultationCommands): PaymentEventHandler =>
+  async (event) => {
     const metadata = event.metadata;
-    if (metadata.flow !== 'consultation' || !metadata.consultationId) return false;
+    if (metadata.flow !== 'consultation') return false;
     const id = metadata.consultationId;
+    if (!id) return { unmatched: 'no consultation reference' };
+    if ((await commands.load(id)).status === 'none') return { unmatched: 'unknown consultation' };
     switch (event.kind) {
       case 'checkoutCompleted':
         await commands.vendor.checkoutCompleted(id, event);
-        return true;
+        return 'handled';
       case 'paymentFailed':
         if (metadata.kind === 'checkout') await commands.vendor.checkoutPaymentFailed(id, event);
-        return true;
+        return 'handled';
       case 'refundSucceeded':
         await commands.vendor.refundSettled(id, event);
-        return true;
+        return 'handled';
       case 'refundFailed':
         await commands.vendor.refundFailed(id, event);
-        return true;
+        return 'handled';
       default:
         // An expired checkout needs nothing: the patient opens a new one.
-        return true;
+        return 'handled';
     }
   };
 
@@ -86,7 +87,10 @@ export const consultationWebhookRoutes: FastifyPluginAsync<ConsultationRoutesOpt
   app.post(
     '/webhook/signaturerx',
     {
-      config: { csrfExempt: true },
+      config: {
+        csrfExempt: true,
+        access: { kind: 'vendor', proof: 'SignatureRx signature over the raw body' },
+      },
       schema: { tags: ['webhooks'], summary: 'SignatureRx prescription events (signed: final)' },
     },
     async (request, reply) => {
@@ -104,7 +108,13 @@ export const consultationWebhookRoutes: FastifyPluginAsync<ConsultationRoutesOpt
 
   app.post(
     '/webhook/royalmail',
-    { config: { csrfExempt: true }, schema: { tags: ['webhooks'], summary: 'Royal Mail tracking pushes' } },
+    {
+      config: {
+        csrfExempt: true,
+        access: { kind: 'vendor', proof: 'Royal Mail signature over the raw body' },
+      },
+      schema: { tags: ['webhooks'], summary: 'Royal Mail tracking pushes' },
+    },
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body))
         return problem(reply, 415, 'Unsupported media type', 'Royal Mail sends JSON.');

@@ -1,14 +1,66 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
+import { z } from 'zod';
+import type { EventStore } from '../../eventstore/types.js';
+import type { Clock } from '../../platform/clock.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
+import { needsAttention } from '../../projections/attention/needsAttention.js';
 import { problem } from '../auth/problem.js';
+import { pathParams } from '../contracts/params.js';
+import { scrubbedMessage } from '../safeError.js';
+
+export type OperationsRoutesOptions = {
+  pool: pg.Pool;
+  processes: ProcessRuntime;
+  store: EventStore;
+  clock: Clock;
+  /** How long an order or consultation may sit in one status before it needs a look. */
+  slaHours: number;
+  pharmacyTimeZone: string;
+};
+
+const attentionQuery = z.strictObject({
+  // A desk may work to a tighter SLA than the pharmacy's; an absurd one is refused, not clamped.
+  slaHours: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .optional(),
+});
 
 /** What needs a person: events parked after repeated failures, and vendor calls waiting or flagged. */
-export const operationsRoutes: FastifyPluginAsync<{ pool: pg.Pool; processes: ProcessRuntime }> = async (
-  app,
-  options,
-) => {
+export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = async (app, options) => {
   const guard = { preHandler: app.requireRoles('ops', 'admin') };
+
+  app.get(
+    '/api/console/settings',
+    {
+      preHandler: app.requireRoles(),
+      schema: { tags: ['operations'], summary: 'The pharmacy’s time zone and SLA, as staff pages show them' },
+    },
+    async () => ({ timeZone: options.pharmacyTimeZone, slaHours: options.slaHours }),
+  );
+
+  app.get(
+    '/api/operations/attention',
+    {
+      // Names patients and drugs: ops only (an admin manages accounts, not patients).
+      preHandler: app.requireRoles('ops'),
+      config: { phiRead: { resource: 'operations/attention' } },
+      schema: {
+        tags: ['operations'],
+        summary:
+          'Needs attention: SLA breaches, open incidents, parked events, payment mismatches, drug reviews, claim rejects; oldest first, each with its next action',
+        querystring: attentionQuery,
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      const slaHours = query.slaHours ?? options.slaHours;
+      const items = await needsAttention(options.pool, { now: options.clock.now(), slaHours });
+      return { slaHours, items };
+    },
+  );
 
   app.get(
     '/api/operations/parked',
@@ -24,8 +76,9 @@ export const operationsRoutes: FastifyPluginAsync<{ pool: pg.Pool; processes: Pr
           eventId: r.event_id,
           streamName: r.stream_name,
           eventType: r.event_type,
-          // The first line says what went wrong; the stack stays in the table for engineers.
-          error: String(r.error).split('\n')[0],
+          // The first line says what went wrong (quoted values taken out: they may be patient data);
+          // the stack stays in the table for engineers.
+          error: scrubbedMessage(String(r.error).split('\n')[0]!),
           attempts: r.attempts,
           status: r.status,
           parkedAt: r.parked_at,
@@ -35,9 +88,16 @@ export const operationsRoutes: FastifyPluginAsync<{ pool: pg.Pool; processes: Pr
     },
   );
 
-  app.post<{ Params: { subscription: string; eventId: string } }>(
+  app.post(
     '/api/operations/parked/:subscription/:eventId/retry',
-    { ...guard, schema: { tags: ['operations'], summary: 'Retry a parked event' } },
+    {
+      ...guard,
+      schema: {
+        params: pathParams('subscription', 'eventId'),
+        tags: ['operations'],
+        summary: 'Retry a parked event',
+      },
+    },
     async (request, reply) => {
       const name = request.params.subscription.replace(/^process:/, '');
       try {
@@ -54,9 +114,40 @@ export const operationsRoutes: FastifyPluginAsync<{ pool: pg.Pool; processes: Pr
     { ...guard, schema: { tags: ['operations'], summary: 'Vendor calls pending or flagged' } },
     async () => {
       const { rows } = await options.pool.query(
-        'SELECT * FROM integration_incidents ORDER BY updated_at DESC',
+        'SELECT * FROM integration_incidents ORDER BY coalesce(opened_at, updated_at) DESC',
       );
-      return { items: rows };
+      // Vendor and database messages may quote what was sent: quoted values are taken out.
+      return { items: rows.map((r) => ({ ...r, last_error: scrubbedMessage(String(r.last_error)) })) };
+    },
+  );
+
+  app.get(
+    '/api/operations/unmatched-payments',
+    {
+      ...guard,
+      schema: {
+        tags: ['operations'],
+        summary: 'Verified payment events no order or consultation could take (answered 2xx, kept here)',
+      },
+    },
+    async () => {
+      const { rows } = await options.pool.query(
+        `SELECT stripe_event_id, kind, flow, reference, payment_intent_id, amount_minor, currency, reason, received_at
+           FROM unmatched_payment_events ORDER BY received_at DESC LIMIT 500`,
+      );
+      return {
+        items: rows.map((r) => ({
+          stripeEventId: r.stripe_event_id,
+          kind: r.kind,
+          flow: r.flow,
+          reference: r.reference,
+          paymentIntentId: r.payment_intent_id,
+          amountMinor: r.amount_minor === null ? null : Number(r.amount_minor),
+          currency: r.currency,
+          reason: r.reason,
+          receivedAt: r.received_at,
+        })),
+      };
     },
   );
 };

@@ -1,17 +1,46 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
-import { recordPatientDataAccess } from '../../commands/accessLog.js';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
+import { PENDING_API_UNAVAILABLE } from '../../domain/integrationEvents.js';
 import { ORDER_STATUSES } from '../../domain/prescription/orderEvents.js';
-import { prescriptionCorrectionsSchema } from '../../domain/prescription/validation.js';
 import type { EventStore } from '../../eventstore/types.js';
+import type { DocumentStore } from '../../integrations/documents/port.js';
+import { attachmentName, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import type { Clock } from '../../platform/clock.js';
-import { PENDING_API_UNAVAILABLE } from '../../processes/integrationEvents.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
+import { orderFlow } from '../../projections/orders/orderFlow.js';
+import { searchOrders } from '../../projections/orders/orderSearch.js';
+import { upgradeOrderView } from '../../projections/orders/orderView.js';
+import { recentOrderChanges } from '../../projections/orders/recentChanges.js';
+import { smsLineOf } from '../../projections/smsLines.js';
 import { problem } from '../auth/problem.js';
+import {
+  contactBody,
+  correctionBody,
+  deliveryStatusBody,
+  enrollmentBody,
+  orderActionResult,
+  orderDetail,
+  orderHistory,
+  orderListQuery,
+  orderPage,
+  pharmacyBody,
+  priorAuthorizationBody,
+  reasonBody,
+  recentChangesQuery,
+  refundBody,
+  reshipBody,
+  resubmitBody,
+  retryAccepted,
+  retryBody,
+  type StatusCounts,
+  statusCounts,
+} from '../contracts/orders.js';
+import { pathParams } from '../contracts/params.js';
 import { sendError } from '../errors.js';
-import { jsonSchema, parseOr400 } from '../validation.js';
+import { absentBodyIsEmpty } from '../validation.js';
 
 export type OrderRoutesOptions = {
   pool: pg.Pool;
@@ -19,50 +48,27 @@ export type OrderRoutesOptions = {
   clock: Clock;
   commands: OrderCommands;
   processes: ProcessRuntime;
+  documents?: DocumentStore;
 };
 
-const READERS = ['ops', 'pharmacist', 'auditor', 'admin'] as const;
+// Admin manages accounts, not patients: it reads orders only when also granted one of these.
+const READERS = ['ops', 'pharmacist', 'auditor'] as const;
 const ORDER_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-
-const listQuery = z.object({
-  status: z.enum(ORDER_STATUSES).optional(),
-  q: z.string().trim().max(100).optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-});
-const reasonBody = z.object({ reason: z.string().trim().min(3).max(500) });
-const enrollmentBody = z.object({ email: z.email().max(254).optional() }).strict();
-const correctionBody = z.object({
-  corrections: prescriptionCorrectionsSchema,
-  reason: z.string().trim().min(3).max(500),
-});
-const pharmacyBody = z.object({ pharmacyId: z.string().min(1).max(64) });
-const resubmitBody = reasonBody.extend({
-  priorAuthorizationNumber: z.string().trim().max(40).nullable().default(null),
-});
-const retryBody = z.object({ processManager: z.string().min(1), triggerEventId: z.uuid() });
 
 const actorOf = (request: FastifyRequest) => `staff:${request.staff!.id}`;
 
-const pendingMarker = (incident: { state: string } | undefined) =>
-  incident
-    ? incident.state === 'manual_handling'
-      ? 'manual handling required'
-      : PENDING_API_UNAVAILABLE
-    : null;
+/** The order's worst open vendor call, as the console's status marker. */
+const pendingMarker = (states: readonly string[]) =>
+  states.includes('manual_handling')
+    ? 'manual handling required'
+    : states.length > 0
+      ? PENDING_API_UNAVAILABLE
+      : null;
 
-export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, options) => {
+export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app, options) => {
   const { pool, store, clock, commands } = options;
   const readers = { preHandler: app.requireRoles(...READERS) };
   const ops = { preHandler: app.requireRoles('ops') };
-
-  const recordRead = (request: FastifyRequest, subjectId: string, resource: string) =>
-    recordPatientDataAccess(store, clock, {
-      subjectId,
-      actor: actorOf(request),
-      resource,
-      correlationId: request.id,
-    });
 
   const requireKnownOrder = async (orderId: string) => {
     if (!ORDER_ID.test(orderId)) return null;
@@ -74,27 +80,23 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
     '/api/orders',
     {
       ...readers,
+      config: {
+        phiRead: {
+          resource: (request) =>
+            `orders?${new URLSearchParams(orderListQuery.parse(request.query) as never)}`,
+        },
+      },
       schema: {
         tags: ['orders'],
-        summary: 'List orders, filtered by status, searched, paged',
-        querystring: jsonSchema(listQuery),
+        summary:
+          'List orders, filtered by status, searched (patient name, date of birth, MRN, NDC, drug, pharmacy, tracking number, order id), sorted by arrival or by time waiting, paged',
+        querystring: orderListQuery,
+        response: { 200: orderPage },
       },
     },
-    async (request, reply) => {
-      const query = parseOr400(listQuery, request.query, reply, 'query');
-      if (!query) return reply;
-      const search = query.q ? `%${query.q.replaceAll(/[%_\\]/g, '\\$&')}%` : null;
-      const { rows } = await pool.query(
-        `SELECT o.order_id, o.status, o.status_since, o.received_at, o.updated_at, o.patient_name, o.patient_state,
-                o.drug_description, o.pharmacy_name, o.tracking_number, o.patient_pays_minor,
-                o.detail->'incident'->>'state' AS incident_state, count(*) OVER () AS total
-           FROM orders o
-          WHERE ($1::text IS NULL OR o.status = $1)
-            AND ($2::text IS NULL OR o.order_id ILIKE $2 OR o.patient_name ILIKE $2 OR o.drug_description ILIKE $2
-                 OR o.tracking_number ILIKE $2)
-          ORDER BY o.received_at DESC, o.order_id DESC LIMIT $3 OFFSET $4`,
-        [query.status ?? null, search, query.pageSize, (query.page - 1) * query.pageSize],
-      );
+    async (request) => {
+      const query = request.query;
+      const { rows, total } = await searchOrders(pool, query);
       const items = rows.map((r) => ({
         orderId: r.order_id,
         status: r.status,
@@ -107,34 +109,71 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
         pharmacyName: r.pharmacy_name,
         trackingNumber: r.tracking_number,
         patientPaysMinor: r.patient_pays_minor,
-        pending: pendingMarker(r.incident_state ? { state: r.incident_state } : undefined),
+        pending: pendingMarker(r.incident_states),
       }));
-      if (items.length > 0)
-        await recordRead(
-          request,
-          `staff${request.staff!.id}`,
-          `orders?${new URLSearchParams(query as never)}`,
-        );
-      return { items, page: query.page, pageSize: query.pageSize, total: Number(rows[0]?.total ?? 0) };
+      return { items, page: query.page, pageSize: query.pageSize, total };
     },
   );
 
   app.get(
     '/api/orders/counts',
-    { ...readers, schema: { tags: ['orders'], summary: 'Orders per status' } },
+    {
+      ...readers,
+      config: { phiRead: false },
+      schema: { tags: ['orders'], summary: 'Orders per status', response: { 200: statusCounts } },
+    },
     async () => {
       const { rows } = await pool.query<{ status: string; n: number }>(
         'SELECT status, count(*)::int AS n FROM orders GROUP BY status',
       );
-      return Object.fromEntries(ORDER_STATUSES.map((s) => [s, rows.find((r) => r.status === s)?.n ?? 0]));
+      return Object.fromEntries(
+        ORDER_STATUSES.map((s) => [s, rows.find((r) => r.status === s)?.n ?? 0]),
+      ) as StatusCounts;
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
+    '/api/orders/flow',
+    {
+      ...readers,
+      config: { phiRead: false },
+      schema: {
+        tags: ['orders'],
+        summary: 'The flow: orders per status, received and completed per hour, time-in-status percentiles',
+      },
+    },
+    async () => orderFlow(pool, clock.now()),
+  );
+
+  app.get(
+    '/api/orders/recent-changes',
+    {
+      ...readers,
+      config: { phiRead: { resource: 'orders/recent-changes' } },
+      schema: {
+        tags: ['orders'],
+        summary: 'The newest order changes with their live-feed checkpoints, naming patient and drug',
+        querystring: recentChangesQuery,
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      const items = await recentOrderChanges(pool, query.limit);
+      return { items };
+    },
+  );
+
+  app.get(
     '/api/orders/:id',
     {
       ...readers,
-      schema: { tags: ['orders'], summary: 'One order: patient, prescription, every step so far' },
+      config: { phiRead: { resource: 'order', idParam: 'id' } },
+      schema: {
+        params: pathParams('id'),
+        tags: ['orders'],
+        summary: 'One order: patient, prescription, every step so far',
+        response: { 200: orderDetail },
+      },
     },
     async (request, reply) => {
       const { rows } = await pool.query('SELECT o.detail, o.version FROM orders o WHERE o.order_id = $1', [
@@ -142,26 +181,33 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
       ]);
       const row = rows[0];
       if (!row) return problem(reply, 404, 'Order not found', `There is no order ${request.params.id}.`);
-      await recordRead(request, request.params.id, 'order');
+      const view = upgradeOrderView(row.detail);
       return {
-        ...row.detail,
+        ...view,
+        // Whether the patient has since texted STOP, and what became of the last text.
+        ...(view.texts ? { texts: { ...view.texts, line: await smsLineOf(pool, view.texts.phone) } } : {}),
         version: row.version,
-        pending: pendingMarker(row.detail.incident ?? undefined),
+        pending: pendingMarker(view.incidents.map((i) => i.state)),
       };
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/orders/:id/events',
     {
       ...readers,
-      schema: { tags: ['orders'], summary: 'The order’s full history, every event with its metadata' },
+      config: { phiRead: { resource: 'order-events', idParam: 'id' } },
+      schema: {
+        params: pathParams('id'),
+        tags: ['orders'],
+        summary: 'The order’s full history, every event with its metadata',
+        response: { 200: orderHistory },
+      },
     },
     async (request, reply) => {
       const events = await store.readStream(`order-${request.params.id}`);
       if (events.length === 0)
         return problem(reply, 404, 'Order not found', `There is no order ${request.params.id}.`);
-      await recordRead(request, request.params.id, 'order-events');
       return {
         orderId: request.params.id,
         events: events.map((e) => ({
@@ -180,13 +226,73 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
+    '/api/orders/:id/cards/:side',
+    {
+      // Those who check the insurance; an auditor follows the record, not the card.
+      preHandler: app.requireRoles('ops', 'pharmacist'),
+      config: {
+        phiRead: {
+          resource: (request) => `insurance-card-${(request.params as { side: string }).side}`,
+          idParam: 'id',
+        },
+      },
+      schema: {
+        params: pathParams('id', 'side'),
+        tags: ['orders'],
+        summary: 'The insurance-card image the patient uploaded (front or back), as an attachment',
+      },
+    },
+    async (request, reply) => {
+      const { id, side } = request.params;
+      if (side !== 'front' && side !== 'back')
+        return problem(reply, 404, 'Not found', 'The card side is front or back.');
+      const { rows } = await pool.query(
+        `SELECT detail->'enrollment'->'cards' AS cards FROM orders WHERE order_id = $1`,
+        [id],
+      );
+      if (rows.length === 0) return problem(reply, 404, 'Order not found', `There is no order ${id}.`);
+      const key = (rows[0].cards as { front: string; back: string } | null)?.[side];
+      if (!key || !options.documents)
+        return problem(reply, 404, 'Not found', 'The patient has not completed enrollment with card images.');
+      const stored = await options.documents.get(key);
+      if (!stored) return problem(reply, 404, 'Not found', 'The image is no longer in storage.');
+      // Judged again by its bytes: the bucket is outside the event store's protection, and a file
+      // that is not the image or PDF it was is never handed to a staff browser.
+      const type = sniffDocumentType(stored.body);
+      if (!type || type !== stored.contentType)
+        return problem(
+          reply,
+          409,
+          'Document not servable',
+          'The stored image is not the image or PDF it was.',
+        );
+      return reply
+        .type(type)
+        .header(
+          'content-disposition',
+          `attachment; filename="${attachmentName(`insurance-card-${side}-${id}`, type)}"`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-store')
+        .send(stored.body);
+    },
+  );
+
+  app.get(
     '/api/orders/:id/raw-message',
-    { ...readers, schema: { tags: ['orders'], summary: 'The NCPDP message exactly as received' } },
+    {
+      ...readers,
+      config: { phiRead: { resource: 'order-raw-message', idParam: 'id' } },
+      schema: {
+        params: pathParams('id'),
+        tags: ['orders'],
+        summary: 'The NCPDP message exactly as received',
+      },
+    },
     async (request, reply) => {
       const [first] = await store.readStream(`order-${request.params.id}`, { maxCount: 1 });
       if (!first) return problem(reply, 404, 'Order not found', `There is no order ${request.params.id}.`);
-      await recordRead(request, request.params.id, 'order-raw-message');
       return reply.type('application/xml').send((first.data as { rawMessage: string }).rawMessage);
     },
   );
@@ -198,12 +304,21 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
     schema: z.ZodType<T>,
     run: (orderId: string, body: T, request: FastifyRequest) => Promise<{ state: { status: string } }>,
   ) =>
-    app.post<{ Params: { id: string } }>(
+    app.post(
       `/api/orders/:id/${path}`,
-      { ...ops, schema: { tags: ['ops actions'], summary, body: jsonSchema(schema) } },
+      {
+        ...ops,
+        preValidation: absentBodyIsEmpty,
+        schema: {
+          params: pathParams('id'),
+          tags: ['ops actions'],
+          summary,
+          body: schema,
+          response: { 200: orderActionResult },
+        },
+      },
       async (request, reply) => {
-        const body = parseOr400(schema, request.body ?? {}, reply);
-        if (body === undefined) return reply;
+        const body = request.body as T;
         if (!(await requireKnownOrder(request.params.id))) {
           return problem(reply, 404, 'Order not found', `There is no order ${request.params.id}.`);
         }
@@ -235,26 +350,66 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
     resubmitBody,
     (id, body, r) => commands.resubmitClaim(id, body.reason, body.priorAuthorizationNumber, meta(r)),
   );
-  action('reship', 'Act on a delivery exception by shipping again', reasonBody, (id, body, r) =>
-    commands.requestReshipment(id, body.reason, meta(r)),
+  action(
+    'prior-authorization',
+    'Record a prior authorization approved by fax, phone or portal and resubmit the claim with it',
+    priorAuthorizationBody,
+    (id, body, r) => commands.recordPriorAuthorization(id, body, meta(r)),
   );
-  action('cancel', 'Cancel the order', reasonBody, (id, body, r) =>
+  action(
+    'reship',
+    'Act on a delivery exception by shipping again, to a corrected address if given',
+    reshipBody,
+    (id, body, r) => commands.requestReshipment(id, body.reason, body.address, meta(r)),
+  );
+  action(
+    'contact',
+    'Correct the patient’s delivery address, phone or e-mail',
+    contactBody,
+    (id, { reason, ...fields }, r) => commands.correctContact(id, fields, reason, meta(r)),
+  );
+  action(
+    'delivery-status',
+    'Record a delivery status heard from the carrier when no scan comes',
+    deliveryStatusBody,
+    (id, body, r) => commands.recordDeliveryStatus(id, body.status, body.details, meta(r)),
+  );
+  action('complete', 'Complete a delivered order', z.object({}), (id, _body, r) =>
+    commands.complete(id, meta(r)),
+  );
+  action('cancel', 'Cancel the order; whatever the patient paid is refunded', reasonBody, (id, body, r) =>
     commands.cancel(id, body.reason, meta(r)),
   );
+  action('refund', 'Refund part of what the patient paid, with a reason', refundBody, (id, body, r) =>
+    commands.requestRefund(id, body.amountMinor, body.reason, meta(r)),
+  );
+  action(
+    'payment/accept',
+    'Accept a payment that differs from the amount asked for, and ship',
+    reasonBody,
+    (id, body, r) => commands.acceptMismatchedPayment(id, body.reason, meta(r)),
+  );
+  action(
+    'payment/refund',
+    'Refund a payment that differs from the amount asked for, and ask for payment again',
+    reasonBody,
+    (id, body, r) => commands.refundMismatchedPayment(id, body.reason, meta(r)),
+  );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/orders/:id/integration/retry',
     {
       ...ops,
       schema: {
+        params: pathParams('id'),
         tags: ['ops actions'],
         summary: 'Retry a vendor call flagged for manual handling',
-        body: jsonSchema(retryBody),
+        body: retryBody,
+        response: { 202: retryAccepted },
       },
     },
     async (request, reply) => {
-      const body = parseOr400(retryBody, request.body, reply);
-      if (!body) return reply;
+      const body = request.body;
       const trigger = await store.readEventById(body.triggerEventId);
       if (trigger?.streamName !== `order-${request.params.id}`) {
         return problem(reply, 404, 'Not found', 'That event does not belong to this order.');

@@ -1,27 +1,33 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
-import { recordPatientDataAccess } from '../../commands/accessLog.js';
+import type { PatientLinks } from '../../commands/patientLinks.js';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
-import { looksLikeToken, verifyPatientStatusToken } from '../../commands/prescription/tokens.js';
+import { looksLikeToken } from '../../commands/prescription/tokens.js';
 import { CONSENT } from '../../domain/prescription/consent.js';
 import type { EventStore } from '../../eventstore/types.js';
 import { MAX_CARD_IMAGE_BYTES } from '../../integrations/documents/sniff.js';
 import type { Clock } from '../../platform/clock.js';
+import type { RouteAccess } from '../access.js';
 import { problem } from '../auth/problem.js';
+import { pathParams } from '../contracts/params.js';
+import { enrollmentInfo, patientOrder } from '../contracts/patient.js';
 import { sendError } from '../errors.js';
-import { jsonSchema, parseOr400 } from '../validation.js';
+import { smsPhoneNumber } from '../validation.js';
 
 export type PatientRoutesOptions = {
   pool: pg.Pool;
   store: EventStore;
   clock: Clock;
   commands: OrderCommands;
-  linkSecret: string;
+  /** Judges status links: signature, age and revocation. */
+  links: PatientLinks;
 };
 
 /** Patients authenticate with the magic-link token in this header; tokens never travel in URLs the API logs. */
 export const ENROLLMENT_TOKEN_HEADER = 'x-enrollment-token';
+const ENROLLMENT: RouteAccess = { kind: 'patient', credential: 'enrollment-token' };
 export const STATUS_TOKEN_HEADER = 'x-status-token';
 
 const enrollmentBody = z.object({
@@ -41,6 +47,11 @@ const enrollmentBody = z.object({
     version: z.string(),
     signedName: z.string().trim().min(2).max(100),
   }),
+  /** Texts as well as e-mails (payment link, delivery) on this mobile; e-mail only when absent. */
+  notifications: z
+    .object({ sms: smsPhoneNumber('US') })
+    .strict()
+    .optional(),
 });
 
 const tokenFrom = (request: FastifyRequest, reply: FastifyReply) => {
@@ -54,9 +65,8 @@ const tokenFrom = (request: FastifyRequest, reply: FastifyReply) => {
   return token;
 };
 
-export const patientRoutes: FastifyPluginAsync<PatientRoutesOptions> = async (app, options) => {
-  const { commands, store, clock } = options;
-  const patient = (orderId: string) => `patient:${orderId}`;
+export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async (app, options) => {
+  const { commands } = options;
 
   // Card images arrive as the raw file, so the browser can report upload progress and the type is
   // judged from the bytes, not from a name or a header the client chose.
@@ -69,19 +79,19 @@ export const patientRoutes: FastifyPluginAsync<PatientRoutesOptions> = async (ap
   app.get(
     '/api/patient/enrollment',
     {
-      config: { csrfExempt: true },
-      schema: { tags: ['patient'], summary: 'What the magic link enrolls the patient for' },
+      config: { csrfExempt: true, access: ENROLLMENT, phiRead: { resource: 'enrollment' } },
+      schema: {
+        tags: ['patient'],
+        summary: 'What the magic link enrolls the patient for',
+        response: { 200: enrollmentInfo },
+      },
     },
     async (request, reply) => {
       const token = tokenFrom(request, reply);
       if (!token) return reply;
       try {
         const { orderId, state } = await commands.enrollmentFor(token);
-        await recordPatientDataAccess(store, clock, {
-          subjectId: orderId,
-          actor: patient(orderId),
-          resource: 'enrollment',
-        });
+        request.phiSubject = orderId;
         const p = state.prescription!;
         return {
           orderId,
@@ -106,12 +116,13 @@ export const patientRoutes: FastifyPluginAsync<PatientRoutesOptions> = async (ap
     },
   );
 
-  app.put<{ Params: { side: string } }>(
+  app.put(
     '/api/patient/enrollment/cards/:side',
     {
       bodyLimit: MAX_CARD_IMAGE_BYTES,
-      config: { csrfExempt: true },
+      config: { csrfExempt: true, access: ENROLLMENT },
       schema: {
+        params: pathParams('side'),
         tags: ['patient'],
         summary: 'Upload the front or back of the insurance card (JPEG, PNG or PDF, ≤ 10 MB)',
       },
@@ -145,18 +156,21 @@ export const patientRoutes: FastifyPluginAsync<PatientRoutesOptions> = async (ap
   app.post(
     '/api/patient/enrollment',
     {
-      config: { csrfExempt: true },
+      config: { csrfExempt: true, access: ENROLLMENT },
+      // The link is asked for before the body is parsed: without it, nothing about the form is said.
+      preValidation: async (request, reply) => {
+        if (!tokenFrom(request, reply)) return reply;
+      },
       schema: {
         tags: ['patient'],
         summary: 'Submit insurance details and consent',
-        body: jsonSchema(enrollmentBody),
+        body: enrollmentBody,
       },
     },
     async (request, reply) => {
       const token = tokenFrom(request, reply);
       if (!token) return reply;
-      const body = parseOr400(enrollmentBody, request.body, reply);
-      if (!body) return reply;
+      const body = request.body;
       try {
         const result = await commands.completeEnrollment(
           token,
@@ -172,29 +186,37 @@ export const patientRoutes: FastifyPluginAsync<PatientRoutesOptions> = async (ap
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/patient/orders/:id',
     {
-      config: { csrfExempt: true },
-      schema: { tags: ['patient'], summary: 'The patient’s view of their order and its tracking timeline' },
+      config: {
+        csrfExempt: true,
+        access: { kind: 'patient', credential: 'status-token' },
+        phiRead: { resource: 'order-status', idParam: 'id' },
+      },
+      schema: {
+        params: pathParams('id'),
+        tags: ['patient'],
+        summary: 'The patient’s view of their order and its tracking timeline',
+        response: { 200: patientOrder },
+      },
     },
     async (request, reply) => {
       const token = request.headers[STATUS_TOKEN_HEADER];
-      if (
-        typeof token !== 'string' ||
-        !verifyPatientStatusToken(options.linkSecret, request.params.id, token)
-      ) {
-        return problem(reply, 401, 'Link not valid', 'Open the order link from your e-mail again.');
+      // Expired, revoked or never ours: one answer, and the way to a new link.
+      if ((await options.links.judge({ kind: 'order', id: request.params.id }, token)) !== 'valid') {
+        return problem(
+          reply,
+          401,
+          'Link not valid',
+          'This link has expired or no longer works. Ask for a new one with your e-mail address.',
+          { code: 'LINK_INVALID' },
+        );
       }
       const { rows } = await options.pool.query('SELECT detail FROM orders WHERE order_id = $1', [
         request.params.id,
       ]);
       if (!rows[0]) return problem(reply, 404, 'Order not found', 'We could not find this order.');
-      await recordPatientDataAccess(store, clock, {
-        subjectId: request.params.id,
-        actor: patient(request.params.id),
-        resource: 'order-status',
-      });
       const d = rows[0].detail;
       return {
         orderId: d.orderId,
@@ -204,9 +226,30 @@ export const patientRoutes: FastifyPluginAsync<PatientRoutesOptions> = async (ap
         pharmacy: d.pharmacy?.name ?? null,
         payment: {
           status: d.payment.status,
-          url: d.payment.status === 'link_sent' ? d.payment.url : null,
+          // Only an order still waiting for its money shows a way to pay.
+          url: d.status === 'awaiting_payment' && d.payment.status === 'link_sent' ? d.payment.url : null,
           amountMinor: d.payment.amountMinor,
         },
+        money: d.money
+          ? {
+              chargedMinor: d.money.chargedMinor,
+              refundedMinor: d.money.refundedMinor,
+              refundPendingMinor: d.money.refundPendingMinor,
+              refunds: d.money.refunds.map(
+                (r: {
+                  amountMinor: number;
+                  status: string;
+                  requestedAt: string;
+                  settledAt: string | null;
+                }) => ({
+                  amountMinor: r.amountMinor,
+                  status: r.status,
+                  requestedAt: r.requestedAt,
+                  settledAt: r.settledAt,
+                }),
+              ),
+            }
+          : null,
         shipment: d.shipment
           ? {
               carrier: d.shipment.carrier,

@@ -1,8 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
+import { recordTracking } from '../../commands/prescription/tracking.js';
+import { recordUnmatchedPayment } from '../../commands/unmatchedPayments.js';
+import { DomainError } from '../../domain/decider.js';
 import { findParcel } from '../../eventstore/postgres/parcels.js';
-import { streamId } from '../../eventstore/types.js';
+import { type EventStore, streamId } from '../../eventstore/types.js';
 import {
   InvalidWebhookSignatureError,
   type PaymentGateway,
@@ -10,21 +13,38 @@ import {
   UnreadableWebhookError,
 } from '../../integrations/payments/port.js';
 import { type ShippingCarrier, ShippingWebhookError } from '../../integrations/shipping/port.js';
+import type { Clock } from '../../platform/clock.js';
 import { deterministicId } from '../../platform/ids.js';
-import { recordTracking } from '../../processes/prescription/shipping.js';
 import { problem } from '../auth/problem.js';
 import { sendError } from '../errors.js';
 
 export type WebhookRoutesOptions = {
   pool: pg.Pool;
+  store: EventStore;
+  clock: Clock;
   commands: OrderCommands;
   payments: PaymentGateway;
   carrier: ShippingCarrier;
   /** Other flows (the consultation flow) take the payment events that are not prescription orders'. */
-  otherPaymentHandlers?: ((event: PaymentWebhookEvent) => Promise<boolean>)[];
+  otherPaymentHandlers?: PaymentEventHandler[];
 };
 
+/**
+ * Takes one verified provider event: `handled` when a flow applied it, `unmatched` (with why) when
+ * it is addressed to the flow but nothing there can take it, `false` when it is not the flow's.
+ */
+export type PaymentEventHandler = (
+  event: Exclude<PaymentWebhookEvent, { kind: 'ignored' }>,
+) => Promise<'handled' | { unmatched: string } | false>;
+
 const MAX_WEBHOOK_BYTES = 512 * 1024;
+
+/** Provider events that report money taken or given back. */
+const MONEY_EVENTS = new Set<PaymentWebhookEvent['kind']>([
+  'checkoutCompleted',
+  'refundSucceeded',
+  'refundFailed',
+]);
 
 /** Commands caused by a Stripe event carry its id, so a redelivered event is answered, not re-applied. */
 const stripeCommandId = (event: PaymentWebhookEvent) => deterministicId('stripe-event', event.stripeEventId);
@@ -37,31 +57,81 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     (_r, body, done) => done(null, body),
   );
 
-  const prescriptionPayment = async (event: PaymentWebhookEvent) => {
-    if (event.kind !== 'checkoutCompleted' && event.kind !== 'checkoutExpired') return false;
-    if (event.metadata.flow !== 'prescription' || !event.orderRef) return false;
-    const orderRef = event.orderRef;
+  const prescriptionPayment: PaymentEventHandler = async (event) => {
+    if (event.metadata.flow !== 'prescription') return false;
+    const orderRef =
+      (event.kind === 'checkoutCompleted' || event.kind === 'checkoutExpired' ? event.orderRef : null) ??
+      event.metadata.orderId;
+    if (!orderRef) return { unmatched: 'no order reference' };
+    if ((await options.commands.load(orderRef)).status === 'none') return { unmatched: 'unknown order' };
     const meta = { actor: 'webhook:stripe', commandId: stripeCommandId(event), correlationId: orderRef };
-    if (event.kind === 'checkoutCompleted' && event.paid && event.paymentIntentId) {
-      await options.commands.execute(
-        orderRef,
-        {
-          type: 'RecordPayment',
-          sessionId: event.sessionId,
-          paymentIntentId: event.paymentIntentId,
-          stripeEventId: event.stripeEventId,
-          amountMinor: event.amountMinor ?? 0,
-        },
-        meta,
-      );
-    } else if (event.kind === 'checkoutExpired') {
-      await options.commands.execute(
-        orderRef,
-        { type: 'ExpirePaymentLink', sessionId: event.sessionId },
-        meta,
-      );
+    const refundId = event.metadata.refundId;
+    switch (event.kind) {
+      case 'checkoutCompleted':
+        if (!event.paid || !event.paymentIntentId) return 'handled';
+        await options.commands.execute(
+          orderRef,
+          {
+            type: 'RecordPayment',
+            sessionId: event.sessionId,
+            paymentIntentId: event.paymentIntentId,
+            stripeEventId: event.stripeEventId,
+            amountMinor: event.amountMinor ?? 0,
+            currency: event.currency ?? 'unknown',
+          },
+          meta,
+        );
+        return 'handled';
+      case 'checkoutExpired':
+        await options.commands.execute(
+          orderRef,
+          { type: 'ExpirePaymentLink', sessionId: event.sessionId },
+          meta,
+        );
+        return 'handled';
+      case 'refundSucceeded':
+        if (!refundId) return { unmatched: 'refund not requested by the platform' };
+        await options.commands.execute(
+          orderRef,
+          {
+            type: 'RecordRefundSettled',
+            refundId,
+            stripeRefundId: event.refundId,
+            amountMinor: event.amountMinor,
+            stripeEventId: event.stripeEventId,
+          },
+          meta,
+        );
+        return 'handled';
+      case 'refundFailed':
+        if (!refundId) return { unmatched: 'refund not requested by the platform' };
+        await options.commands.execute(
+          orderRef,
+          {
+            type: 'RecordRefundFailed',
+            refundId,
+            stripeRefundId: event.refundId,
+            reason: event.failureReason,
+            stripeEventId: event.stripeEventId,
+          },
+          meta,
+        );
+        return 'handled';
+      default:
+        // Payment intents of a checkout are reported by the checkout's own events.
+        return 'handled';
     }
-    return true;
+  };
+
+  /** Kept for ops and answered 2xx: a verified event nobody can take must not be redelivered forever. */
+  const unmatched = async (
+    event: Exclude<PaymentWebhookEvent, { kind: 'ignored' }>,
+    reason: string,
+    request: FastifyRequest,
+  ) => {
+    request.log.warn({ stripeEventId: event.stripeEventId, reason }, 'stripe event recorded as unmatched');
+    await recordUnmatchedPayment(options.store, options.clock, event, reason);
+    return { received: true, handled: false, unmatched: reason };
   };
 
   app.post(
@@ -103,10 +173,17 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       if (event.kind === 'ignored') return { received: true, handled: false };
       try {
         for (const handler of [prescriptionPayment, ...(options.otherPaymentHandlers ?? [])]) {
-          if (await handler(event)) return { received: true, handled: true };
+          const outcome = await handler(event);
+          if (outcome === 'handled') return { received: true, handled: true };
+          if (outcome) return unmatched(event, outcome.unmatched, request);
         }
-        return { received: true, handled: false };
+        // Money that moved with no flow to own it is kept for ops; other news of it is only acknowledged.
+        return MONEY_EVENTS.has(event.kind)
+          ? unmatched(event, 'no flow takes this event', request)
+          : { received: true, handled: false };
       } catch (error) {
+        // Refused by a flow's rules: answering 4xx would only make Stripe redeliver it for days.
+        if (error instanceof DomainError) return unmatched(event, error.code, request);
         // A 5xx makes Stripe deliver the event again later, which is what a transient failure needs.
         return sendError(error, request, reply);
       }

@@ -3,9 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Notifier } from '../../eventstore/postgres/notifier.js';
 import type { EventStore } from '../../eventstore/types.js';
+import type { Brand } from '../../platform/brand.js';
 import type { Clock } from '../../platform/clock.js';
-import { auditRoutes } from '../audit/auditRoutes.js';
+import { type AuditRoutesOptions, auditRoutes } from '../audit/auditRoutes.js';
 import { LIVE_MAX_PAYLOAD, liveRoutes } from '../live/liveRoutes.js';
+import { brandRoutes } from './brandRoutes.js';
 import { webAppRoutes } from './webAppRoutes.js';
 
 export type WebServerDeps = {
@@ -15,6 +17,10 @@ export type WebServerDeps = {
   notifier: Notifier;
   /** The built front end; `web/dist` unless given. */
   webRoot?: string;
+  audit: AuditRoutesOptions['audit'];
+  brand: Brand;
+  /** Staff sessions' idle timeout, for the live socket's session checks. */
+  idleTimeoutMs?: number;
 };
 
 /**
@@ -26,7 +32,8 @@ export const registerWebServer = async (app: FastifyInstance, deps: WebServerDep
   if (!app.hasDecorator('websocketServer'))
     await app.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD } });
   const { pool, store, clock, notifier } = deps;
-  await app.register(liveRoutes, { pool, store, clock, notifier });
-  await app.register(auditRoutes, { pool, store, clock });
-  await app.register(webAppRoutes, { root: deps.webRoot });
+  await app.register(liveRoutes, { pool, store, clock, notifier, idleTimeoutMs: deps.idleTimeoutMs });
+  await app.register(brandRoutes, { brand: deps.brand });
+  await app.register(auditRoutes, { pool, store, clock, audit: deps.audit, reportTitle: deps.brand.name });
+  await app.register(webAppRoutes, { root: deps.webRoot, title: deps.brand.name });
 };

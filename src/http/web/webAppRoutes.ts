@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -8,6 +8,8 @@ import { htmlSecurityHeaders, setHtmlSecurityHeaders } from './securityHeaders.j
 export type WebAppOptions = {
   /** The built front end; `web/dist` of the project unless given. */
   root?: string;
+  /** The window's title until the app names the page: the pharmacy's brand. */
+  title?: string;
 };
 
 export const DEFAULT_WEB_ROOT = join(projectRoot, 'web', 'dist');
@@ -29,6 +31,9 @@ const NOT_BUILT_PAGE = `<!doctype html>
 <body><h1>The web app is not built</h1>
 <p>The web app is not built: run <code>npm run build</code> and restart the server.</p></body></html>
 `;
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => HTML_ESCAPES[c]!);
 
 const acceptsHtml = (request: FastifyRequest) =>
   /\btext\/html\b|\bapplication\/xhtml\+xml\b/.test(request.headers.accept ?? '');
@@ -59,9 +64,19 @@ export const webAppRoutes: FastifyPluginAsync<WebAppOptions> = async (app, optio
     });
   }
 
+  // With a title, index.html is read once and served with it (a deploy restarts the server).
+  const titled =
+    built && options.title !== undefined
+      ? readFileSync(join(root, 'index.html'), 'utf8').replace(
+          /<title>[^<]*<\/title>/,
+          `<title>${escapeHtml(options.title)}</title>`,
+        )
+      : null;
+
   const sendApp = (reply: FastifyReply) => {
     htmlSecurityHeaders(reply).header('cache-control', 'no-cache');
     if (!built) return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    if (titled !== null) return reply.type('text/html; charset=utf-8').send(titled);
     // sendFile's own headers would mark it cacheable: index.html must always be revalidated.
     return reply.sendFile('index.html', { cacheControl: false });
   };

@@ -1,0 +1,146 @@
+import { hostname } from 'node:os';
+import type pg from 'pg';
+import { EVENT_UPCASTERS } from '../domain/eventVersions.js';
+import { createLeaseHeartbeat } from '../eventstore/postgres/lease.js';
+import type { Notifier } from '../eventstore/postgres/notifier.js';
+import { createNotifier } from '../eventstore/postgres/notifier.js';
+import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
+import type { SubscriptionRunner } from '../eventstore/postgres/subscriptionRunner.js';
+import type { EventStore } from '../eventstore/types.js';
+import { useUpcasters } from '../eventstore/upcasting.js';
+import { type AppDatabase, type AppDatabaseConfig, openAppDatabase } from '../platform/appRole.js';
+import { type Clock, systemClock } from '../platform/clock.js';
+import { createPool } from '../platform/database.js';
+import type { Metrics } from '../platform/metrics.js';
+import { observedProcess } from '../processes/observed.js';
+import { createProcessRuntime, type ProcessManager, type ProcessRuntime } from '../processes/runtime.js';
+import { createTimerService, type TimerService } from '../processes/timers.js';
+import { backlogCounts, subscriptionLags } from '../projections/health/platformHealth.js';
+import { type Projection, startProjection } from '../projections/runtime.js';
+
+export type Platform = {
+  /** Connected as the least-privilege app role; migrations ran as the owner. */
+  db: AppDatabase;
+  /** The consumers' store, on `db.pool`. */
+  store: EventStore;
+  /**
+   * A pool of its own for requests, and the store on it: a request never queues behind the
+   * subscriptions' batches, nor a batch behind a burst of requests.
+   */
+  http: { pool: pg.Pool; store: EventStore };
+  notifier: Notifier;
+  timers: TimerService;
+  processes: ProcessRuntime;
+  clock: Clock;
+  holder: string;
+  log: (line: string) => void;
+  /** Starts the given projections, process managers and workers, plus the timer loop. */
+  run(parts: {
+    projections?: readonly Projection[];
+    processes?: readonly ProcessManager[];
+    workers?: readonly Worker[];
+  }): void;
+  /** Waits until every running consumer has handled every event committed so far, and workers are idle. */
+  drain(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** A loop beside the consumers that works off a queue of its own, e.g. the e-mail outbox. */
+export type Worker = { start(): void; drain(): Promise<unknown>; close(): Promise<void> };
+
+export type PlatformConfig = AppDatabaseConfig & {
+  clock?: Clock;
+  log?: (line: string) => void;
+  timerIntervalMs?: number;
+  /**
+   * Each subscription's own poll (default 30 s: LISTEN/NOTIFY wakes them). The process's one
+   * horizon poll runs at this interval too, or every second by default.
+   */
+  pollIntervalMs?: number;
+  /** Streams each process manager handles side by side (each stream in order); default 4. */
+  deliveryWidth?: number;
+  /** Connections for requests (default 10); `poolSize` sizes the consumers' pool. */
+  httpPoolSize?: number;
+  /** Counts appends and process deliveries, and reads its gauges from this platform's database. */
+  metrics?: Metrics;
+};
+
+/** How often the process looks for events that no NOTIFY announced (one query for all consumers). */
+export const HORIZON_POLL_MS = 1_000;
+
+export const openPlatform = async (config: PlatformConfig = {}): Promise<Platform> => {
+  const log = config.log ?? ((line: string) => console.log(line));
+  const clock = config.clock ?? systemClock;
+  const db = await openAppDatabase(config);
+  const notifier = createNotifier(db.connectionString, log, db.pool, {
+    horizonPollMs: Math.min(config.pollIntervalMs ?? HORIZON_POLL_MS, HORIZON_POLL_MS),
+  });
+  useUpcasters(EVENT_UPCASTERS);
+  const { metrics } = config;
+  const afterAppend = (hint: Parameters<Notifier['announce']>[0]) => {
+    notifier.announce(hint);
+    for (const category of hint?.categories ?? []) metrics?.appends.inc({ category });
+  };
+  const store = createPostgresEventStore(db.pool, { afterAppend });
+  metrics?.readFrom({
+    subscriptionLags: () => subscriptionLags(db.pool),
+    backlog: () => backlogCounts(db.pool, clock.now()),
+  });
+  const httpPool = createPool(db.connectionString, {
+    poolSize: config.httpPoolSize ?? 10,
+    applicationName: 'pharmacy-http',
+    log,
+  });
+  const http = {
+    pool: httpPool,
+    store: createPostgresEventStore(httpPool, { afterAppend }),
+  };
+  const timers = createTimerService(db.pool, clock, log);
+  const leaseHeartbeat = createLeaseHeartbeat(db.pool, { log });
+  const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log, leaseHeartbeat };
+  const processes = createProcessRuntime({ ...deps, store, timers, clock });
+  const holder = `${hostname()}:${process.pid}`;
+  const runners: SubscriptionRunner[] = [];
+  const workers: Worker[] = [];
+
+  return {
+    db,
+    store,
+    http,
+    notifier,
+    timers,
+    processes,
+    clock,
+    holder,
+    log,
+    run({ projections = [], processes: managers = [], workers: started = [] }) {
+      const options = { holder, pollIntervalMs: config.pollIntervalMs };
+      for (const projection of projections) runners.push(startProjection(deps, projection, options));
+      for (const pm of managers)
+        runners.push(
+          processes.start(metrics ? observedProcess(pm, metrics) : pm, {
+            ...options,
+            width: config.deliveryWidth,
+          }),
+        );
+      for (const worker of started) {
+        workers.push(worker);
+        worker.start();
+      }
+      timers.start(config.timerIntervalMs);
+    },
+    async drain(timeoutMs) {
+      await Promise.all(runners.map((runner) => runner.drain(timeoutMs)));
+      await Promise.all(workers.map((worker) => worker.drain()));
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await timers.stop();
+      await Promise.all(runners.map((runner) => runner.stop()));
+      leaseHeartbeat.stop();
+      await notifier.close();
+      await httpPool.end();
+      await db.close();
+    },
+  };
+};

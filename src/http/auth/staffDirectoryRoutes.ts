@@ -1,0 +1,23 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AuthRoutesOptions } from './authRoutes.js';
+
+/**
+ * The staff directory: the name behind every `staff:<id>` actor, so histories, the auditor's replay
+ * and exports show who did something rather than an id. Any signed-in staff member may read it; it
+ * holds names only, no e-mail addresses or roles.
+ */
+export const staffDirectoryRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify, { pool }) => {
+  fastify.get(
+    '/api/staff/directory',
+    {
+      preHandler: fastify.requireRoles(),
+      schema: { tags: ['staff'], summary: 'Every staff member’s id and name, for showing who did what' },
+    },
+    async () => {
+      const { rows } = await pool.query<{ id: string; display_name: string; disabled: boolean }>(
+        'SELECT id, display_name, disabled FROM staff_users ORDER BY display_name, id',
+      );
+      return { staff: rows.map((r) => ({ id: r.id, displayName: r.display_name, active: !r.disabled })) };
+    },
+  );
+};

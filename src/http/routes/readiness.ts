@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { subscriptionLags } from '../../projections/health/platformHealth.js';
+import { problem } from '../auth/problem.js';
+import { safeError } from '../safeError.js';
+
+/** A subscription whose oldest unhandled event is older than this is behind: not ready. */
+export const READY_MAX_LAG_SECONDS = 10;
+
+/**
+ * `/api/ready`: the database answers and every subscription has caught up, so what a caller reads
+ * reflects what it wrote a moment ago. `/api/health` says only that the process lives and reaches
+ * the database; a load balancer sends traffic on ready, restarts on health.
+ */
+export const readinessRoutes = async (app: FastifyInstance, options: { pool: pg.Pool }) => {
+  app.get(
+    '/api/ready',
+    {
+      config: { access: { kind: 'public' }, phiRead: false },
+      schema: { tags: ['operations'], summary: 'Readiness: database reachable and subscriptions caught up' },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      let lags: Awaited<ReturnType<typeof subscriptionLags>>;
+      try {
+        lags = await subscriptionLags(options.pool);
+      } catch (error) {
+        request.log.warn({ err: safeError(error) }, 'readiness check: database unreachable');
+        reply.header('retry-after', '5');
+        return problem(reply, 503, 'Not ready', 'The database is not reachable.');
+      }
+      const behind = lags.filter((lag) => lag.seconds > READY_MAX_LAG_SECONDS);
+      if (behind.length > 0) {
+        reply.header('retry-after', '5');
+        return problem(reply, 503, 'Not ready', 'Subscriptions are catching up with the event store.', {
+          behind: behind.map(({ subscriptionId, events, seconds }) => ({ subscriptionId, events, seconds })),
+        });
+      }
+      return { status: 'ready', subscriptions: lags.length };
+    },
+  );
+};
