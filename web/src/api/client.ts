@@ -57,6 +57,25 @@ export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, options),
   post: <T>(path: string, body: unknown = {}, options?: RequestOptions) =>
     request<T>('POST', path, { ...options, body }),
+  put: <T>(path: string, body: unknown, options?: RequestOptions) =>
+    request<T>('PUT', path, { ...options, body }),
+};
+
+/** Sends a file's text as is (e.g. text/csv), for imports; answers like `request`. */
+export const upload = async <T>(path: string, text: string, contentType: string): Promise<T> => {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': contentType };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(path, {
+    method: 'POST',
+    headers,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    body: text,
+  });
+  const body = await readBody(response);
+  if (response.status === 401) onUnauthorized?.();
+  if (!response.ok) throw new ApiError(toProblem(response.status, response.statusText, body));
+  return body as T;
 };
 
 /** `?a=1&b=x`, skipping empty values. */

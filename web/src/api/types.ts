@@ -1,11 +1,41 @@
-import type { OrderStatus } from '../../../src/domain/prescription/orderEvents.js';
-import type { OrderView } from '../../../src/projections/orders/orderView.js';
+import type { OrderEventRecord } from '../../../src/http/contracts/orders.js';
 
 export type { OrderStatus } from '../../../src/domain/prescription/orderEvents.js';
 export type { OrderView } from '../../../src/projections/orders/orderView.js';
 
-export type StaffUser = { id: string; email: string; displayName: string; roles: string[] };
-export type SessionInfo = { user: StaffUser; csrfToken: string; expiresAt: string };
+export type StaffUser = {
+  id: string;
+  email: string;
+  displayName: string;
+  roles: string[];
+  /** Signed in with a password someone else set: it must be replaced before anything else. */
+  mustChangePassword?: boolean;
+};
+export type SessionInfo = {
+  user: StaffUser;
+  sessionId?: string;
+  csrfToken: string;
+  expiresAt: string;
+  idleExpiresAt?: string;
+};
+
+/** A staff account as the admin pages show it. */
+export type StaffAccount = StaffUser & {
+  disabled: boolean;
+  mustChangePassword: boolean;
+  createdAt: string;
+  updatedAt: string | null;
+};
+
+export type StaffSessionSummary = {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  idleExpiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+};
 
 /** Set while a vendor call waits for retries (`pending_api_unavailable`) or after they ran out. */
 export type Incident = {
@@ -18,35 +48,20 @@ export type Incident = {
   triggerEventId: string;
 };
 
-export type OrderDetail = OrderView & { version: number; pending: string | null; incident: Incident | null };
+export type {
+  OrderDetail,
+  OrderEventRecord,
+  OrderHistory,
+  OrderListItem,
+  OrderPage,
+  StatusCounts,
+} from '../../../src/http/contracts/orders.js';
 
-export type OrderListItem = {
-  orderId: string;
-  status: OrderStatus;
-  statusSince: string;
-  receivedAt: string;
-  updatedAt: string;
-  patientName: string | null;
-  patientState: string | null;
-  drug: string | null;
-  pharmacyName: string | null;
-  trackingNumber: string | null;
-  patientPaysMinor: number | null;
-  pending: string | null;
+/** A consultation's events and its account's, in the order they happened; `stream` says which. */
+export type ConsultationHistory = {
+  consultationId: string;
+  events: (OrderEventRecord & { stream: string })[];
 };
-
-export type OrderPage = { items: OrderListItem[]; page: number; pageSize: number; total: number };
-export type StatusCounts = Record<OrderStatus, number>;
-
-export type OrderEventRecord = {
-  id: string;
-  type: string;
-  revision: number;
-  position: number;
-  data: unknown;
-  metadata: { actor: string; occurredAt: string; correlationId: string; causationId: string | null };
-};
-export type OrderHistory = { orderId: string; events: OrderEventRecord[] };
 
 export type ParkedEvent = {
   subscriptionId: string;
@@ -60,26 +75,38 @@ export type ParkedEvent = {
   resolvedAt: string | null;
 };
 
-export type EnrollmentInfo = {
-  orderId: string;
-  patient: { firstName?: string; lastName?: string; dateOfBirth?: string };
-  medication: { description?: string; quantity?: string; daysSupply?: string };
-  prescriber: { name: string };
-  expiresAt: string;
-  cardsUploaded: { front: boolean; back: boolean };
-  consent: { version: string; text: string };
+export type {
+  EnrollmentInfo,
+  PatientMoney,
+  PatientOrder,
+} from '../../../src/http/contracts/patient.js';
+
+/** A verified payment-provider event no order or consultation could take (answered 2xx, kept for ops). */
+export type UnmatchedPayment = {
+  stripeEventId: string;
+  kind: string;
+  flow: string | null;
+  reference: string | null;
+  paymentIntentId: string | null;
+  amountMinor: number | null;
+  currency: string | null;
+  reason: string;
+  receivedAt: string;
 };
 
-export type PatientOrder = {
-  orderId: string;
-  status: OrderStatus;
-  statusSince: string;
-  medication: string | null;
-  pharmacy: string | null;
-  payment: { status: string; url: string | null; amountMinor: number | null };
-  shipment: { carrier: string; trackingNumber: string; trackingUrl: string | null } | null;
-  tracking: { status: string; statusDate: string; details: string | null }[];
-  completedAt: string | null;
+/** A vendor call waiting or flagged, as `/api/operations/incidents` lists them (one row per call). */
+export type OpenIncident = {
+  stream_name: string;
+  trigger_event_id: string;
+  process_manager: string;
+  integration: string;
+  attempts: number;
+  last_error: string;
+  next_attempt_at: string | null;
+  state: 'pending_api_unavailable' | 'manual_handling';
+  updated_at: string;
+  /** When the call first failed (null for incidents recorded before this was kept). */
+  opened_at: string | null;
 };
 
 export type AuditVerification = {

@@ -3,16 +3,24 @@ import {
   isConsultationPatientRoute,
   matchConsultationRoute,
 } from '../consultation/routes.js';
+import { matchReferenceRoute, type ReferenceRoute } from '../reference/routes.js';
 
 /** Every page of the app, decided from the URL alone so a link or a reload lands on the same page. */
 export type Route =
   | ConsultationRoute
+  | ReferenceRoute
   | { page: 'login' }
   | { page: 'console' }
   | { page: 'order'; orderId: string }
   | { page: 'patient-order'; orderId: string; token: string; justPaid: boolean }
   | { page: 'enroll'; token: string }
-  | { page: 'audit'; orderId: string | null }
+  | { page: 'audit'; orderId: string | null; consultationId: string | null }
+  | { page: 'compliance'; from: string | null; to: string | null }
+  | { page: 'admin-staff' }
+  | { page: 'admin-staff-member'; staffId: string }
+  | { page: 'change-password' }
+  | { page: 'incidents' }
+  | { page: 'sandbox' }
   | { page: 'not-found' };
 
 const segment = (value: string) => {
@@ -32,7 +40,20 @@ export const matchRoute = (pathname: string, search: string, hash = ''): Route =
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'console' };
   if (path === '/login') return { page: 'login' };
-  if (path === '/audit') return { page: 'audit', orderId: params.get('order') || null };
+  if (path === '/audit/compliance')
+    return { page: 'compliance', from: params.get('from') || null, to: params.get('to') || null };
+  if (path === '/audit')
+    return {
+      page: 'audit',
+      orderId: params.get('order') || null,
+      consultationId: params.get('order') ? null : params.get('consultation') || null,
+    };
+  if (path === '/admin/staff') return { page: 'admin-staff' };
+  const member = /^\/admin\/staff\/([^/]+)$/.exec(path);
+  if (member) return { page: 'admin-staff-member', staffId: segment(member[1]!) };
+  if (path === '/account/password') return { page: 'change-password' };
+  if (path === '/operations/incidents') return { page: 'incidents' };
+  if (path === '/sandbox') return { page: 'sandbox' };
   const order = /^\/orders\/([^/]+)$/.exec(path);
   if (order) {
     const orderId = segment(order[1]!);
@@ -43,7 +64,7 @@ export const matchRoute = (pathname: string, search: string, hash = ''): Route =
   }
   const enroll = /^\/enroll\/([^/]+)$/.exec(path);
   if (enroll) return { page: 'enroll', token: segment(enroll[1]!) };
-  return matchConsultationRoute(path, params) ?? { page: 'not-found' };
+  return matchReferenceRoute(path) ?? matchConsultationRoute(path, params) ?? { page: 'not-found' };
 };
 
 /** Pages patients reach from an e-mail: they never ask for (or reveal) a staff session. */

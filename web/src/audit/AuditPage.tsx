@@ -1,9 +1,10 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, query } from '../api/client.js';
-import type { AuditVerification, OrderHistory, OrderPage } from '../api/types.js';
+import type { AuditVerification, ConsultationHistory, OrderHistory, OrderPage } from '../api/types.js';
 import { navigate } from '../app/router.js';
 import { Loading, PageHeading, ProblemMessage } from '../ui/components.js';
 import { useResource } from '../ui/useResource.js';
+import { ConsultationReplayView } from './ConsultationReplayView.js';
 import { ReplayView } from './ReplayView.js';
 import { localInputToIso } from './replay.js';
 
@@ -42,12 +43,28 @@ const Verification = () => {
   );
 };
 
-const Export = ({ orderId }: { orderId: string | null }) => {
+/** The case on screen, if any: an order or a UK consultation. */
+type Case = { kind: 'order'; id: string } | { kind: 'consultation'; id: string } | null;
+
+const caseParam = (current: Case): Record<string, string> =>
+  current === null ? {} : current.kind === 'order' ? { orderId: current.id } : { consultationId: current.id };
+
+const Export = ({ current }: { current: Case }) => {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const range = { from: localInputToIso(from), to: localInputToIso(to) };
-  const link = (format: 'csv' | 'ndjson', params: Record<string, string | null>) =>
-    `/api/audit/export${query({ format, ...params })}`;
+  const [patient, setPatient] = useState('');
+  const [staff, setStaff] = useState('');
+  const [eventType, setEventType] = useState('');
+  const [thisCaseOnly, setThisCaseOnly] = useState(true);
+  const filters: Record<string, string | null> = {
+    from: localInputToIso(from),
+    to: localInputToIso(to),
+    patient: patient.trim() || null,
+    staff: staff.trim() || null,
+    eventType: eventType.trim() || null,
+    ...(thisCaseOnly ? caseParam(current) : {}),
+  };
+  const link = (format: 'csv' | 'ndjson') => `/api/audit/export${query({ format, ...filters })}`;
   return (
     <section aria-labelledby="export-heading" className="card">
       <h2 id="export-heading">Compliance export</h2>
@@ -66,49 +83,109 @@ const Export = ({ orderId }: { orderId: string | null }) => {
           <input id="export-to" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
         </div>
       </div>
-      <p className="hint">Leave both empty for the whole trail. Times are in your time zone.</p>
+      <div className="field">
+        <label htmlFor="export-patient">Patient</label>
+        <input
+          id="export-patient"
+          value={patient}
+          autoComplete="off"
+          spellCheck={false}
+          aria-describedby="export-patient-hint"
+          onChange={(e) => setPatient(e.target.value)}
+        />
+        <p className="hint" id="export-patient-hint">
+          A patient reference, an MRN as intake keys it, or an e-mail address: every case of theirs.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="export-staff">Staff member</label>
+        <input
+          id="export-staff"
+          value={staff}
+          autoComplete="off"
+          spellCheck={false}
+          aria-describedby="export-staff-hint"
+          onChange={(e) => setStaff(e.target.value)}
+        />
+        <p className="hint" id="export-staff-hint">
+          Their id or e-mail address.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="export-event-type">Event type</label>
+        <input
+          id="export-event-type"
+          className="mono"
+          value={eventType}
+          placeholder="e.g. ConsultationApproved"
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setEventType(e.target.value)}
+        />
+      </div>
+      {current ? (
+        <div className="choice">
+          <input
+            id="export-this-case"
+            type="checkbox"
+            checked={thisCaseOnly}
+            onChange={(e) => setThisCaseOnly(e.target.checked)}
+          />
+          <label htmlFor="export-this-case">
+            This {current.kind} only (<span className="mono">{current.id}</span>)
+          </label>
+        </div>
+      ) : null}
+      <p className="hint">Leave every filter empty for the whole trail. Times are in your time zone.</p>
       <p className="links">
-        <a className="button" href={link('csv', range)} download>
+        <a className="button" href={link('csv')} download>
           Download CSV
         </a>{' '}
-        <a className="button secondary" href={link('ndjson', range)} download>
+        <a className="button secondary" href={link('ndjson')} download>
           Download NDJSON
         </a>
       </p>
-      {orderId ? (
-        <p className="links">
-          This order only:{' '}
-          <a href={link('csv', { orderId })} download>
-            CSV
-          </a>{' '}
-          ·{' '}
-          <a href={link('ndjson', { orderId })} download>
-            NDJSON
-          </a>
-        </p>
-      ) : null}
     </section>
   );
 };
 
-const OrderPicker = ({ orderId }: { orderId: string | null }) => {
-  const [draft, setDraft] = useState(orderId ?? '');
-  useEffect(() => setDraft(orderId ?? ''), [orderId]);
+const CasePicker = ({ current }: { current: Case }) => {
+  const [kind, setKind] = useState<'order' | 'consultation'>(current?.kind ?? 'order');
+  const [draft, setDraft] = useState(current?.id ?? '');
+  const currentId = current?.id ?? '';
+  const currentKind = current?.kind;
+  // A new case in the address (a link, back/forward) replaces what was typed.
+  useEffect(() => {
+    setDraft(currentId);
+    if (currentKind) setKind(currentKind);
+  }, [currentId, currentKind]);
   const recent = useResource(
     (signal) => api.get<OrderPage>(`/api/orders${query({ pageSize: 20 })}`, { signal }),
     [],
   );
-  const open = (id: string) => navigate(`/audit${query({ order: id.trim() })}`);
+  const open = (which: 'order' | 'consultation', id: string) =>
+    navigate(`/audit${query({ [which]: id.trim() })}`);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (draft.trim()) open(draft);
+    if (draft.trim()) open(kind, draft);
   };
   return (
-    <form onSubmit={submit} className="inline-fields" aria-label="Choose an order">
+    <form onSubmit={submit} className="inline-fields" aria-label="Choose a case">
       <div className="field">
-        <label htmlFor="audit-order">Order id</label>
+        <label htmlFor="audit-case-kind">Case</label>
+        <select
+          id="audit-case-kind"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as 'order' | 'consultation')}
+        >
+          <option value="order">US order</option>
+          <option value="consultation">UK consultation</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="audit-case">{kind === 'order' ? 'Order id' : 'Consultation id'}</label>
         <input
-          id="audit-order"
+          id="audit-case"
           className="mono"
           value={draft}
           spellCheck={false}
@@ -117,10 +194,14 @@ const OrderPicker = ({ orderId }: { orderId: string | null }) => {
         />
       </div>
       <button type="submit">Replay</button>
-      {recent.data && recent.data.items.length > 0 ? (
+      {kind === 'order' && recent.data && recent.data.items.length > 0 ? (
         <div className="field">
           <label htmlFor="audit-recent">Or a recent order</label>
-          <select id="audit-recent" value="" onChange={(e) => e.target.value && open(e.target.value)}>
+          <select
+            id="audit-recent"
+            value=""
+            onChange={(e) => e.target.value && open('order', e.target.value)}
+          >
             <option value="">Choose…</option>
             {recent.data.items.map((o) => (
               <option key={o.orderId} value={o.orderId}>
@@ -134,33 +215,59 @@ const OrderPicker = ({ orderId }: { orderId: string | null }) => {
   );
 };
 
-/** For auditors: replay an order's history event by event, export the trail, check its chain. */
-export const AuditPage = ({ orderId }: { orderId: string | null }) => {
-  const history = useResource(
-    (signal) =>
-      orderId
-        ? api.get<OrderHistory>(`/api/orders/${encodeURIComponent(orderId)}/events`, { signal })
-        : Promise.resolve(null),
-    [orderId],
-  );
+type CaseHistory =
+  | { kind: 'order'; id: string; events: OrderHistory['events'] }
+  | { kind: 'consultation'; id: string; events: ConsultationHistory['events'] };
+
+const historyOf = (current: Case, signal: AbortSignal): Promise<CaseHistory | null> =>
+  current === null
+    ? Promise.resolve<CaseHistory | null>(null)
+    : current.kind === 'order'
+      ? api
+          .get<OrderHistory>(`/api/orders/${encodeURIComponent(current.id)}/events`, { signal })
+          .then((h) => ({ kind: 'order' as const, id: h.orderId, events: h.events }))
+      : api
+          .get<ConsultationHistory>(`/api/pharmacy/consultations/${encodeURIComponent(current.id)}/events`, {
+            signal,
+          })
+          .then((h) => ({ kind: 'consultation' as const, id: h.consultationId, events: h.events }));
+
+/** For auditors: replay an order's or a consultation's history event by event, export the trail, check its chain. */
+export const AuditPage = ({
+  orderId,
+  consultationId,
+}: {
+  orderId: string | null;
+  consultationId?: string | null;
+}) => {
+  const current: Case = orderId
+    ? { kind: 'order', id: orderId }
+    : consultationId
+      ? { kind: 'consultation', id: consultationId }
+      : null;
+  const history = useResource((signal) => historyOf(current, signal), [orderId, consultationId]);
+  const shown = history.data && current && history.data.id === current.id ? history.data : null;
   return (
     <main id="main" className="page">
       <PageHeading>Audit</PageHeading>
       <div className="detail-grid">
         <div className="detail-main">
           <section aria-labelledby="replay-heading" className="card">
-            <h2 id="replay-heading">Order history replay</h2>
-            <OrderPicker orderId={orderId} />
+            <h2 id="replay-heading">
+              {current?.kind === 'consultation' ? 'Consultation history replay' : 'Case history replay'}
+            </h2>
+            <CasePicker current={current} />
             <ProblemMessage problem={history.problem} />
-            {orderId && history.loading && !history.data ? <Loading what="the history" /> : null}
-            {history.data && history.data.orderId === orderId ? (
-              <ReplayView key={orderId} events={history.data.events} />
+            {current && history.loading && !history.data ? <Loading what="the history" /> : null}
+            {shown?.kind === 'order' ? <ReplayView key={shown.id} events={shown.events} /> : null}
+            {shown?.kind === 'consultation' ? (
+              <ConsultationReplayView key={shown.id} events={shown.events} />
             ) : null}
           </section>
         </div>
         <div className="detail-side">
           <Verification />
-          <Export orderId={orderId} />
+          <Export current={current} />
         </div>
       </div>
     </main>

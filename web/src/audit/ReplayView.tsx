@@ -1,8 +1,10 @@
 import { useMemo, useState } from 'react';
 import { patientName } from '../../../src/projections/orders/orderView.js';
 import type { OrderEventRecord } from '../api/types.js';
+import { ActorName } from '../staff/directory.js';
 import { Fact, Facts, StatusBadge } from '../ui/components.js';
-import { actorLabel, eventLabel, formatDateTime, formatMoney, statusLabel } from '../ui/format.js';
+import { eventLabel, formatDateTime, formatMoney, statusLabel } from '../ui/format.js';
+import { ReplayControls } from './ReplayControls.js';
 import { changedFields, replayStates } from './replay.js';
 
 /** Step through the events; beside each, the order exactly as it stood after it. */
@@ -18,35 +20,7 @@ export const ReplayView = ({ events }: { events: OrderEventRecord[] }) => {
 
   return (
     <div className="replay">
-      <div className="replay-controls">
-        <button type="button" className="secondary" onClick={() => go(0)} disabled={index === 0}>
-          First
-        </button>
-        <button type="button" className="secondary" onClick={() => go(index - 1)} disabled={index === 0}>
-          Previous
-        </button>
-        <div className="field replay-slider">
-          <label htmlFor="replay-step">
-            Event {index + 1} of {events.length}
-          </label>
-          <input
-            id="replay-step"
-            type="range"
-            min={1}
-            max={events.length}
-            step={1}
-            value={index + 1}
-            aria-valuetext={`Event ${index + 1} of ${events.length}: ${eventLabel(event.type)}`}
-            onChange={(e) => go(Number(e.target.value) - 1)}
-          />
-        </div>
-        <button type="button" className="secondary" onClick={() => go(index + 1)} disabled={index === last}>
-          Next
-        </button>
-        <button type="button" className="secondary" onClick={() => go(last)} disabled={index === last}>
-          Last
-        </button>
-      </div>
+      <ReplayControls index={index} count={events.length} eventType={event.type} go={go} />
 
       <div
         className="replay-event"
@@ -58,7 +32,9 @@ export const ReplayView = ({ events }: { events: OrderEventRecord[] }) => {
           {index + 1}. {eventLabel(event.type)}
         </h3>
         <Facts>
-          <Fact term="Who">{actorLabel(event.metadata.actor)}</Fact>
+          <Fact term="Who">
+            <ActorName actor={event.metadata.actor} />
+          </Fact>
           <Fact term="When">
             <time dateTime={event.metadata.occurredAt}>{formatDateTime(event.metadata.occurredAt)}</time>
           </Fact>
@@ -130,7 +106,7 @@ export const ReplayView = ({ events }: { events: OrderEventRecord[] }) => {
               {eventLabel(e.type)}
             </button>{' '}
             <span className="muted">
-              {formatDateTime(e.metadata.occurredAt)} · {actorLabel(e.metadata.actor)}
+              {formatDateTime(e.metadata.occurredAt)} · <ActorName actor={e.metadata.actor} />
             </span>
           </li>
         ))}

@@ -20,6 +20,10 @@ export const LoginPage = () => {
   const signedInUser = state.status === 'signed-in' ? state.user : null;
   useEffect(() => {
     if (!signedInUser) return;
+    if (signedInUser.mustChangePassword) {
+      navigate('/account/password', { replace: true });
+      return;
+    }
     const asked = next && mayOpen(signedInUser, new URL(next, window.location.origin).pathname) ? next : null;
     const target = asked ?? staffHome(signedInUser);
     if (target) navigate(target, { replace: true });

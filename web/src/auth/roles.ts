@@ -1,5 +1,10 @@
-/** Roles that may use the staff pages; the API checks every request again, this only guides the UI. */
-export const CONSOLE_ROLES = ['ops', 'pharmacist', 'auditor', 'admin'] as const;
+/**
+ * Roles that may use the order console; the API checks every request again, this only guides the UI.
+ * Admin is not one: it manages accounts and reads no patient data unless also given one of these.
+ */
+export const CONSOLE_ROLES = ['ops', 'pharmacist', 'auditor'] as const;
+
+export const canManageStaff = (user: { roles: readonly string[] } | null) => hasRole(user, 'admin');
 
 export const hasRole = (user: { roles: readonly string[] } | null, ...roles: string[]) =>
   Boolean(user?.roles.some((role) => roles.includes(role)));

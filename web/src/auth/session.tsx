@@ -13,6 +13,8 @@ type SessionContextValue = {
   /** Throws the API's problem when sign-in is refused. */
   signIn(email: string, password: string): Promise<StaffUser>;
   signOut(notice?: string | null): Promise<void>;
+  /** Reads the session again (after a change to the account itself); null when it has ended. */
+  refresh(): Promise<StaffUser | null>;
 };
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -64,7 +66,20 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
     setState({ status: 'signed-out', notice });
   }, []);
 
-  const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+  const refresh = useCallback(async () => {
+    try {
+      const me = await api.get<SessionInfo>('/api/auth/me');
+      setCsrfToken(me.csrfToken);
+      setState({ status: 'signed-in', user: me.user });
+      return me.user;
+    } catch {
+      setCsrfToken(null);
+      setState({ status: 'signed-out', notice: null });
+      return null;
+    }
+  }, []);
+
+  const value = useMemo(() => ({ state, signIn, signOut, refresh }), [state, signIn, signOut, refresh]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 };
 

@@ -11,7 +11,7 @@ export const signInMessage = (problem: Problem, now: Date = new Date()): string 
         until && until > now
           ? ` Try again after ${until.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}.`
           : ' Try again later.';
-      return `This account is locked after too many failed sign-ins.${when}`;
+      return `Sign-in is paused after too many failed attempts.${when}`;
     }
     case 403:
       return 'This account does not have a role that can use these pages.';

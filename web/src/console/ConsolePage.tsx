@@ -1,8 +1,10 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ORDER_STATUSES } from '../../../src/domain/prescription/orderEvents.js';
 import { api, query } from '../api/client.js';
-import type { OrderPage, OrderStatus, StatusCounts } from '../api/types.js';
-import { navigate, useLocation } from '../app/router.js';
+import type { OrderPage, OrderStatus } from '../api/types.js';
+import { Link, navigate, useLocation } from '../app/router.js';
+import { hasRole } from '../auth/roles.js';
+import { useStaffUser } from '../auth/session.js';
 import { useLive, useLiveSignals } from '../live/LiveProvider.js';
 import { readModelBehind } from '../live/protocol.js';
 import { useCatchUp } from '../live/useCatchUp.js';
@@ -10,13 +12,16 @@ import { Loading, PageHeading, ProblemMessage } from '../ui/components.js';
 import { statusLabel } from '../ui/format.js';
 import { useNow } from '../ui/useNow.js';
 import { useResource } from '../ui/useResource.js';
+import { FlowPicture, type OrderFlow } from './FlowPicture.js';
+import { NeedsAttention } from './NeedsAttention.js';
 import { OrderList } from './OrderList.js';
 import { RecentChanges } from './RecentChanges.js';
 import { useSlaHours } from './useSlaHours.js';
 
 const PAGE_SIZE = 25;
 
-type Filters = { status: OrderStatus | null; q: string; page: number };
+type Sort = 'received' | 'waiting';
+type Filters = { status: OrderStatus | null; q: string; sort: Sort; page: number };
 
 const readFilters = (search: string): Filters => {
   const params = new URLSearchParams(search);
@@ -25,16 +30,24 @@ const readFilters = (search: string): Filters => {
   return {
     status: (ORDER_STATUSES as readonly string[]).includes(status ?? '') ? (status as OrderStatus) : null,
     q: params.get('q') ?? '',
+    sort: params.get('sort') === 'waiting' ? 'waiting' : 'received',
     page: Number.isInteger(page) && page > 0 ? page : 1,
   };
 };
 
 /** Filters live in the address, so a reload, a bookmark or a shared link shows the same board. */
 const filtersUrl = (filters: Filters) =>
-  `/${query({ status: filters.status, q: filters.q.trim(), page: filters.page > 1 ? filters.page : null })}`;
+  `/${query({
+    status: filters.status,
+    q: filters.q.trim(),
+    sort: filters.sort === 'waiting' ? 'waiting' : null,
+    page: filters.page > 1 ? filters.page : null,
+  })}`;
 
 export const ConsolePage = () => {
   const { search } = useLocation();
+  // What waits on a person is ops' to handle; the API says the same.
+  const mayHandleOperations = hasRole(useStaffUser(), 'ops');
   const filters = readFilters(search);
   const setFilters = (next: Partial<Filters>) => navigate(filtersUrl({ ...filters, page: 1, ...next }));
   const [slaHours, setSlaHours] = useSlaHours();
@@ -43,24 +56,30 @@ export const ConsolePage = () => {
   const [draftQuery, setDraftQuery] = useState(filters.q);
   useEffect(() => setDraftQuery(filters.q), [filters.q]);
 
-  const counts = useResource((signal) => api.get<StatusCounts>('/api/orders/counts', { signal }), []);
+  const flow = useResource((signal) => api.get<OrderFlow>('/api/orders/flow', { signal }), []);
   const list = useResource(
     (signal) =>
       api.get<OrderPage>(
-        `/api/orders${query({ status: filters.status, q: filters.q.trim(), page: filters.page, pageSize: PAGE_SIZE })}`,
+        `/api/orders${query({
+          status: filters.status,
+          q: filters.q.trim(),
+          sort: filters.sort,
+          page: filters.page,
+          pageSize: PAGE_SIZE,
+        })}`,
         { signal },
       ),
-    [filters.status, filters.q, filters.page],
+    [filters.status, filters.q, filters.sort, filters.page],
   );
 
   // Many changes can land together (a process manager appends several events): refresh once for
-  // them, and once more a little later for the counts, which cannot tell whether they are current.
+  // them, and once more a little later for the flow, which cannot tell whether it is current.
   const { latestChange } = useLive();
   const refreshTimers = useRef<ReturnType<typeof setTimeout>[]>([]);
   useLiveSignals(() => {
     for (const timer of refreshTimers.current) clearTimeout(timer);
     const refresh = () => {
-      counts.reload();
+      flow.reload();
       list.reload();
     };
     refreshTimers.current = [setTimeout(refresh, 100), setTimeout(refresh, 800)];
@@ -73,46 +92,20 @@ export const ConsolePage = () => {
     setFilters({ q: draftQuery });
   };
 
-  const total = counts.data ? Object.values(counts.data).reduce((sum, n) => sum + n, 0) : null;
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / list.data.pageSize)) : 1;
 
   return (
     <main id="main" className="page">
       <PageHeading>Order console</PageHeading>
 
-      <section aria-labelledby="board-heading">
-        <h2 id="board-heading">Orders by status</h2>
-        <ProblemMessage problem={counts.problem} />
-        {counts.data ? (
-          <ul className="counts" aria-label="Orders per status">
-            <li>
-              <button
-                type="button"
-                className="count"
-                aria-pressed={filters.status === null}
-                onClick={() => setFilters({ status: null })}
-              >
-                <span>All</span> <strong data-count="all">{total}</strong>
-              </button>
-            </li>
-            {ORDER_STATUSES.map((status) => (
-              <li key={status}>
-                <button
-                  type="button"
-                  className={`count status-${status}`}
-                  aria-pressed={filters.status === status}
-                  onClick={() => setFilters({ status })}
-                >
-                  <span>{statusLabel(status)}</span>{' '}
-                  <strong data-count={status}>{counts.data?.[status] ?? 0}</strong>
-                </button>
-              </li>
-            ))}
-          </ul>
-        ) : counts.loading ? (
-          <Loading what="counts" />
-        ) : null}
-      </section>
+      {mayHandleOperations ? <NeedsAttention slaHours={slaHours} now={now} /> : null}
+
+      <ProblemMessage problem={flow.problem} />
+      {flow.data ? (
+        <FlowPicture flow={flow.data} onStatus={(status) => setFilters({ status })} />
+      ) : flow.loading ? (
+        <Loading what="the flow" />
+      ) : null}
 
       <div className="console-columns">
         <section aria-labelledby="list-heading" className="console-main">
@@ -125,7 +118,7 @@ export const ConsolePage = () => {
                   id="order-search"
                   type="search"
                   value={draftQuery}
-                  placeholder="Order id, patient, drug, tracking"
+                  placeholder="Name, DOB, MRN, NDC, drug, pharmacy, tracking"
                   onChange={(e) => setDraftQuery(e.target.value)}
                 />
                 <button type="submit">Search</button>
@@ -144,6 +137,17 @@ export const ConsolePage = () => {
                     {statusLabel(status)}
                   </option>
                 ))}
+              </select>
+            </div>
+            <div className="inline-form">
+              <label htmlFor="order-sort">Sort</label>
+              <select
+                id="order-sort"
+                value={filters.sort}
+                onChange={(e) => setFilters({ sort: e.target.value as Sort })}
+              >
+                <option value="received">Newest first</option>
+                <option value="waiting">Longest waiting first (SLA)</option>
               </select>
             </div>
             <div className="inline-form">
@@ -184,7 +188,8 @@ export const ConsolePage = () => {
                   Previous
                 </button>
                 <span>
-                  Page {filters.page} of {pages} · {list.data.total} orders
+                  Page {filters.page} of {pages} · {list.data.total}{' '}
+                  {list.data.total === 1 ? 'order' : 'orders'}
                 </span>
                 <button
                   type="button"
@@ -200,7 +205,14 @@ export const ConsolePage = () => {
             <Loading what="orders" />
           ) : null}
         </section>
-        <RecentChanges />
+        <div className="console-aside">
+          <RecentChanges />
+          {mayHandleOperations ? (
+            <p>
+              <Link to="/operations/incidents">All incidents, parked events and unmatched payments</Link>
+            </p>
+          ) : null}
+        </div>
       </div>
     </main>
   );

@@ -1,3 +1,4 @@
+import { bmiOf } from '../../../src/domain/consultation/conditions.js';
 import type { AnswerValue, ConsultationStatus, Plan, PlanPrice, Question } from './types.js';
 
 const pounds = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
@@ -72,7 +73,8 @@ export const patientStatusText = (status: ConsultationStatus): string => {
 /** An answer as the patient gave it: option labels rather than codes, yes/no rather than true/false. */
 export const answerText = (value: AnswerValue | null | undefined, question?: Question): string => {
   if (value === null || value === undefined || value === '') return '—';
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'boolean')
+    return question?.kind === 'confirm' ? (value ? 'Confirmed' : 'Not confirmed') : value ? 'Yes' : 'No';
   const options =
     question && (question.kind === 'single' || question.kind === 'multi') ? question.options : [];
   const label = (v: string) => options.find((o) => o.value === v)?.label ?? v;
@@ -92,3 +94,57 @@ export const trackingText = (status: string) =>
     delivery_failed: 'Delivery failed',
     returned: 'Returned to the pharmacy',
   })[status] ?? status.replaceAll('_', ' ');
+
+/** The electronic ID check's answer as the team reads it: a REFER asks for a person, it is no failure. */
+export const electronicCheckText = (outcome: 'pass' | 'refer' | 'fail') =>
+  outcome === 'pass' ? 'Passed' : outcome === 'refer' ? 'Referred' : 'Failed';
+
+/** Paid and still open: the patient may ask the pharmacy team to cancel (they cancel and refund). */
+const CANCELLABLE: readonly ConsultationStatus[] = [
+  'awaiting_id_verification',
+  'id_document_requested',
+  'id_manual_review',
+  'in_clinical_review',
+  'awaiting_response',
+  'approved',
+  'prescribed',
+  'dispatch_pending',
+  'dispatched',
+  'delivered',
+  'delivery_failed',
+  'instalment_paused',
+];
+
+/** Whether to offer “Ask to cancel”: never for a one-off order already delivered (nothing is left to stop). */
+export const mayAskToCancel = (consultation: { status: ConsultationStatus; plan: Plan | null }) =>
+  CANCELLABLE.includes(consultation.status) &&
+  !(consultation.status === 'delivered' && consultation.plan?.kind === 'one_off');
+
+const RENEWAL_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+
+/**
+ * Whether renewing is the patient's next step: in the plan's last 14 days, or once it has ended.
+ * Before that a plan has just begun, and renewal is only a quiet "renew early" link.
+ */
+export const renewalDue = (planEndsAt: string | null | undefined, now: number) =>
+  !planEndsAt || Date.parse(planEndsAt) - now <= RENEWAL_WINDOW_MS;
+
+/**
+ * The BMI from the answers to a height (cm) and a weight (kg) question, to one decimal, so the
+ * prescriber need not work it out; null where the questionnaire asked for neither or one is missing.
+ */
+export const computedBmi = (
+  answers: readonly { questionId: string; answer: AnswerValue }[],
+  questions: ReadonlyMap<string, Question>,
+): string | null => {
+  const measured = (unit: string) => {
+    const found = answers.find((a) => {
+      const question = questions.get(a.questionId);
+      return question?.kind === 'number' && question.unit === unit && typeof a.answer === 'number';
+    });
+    return typeof found?.answer === 'number' && found.answer > 0 ? found.answer : null;
+  };
+  const height = measured('cm');
+  const weight = measured('kg');
+  return height === null || weight === null ? null : bmiOf(height, weight).toFixed(1);
+};

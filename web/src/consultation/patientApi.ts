@@ -45,12 +45,19 @@ const readBody = async (response: Response): Promise<unknown> => {
   }
 };
 
-type Options = { body?: unknown; signal?: AbortSignal; token?: string | null };
+type Options = {
+  body?: unknown;
+  signal?: AbortSignal;
+  token?: string | null;
+  /** Makes a request safe to repeat: the server answers a repeat as it answered the first. */
+  idempotencyKey?: string;
+};
 
 /** JSON in, JSON out; the consultation's key in its header; a non-2xx answer throws. */
 export const patientRequest = async <T>(method: string, path: string, options: Options = {}): Promise<T> => {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token) headers[TOKEN_HEADER] = options.token;
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {

@@ -1,11 +1,11 @@
 import type { ConsultationStatus } from '../../../src/domain/consultation/consultationEvents.js';
 import type { Plan, PlanPrice } from '../../../src/domain/consultation/plan.js';
 import type {
-  AnswerChange,
   Answers,
   AnswerValue,
   QuestionnaireStep,
 } from '../../../src/domain/consultation/questionnaire.js';
+import type { RenewalOverlap, ReviewFlags } from '../../../src/http/contracts/consultationReview.js';
 
 export type { ConsultationStatus } from '../../../src/domain/consultation/consultationEvents.js';
 export type { Plan, PlanPrice } from '../../../src/domain/consultation/plan.js';
@@ -62,25 +62,12 @@ export type PatientConsultation = {
   consultationRequired: { reason: string; at: string } | null;
 };
 
-export type RenewalOverlap = { activeConsultationId: string; activePlanEndsAt: string; banner: string };
-
-export type ReviewFlags = {
-  renewalOverlap: RenewalOverlap | null;
-  repeatSubmission: { priorConsultationId: string; changes: AnswerChange[] } | null;
-};
-
-export type ReviewListItem = {
-  consultationId: string;
-  status: ConsultationStatus;
-  statusSince: string;
-  queuedAt: string | null;
-  product: string | null;
-  patientName: string | null;
-  renewalOf: string | null;
-  flags: ReviewFlags;
-  pending: string | null;
-};
-export type ReviewList = { queue: 'prescriber' | 'pharmacist'; items: ReviewListItem[] };
+export type {
+  RenewalOverlap,
+  ReviewFlags,
+  ReviewList,
+  ReviewListItem,
+} from '../../../src/http/contracts/consultationReview.js';
 
 export type Incident = {
   state: 'pending_api_unavailable' | 'manual_handling';
@@ -118,13 +105,15 @@ export type ReviewCase = {
   answers: { questionId: string; question: string; answer: AnswerValue }[];
   identity: {
     verifiedAt: string | null;
-    electronic: { outcome: 'pass' | 'fail'; reference: string; at: string }[];
+    electronic: { outcome: 'pass' | 'refer' | 'fail'; reference: string; at: string }[];
     document: { key: string; contentType: string; uploadedAt: string } | null;
     manualReview: { outcome: 'pass' | 'fail'; reason: string; at: string } | null;
   };
   messages: Message[];
   decision: Decision | null;
   prescription: { id: string; signedAt: string | null; signingUrl: string | null } | null;
+  /** The reader's GMC/GPhC number from their last approval, to start the approval form with. */
+  yourRegistrationNumber: string | null;
 };
 
 export type PharmacyListItem = {
@@ -168,6 +157,7 @@ export type PharmacyCase = {
     email: string;
     phone: string | null;
     address: { line1: string; line2?: string; town: string; postcode: string };
+    dateOfBirth: AnswerValue | null;
   } | null;
   product: ProductSnapshot | null;
   plan: Plan | null;

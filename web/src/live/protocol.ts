@@ -3,23 +3,14 @@
  * reconnect. No DOM here, so the rules are checked without a browser.
  */
 
+import type { CaughtUp, ConsultationChanged, OrderChanged } from '../../../src/http/live/protocol.js';
+
+export type { ConsultationChanged, OrderChanged };
+
 /** Where the feed stands: the (transaction id, global position) of the last change seen. */
-export type Checkpoint = { transactionId: string; globalPosition: number };
+export type Checkpoint = CaughtUp['checkpoint'];
 
-export type OrderChanged = {
-  type: 'order-changed';
-  checkpoint: Checkpoint;
-  orderId: string;
-  eventType: string;
-  status: string | null;
-  occurredAt: string;
-};
-
-/** A consultation moved: the UK queues and case pages read it again (the server's own type). */
-import type { ConsultationChanged } from '../../../src/http/live/protocol.js';
-
-export type { ConsultationChanged };
-
+/** A frame as the client keeps it: the server's messages, a caught-up without a usable checkpoint read as null. */
 export type LiveMessage =
   | OrderChanged
   | ConsultationChanged
@@ -85,7 +76,7 @@ export const parseLiveMessage = (raw: string): LiveMessage | null => {
       checkpoint: normalise(value.checkpoint),
       orderId: value.orderId,
       eventType: String(value.eventType ?? ''),
-      status: typeof value.status === 'string' ? value.status : null,
+      status: typeof value.status === 'string' ? (value.status as OrderChanged['status']) : null,
       occurredAt: String(value.occurredAt ?? ''),
     };
   }

@@ -1,7 +1,7 @@
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import type { OrderDetail, ParkedEvent } from '../api/types.js';
-import { ProblemMessage } from '../ui/components.js';
+import { type FormEvent, useId, useState } from 'react';
+import type { Incident, OrderDetail, ParkedEvent } from '../api/types.js';
 import { eventLabel, formatDateTime } from '../ui/format.js';
+import { ActionCard, type ActionProps, Outcome, ReasonField } from './actionParts.js';
 import {
   availableActions,
   buildCorrections,
@@ -9,48 +9,9 @@ import {
   type CorrectionGroup,
   type CorrectionValues,
 } from './availableActions.js';
+import { ContactAction, DeliveryStatusAction, ReshipAction } from './deliveryActions.js';
+import { AcceptMismatchAction, CancelAction, RefundAction, RefundMismatchAction } from './moneyActions.js';
 import { useAction } from './useAction.js';
-
-type ActionProps = { order: OrderDetail; onDone: (confirmation: string) => void };
-
-const Outcome = ({ action }: { action: ReturnType<typeof useAction> }) => (
-  <ProblemMessage problem={action.problem} />
-);
-
-const ActionCard = ({ title, children }: { title: string; children: ReactNode }) => {
-  const id = useId();
-  return (
-    <section className="action" aria-labelledby={id}>
-      <h3 id={id}>{title}</h3>
-      {children}
-    </section>
-  );
-};
-
-const ReasonField = ({
-  id,
-  value,
-  onChange,
-  label = 'Reason',
-}: {
-  id: string;
-  value: string;
-  onChange(v: string): void;
-  label?: string;
-}) => (
-  <div className="field">
-    <label htmlFor={id}>{label}</label>
-    <textarea
-      id={id}
-      required
-      minLength={3}
-      maxLength={500}
-      rows={2}
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-    />
-  </div>
-);
 
 const EnrollmentAction = ({ order, onDone, resend }: ActionProps & { resend: boolean }) => {
   const action = useAction(onDone);
@@ -242,28 +203,68 @@ const ResubmitAction = ({ order, onDone }: ActionProps) => {
   );
 };
 
-const ReasonAction = ({
-  order,
-  onDone,
-  title,
-  path,
-  button,
-  confirmation,
-  danger,
-}: ActionProps & { title: string; path: string; button: string; confirmation: string; danger?: boolean }) => {
+const RECEIVED_VIA = [
+  ['fax', 'Fax'],
+  ['phone', 'Phone'],
+  ['portal', 'Payer portal'],
+  ['payer', 'The payer directly'],
+] as const;
+
+/** An approval that came by fax or phone: recorded, and the claim goes again carrying it. */
+const PriorAuthorizationAction = ({ order, onDone }: ActionProps) => {
   const action = useAction(onDone);
-  const [reason, setReason] = useState('');
+  const [number, setNumber] = useState('');
+  const [receivedVia, setReceivedVia] = useState<(typeof RECEIVED_VIA)[number][0]>('fax');
+  const [note, setNote] = useState('');
   const id = useId();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void action.run(`/api/orders/${order.orderId}/${path}`, { reason }, confirmation);
+    void action.run(
+      `/api/orders/${order.orderId}/prior-authorization`,
+      { number: number.trim(), receivedVia, note: note.trim() || null },
+      `Prior authorization ${number.trim()} recorded; the claim is resubmitted with it.`,
+    );
   };
   return (
-    <ActionCard title={title}>
+    <ActionCard title="Record a prior authorization">
       <form onSubmit={submit} className="stack">
-        <ReasonField id={`${id}-reason`} value={reason} onChange={setReason} />
-        <button type="submit" className={danger ? 'danger' : undefined} disabled={action.busy}>
-          {button}
+        <div className="field">
+          <label htmlFor={`${id}-number`}>PA number</label>
+          <input
+            id={`${id}-number`}
+            required
+            maxLength={40}
+            autoComplete="off"
+            value={number}
+            onChange={(e) => setNumber(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-via`}>Received by</label>
+          <select
+            id={`${id}-via`}
+            value={receivedVia}
+            onChange={(e) => setReceivedVia(e.target.value as typeof receivedVia)}
+          >
+            {RECEIVED_VIA.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-note`}>Note (optional)</label>
+          <textarea
+            id={`${id}-note`}
+            maxLength={500}
+            rows={2}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+          />
+        </div>
+        <button type="submit" disabled={action.busy}>
+          Record and resubmit claim
         </button>
         <Outcome action={action} />
       </form>
@@ -271,14 +272,14 @@ const ReasonAction = ({
   );
 };
 
-const RetryIntegrationAction = ({ order, onDone }: ActionProps) => {
+const RetryIntegrationAction = ({ order, onDone, incident }: ActionProps & { incident: Incident }) => {
   const action = useAction(onDone);
-  const incident = order.incident!;
   return (
     <ActionCard title={`Retry ${incident.integration}`}>
       <p>
-        The calls to {incident.integration} failed {incident.attempts} times and were flagged for manual
-        handling.
+        The calls to {incident.integration} for event{' '}
+        <span className="mono">{incident.triggerEventId.slice(0, 8)}</span> failed {incident.attempts} times
+        and were flagged for manual handling.
       </p>
       <button
         type="button"
@@ -351,26 +352,25 @@ export const ActionsPanel = ({ order, onDone }: ActionProps) => {
       {actions.includes('correct') ? <CorrectionsAction {...props} /> : null}
       {actions.includes('select-pharmacy') ? <PharmacyAction {...props} /> : null}
       {actions.includes('resubmit-claim') ? <ResubmitAction {...props} /> : null}
-      {actions.includes('reship') ? (
-        <ReasonAction
-          {...props}
-          title="Delivery exception: ship again"
-          path="reship"
-          button="Reship order"
-          confirmation="Reshipment requested: a new label will be bought."
-        />
-      ) : null}
-      {actions.includes('retry-integration') ? <RetryIntegrationAction {...props} /> : null}
-      {actions.includes('cancel') ? (
-        <ReasonAction
-          {...props}
-          title="Cancel the order"
-          path="cancel"
-          button="Cancel order"
-          confirmation="Order cancelled."
-          danger
-        />
-      ) : null}
+      {actions.includes('record-prior-authorization') ? <PriorAuthorizationAction {...props} /> : null}
+      {actions.includes('accept-payment') ? <AcceptMismatchAction {...props} /> : null}
+      {actions.includes('refund-mismatched-payment') ? <RefundMismatchAction {...props} /> : null}
+      {actions.includes('record-delivery-status') ? <DeliveryStatusAction {...props} /> : null}
+      {actions.includes('reship') ? <ReshipAction {...props} /> : null}
+      {actions.includes('retry-integration')
+        ? order.incidents
+            .filter((i) => i.state === 'manual_handling')
+            .map((incident) => (
+              <RetryIntegrationAction
+                key={`${incident.processManager}:${incident.triggerEventId}`}
+                {...props}
+                incident={incident}
+              />
+            ))
+        : null}
+      {actions.includes('correct-contact') ? <ContactAction {...props} /> : null}
+      {actions.includes('refund') ? <RefundAction {...props} /> : null}
+      {actions.includes('cancel') ? <CancelAction {...props} /> : null}
     </section>
   );
 };

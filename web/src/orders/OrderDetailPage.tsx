@@ -7,11 +7,13 @@ import { useStaffUser } from '../auth/session.js';
 import { useLive, useLiveSignals } from '../live/LiveProvider.js';
 import { readModelBehind } from '../live/protocol.js';
 import { useCatchUp } from '../live/useCatchUp.js';
+import { OrderHoldNotice } from '../reference/OrderHoldNotice.js';
 import { Loading, PageHeading, ProblemMessage, StatusBadge } from '../ui/components.js';
-import { formatDateTime, formatDuration } from '../ui/format.js';
+import { formatAmount, formatDateTime, formatDuration, formatMoney } from '../ui/format.js';
 import { useNow } from '../ui/useNow.js';
 import { useResource } from '../ui/useResource.js';
 import { ActionsPanel, ParkedEvents } from './ActionsPanel.js';
+import { MoneySection } from './MoneySection.js';
 import {
   AdjudicationSection,
   EnrollmentSection,
@@ -85,6 +87,13 @@ export const OrderDetailPage = ({ orderId }: { orderId: string }) => {
               (since {formatDateTime(o.statusSince)})
             </span>
             {o.pending ? <span className="flag flag-pending">{o.pending}</span> : null}
+            {o.payment.mismatch ? (
+              <span className="flag flag-sla">
+                Payment mismatch: received{' '}
+                {formatAmount(o.payment.mismatch.receivedMinor, o.payment.mismatch.currency)}, expected{' '}
+                {formatMoney(o.payment.mismatch.expectedMinor)}
+              </span>
+            ) : null}
             {o.cancellation ? (
               <span>
                 Cancelled: “{o.cancellation.reason}” ({formatDateTime(o.cancellation.at)})
@@ -94,6 +103,9 @@ export const OrderDetailPage = ({ orderId }: { orderId: string }) => {
           <div className="detail-grid">
             <div className="detail-main">
               <IncidentSection order={o} />
+              {/* A payment held for ops is the first thing to see; otherwise money follows payment. */}
+              {o.payment.mismatch ? <MoneySection order={o} /> : null}
+              <OrderHoldNotice order={o} />
               <PatientSection order={o} />
               <PrescriptionSection order={o} />
               <ValidationSection order={o} />
@@ -101,6 +113,7 @@ export const OrderDetailPage = ({ orderId }: { orderId: string }) => {
               <RecommendationsSection order={o} />
               <AdjudicationSection order={o} />
               <PaymentSection order={o} />
+              {o.payment.mismatch ? null : <MoneySection order={o} />}
               <ShipmentSection order={o} />
             </div>
             <div className="detail-side">

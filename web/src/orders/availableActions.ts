@@ -8,37 +8,74 @@ export type OrderActionKind =
   | 'correct'
   | 'select-pharmacy'
   | 'resubmit-claim'
+  | 'record-prior-authorization'
+  | 'accept-payment'
+  | 'refund-mismatched-payment'
+  | 'record-delivery-status'
   | 'reship'
-  | 'cancel'
-  | 'retry-integration';
+  | 'retry-integration'
+  | 'correct-contact'
+  | 'refund'
+  | 'cancel';
 
+const TERMINAL = new Set(['completed', 'cancelled']);
+
+/** As the order decider has it: once the parcel is with the carrier, a return comes before a cancel. */
 const CANCELLABLE = new Set([
   'received',
   'validated',
   'validation_issue',
   'awaiting_enrollment',
   'awaiting_routing',
+  'awaiting_drug_review',
   'awaiting_pharmacy_selection',
   'pharmacy_selected',
   'adjudicated',
   'adjudication_rejected',
   'awaiting_payment',
+  'payment_mismatch',
+  'paid',
   'delivery_exception',
 ]);
 
+/** The parcel is with the carrier: a status heard by phone can be recorded by hand. */
+const IN_CARRIER_HANDS = ['shipped', 'in_transit', 'out_for_delivery'];
+const DELIVERY_STEPS = ['in_transit', 'out_for_delivery', 'delivered'] as const;
+
+export type ManualDeliveryStatus = (typeof DELIVERY_STEPS)[number] | 'failure' | 'returned';
+
+/** The statuses ops may record for a parcel: only news, since one it already passed changes nothing. */
+export const deliveryStatusChoices = (status: string): ManualDeliveryStatus[] => {
+  if (!IN_CARRIER_HANDS.includes(status)) return [];
+  const reached = DELIVERY_STEPS.indexOf(status as (typeof DELIVERY_STEPS)[number]);
+  return [...DELIVERY_STEPS.slice(reached + 1), 'failure', 'returned'];
+};
+
+type MoneyTotals = { chargedMinor: number; refundedMinor: number; refundPendingMinor: number };
+
+/** What may still go back: paid, less what was refunded or is on its way back (failed refunds do not count). */
+export const refundableMinor = (money: MoneyTotals | undefined) =>
+  money ? Math.max(0, money.chargedMinor - money.refundedMinor - money.refundPendingMinor) : 0;
+
 export const availableActions = (order: {
   status: string;
-  incident: { state: string } | null;
+  incidents: { state: string }[];
+  money?: MoneyTotals;
 }): OrderActionKind[] => {
+  const { status } = order;
   const actions: OrderActionKind[] = [];
-  if (order.status === 'validated') actions.push('start-enrollment');
-  if (order.status === 'awaiting_enrollment') actions.push('resend-enrollment');
-  if (order.status === 'validation_issue' || order.status === 'validated') actions.push('correct');
-  if (order.status === 'awaiting_pharmacy_selection') actions.push('select-pharmacy');
-  if (order.status === 'adjudication_rejected') actions.push('resubmit-claim');
-  if (order.status === 'delivery_exception') actions.push('reship');
-  if (order.incident?.state === 'manual_handling') actions.push('retry-integration');
-  if (CANCELLABLE.has(order.status)) actions.push('cancel');
+  if (status === 'validated') actions.push('start-enrollment');
+  if (status === 'awaiting_enrollment') actions.push('resend-enrollment');
+  if (status === 'validation_issue' || status === 'validated') actions.push('correct');
+  if (status === 'awaiting_pharmacy_selection') actions.push('select-pharmacy');
+  if (status === 'adjudication_rejected') actions.push('resubmit-claim', 'record-prior-authorization');
+  if (status === 'payment_mismatch') actions.push('accept-payment', 'refund-mismatched-payment');
+  if (IN_CARRIER_HANDS.includes(status)) actions.push('record-delivery-status');
+  if (status === 'delivery_exception') actions.push('reship');
+  if (order.incidents.some((i) => i.state === 'manual_handling')) actions.push('retry-integration');
+  if (!TERMINAL.has(status)) actions.push('correct-contact');
+  if (refundableMinor(order.money) > 0) actions.push('refund');
+  if (CANCELLABLE.has(status)) actions.push('cancel');
   return actions;
 };
 

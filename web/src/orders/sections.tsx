@@ -1,20 +1,12 @@
 import type { ReactNode } from 'react';
 import { patientName } from '../../../src/projections/orders/orderView.js';
-import type { OrderDetail, OrderEventRecord } from '../api/types.js';
+import type { Incident, OrderDetail, OrderEventRecord } from '../api/types.js';
+import { hasRole } from '../auth/roles.js';
+import { useStaffUser } from '../auth/session.js';
+import { ActorName } from '../staff/directory.js';
 import { Fact, Facts } from '../ui/components.js';
-import { actorLabel, eventLabel, formatDateTime, formatMoney, statusLabel, webLink } from '../ui/format.js';
-
-type Address = { line1?: string; line2?: string; city?: string; state?: string; postalCode?: string };
-const addressText = (address: Address | undefined) =>
-  address
-    ? [
-        address.line1,
-        address.line2,
-        [address.city, address.state, address.postalCode].filter(Boolean).join(' '),
-      ]
-        .filter(Boolean)
-        .join(', ')
-    : null;
+import { eventLabel, formatDateTime, formatMoney, statusLabel, webLink } from '../ui/format.js';
+import { addressLine, contactOf } from './address.js';
 
 const Section = ({ id, title, children }: { id: string; title: string; children: ReactNode }) => (
   <section aria-labelledby={`${id}-heading`} className="card">
@@ -25,16 +17,52 @@ const Section = ({ id, title, children }: { id: string; title: string; children:
 
 export const PatientSection = ({ order }: { order: OrderDetail }) => {
   const p = order.prescription.patient;
+  // The contact details as staff corrected them: where the parcel goes and who gets the e-mails.
+  const contact = contactOf(order);
+  const corrected = (field: string) =>
+    order.contactCorrections?.some((c) => c.fields.includes(field)) ? (
+      <span className="flag flag-issue">corrected</span>
+    ) : null;
   return (
     <Section id="patient" title="Patient">
       <Facts>
         <Fact term="Name">{patientName(order.prescription)}</Fact>
         <Fact term="Date of birth">{p.dateOfBirth}</Fact>
         <Fact term="Gender">{p.gender}</Fact>
-        <Fact term="Address">{addressText(p.address)}</Fact>
-        <Fact term="Phone">{p.phone}</Fact>
-        <Fact term="Email">{p.email}</Fact>
+        <Fact term="Delivery address">
+          {addressLine(contact.address) || '—'}
+          {corrected('address')}
+        </Fact>
+        <Fact term="Phone">
+          {contact.phone}
+          {corrected('phone')}
+        </Fact>
+        <Fact term="Email">
+          {contact.email}
+          {corrected('email')}
+        </Fact>
+        <Fact term="Texts">
+          {!order.texts
+            ? 'No (e-mail only)'
+            : order.texts.line?.optedOut
+              ? `${order.texts.phone}: the patient replied STOP, no texts are sent`
+              : `${order.texts.phone} (payment link and delivery${
+                  order.texts.line?.lastStatus ? `; last text ${order.texts.line.lastStatus}` : ''
+                })`}
+        </Fact>
       </Facts>
+      {order.contactCorrections?.length ? (
+        <>
+          <h3>Contact corrections</h3>
+          <ul>
+            {order.contactCorrections.map((c) => (
+              <li key={c.at}>
+                {c.fields.join(', ')} — “{c.reason}” by <ActorName actor={c.by} />, {formatDateTime(c.at)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </Section>
   );
 };
@@ -88,7 +116,7 @@ export const ValidationSection = ({ order }: { order: OrderDetail }) => (
         <ul>
           {order.corrections.map((c) => (
             <li key={c.at}>
-              {c.fields.join(', ')} — “{c.reason}” by {actorLabel(c.by)}, {formatDateTime(c.at)}
+              {c.fields.join(', ')} — “{c.reason}” by <ActorName actor={c.by} />, {formatDateTime(c.at)}
             </li>
           ))}
         </ul>
@@ -101,6 +129,8 @@ const relationship: Record<string, string> = { '1': 'Cardholder', '2': 'Spouse',
 
 export const EnrollmentSection = ({ order }: { order: OrderDetail }) => {
   const e = order.enrollment;
+  // Opening a card is recorded as a read of patient data; the API lets ops and pharmacists do it.
+  const mayOpenCards = hasRole(useStaffUser(), 'ops', 'pharmacist');
   return (
     <Section id="enrollment" title="Enrollment">
       <Facts>
@@ -117,7 +147,26 @@ export const EnrollmentSection = ({ order }: { order: OrderDetail }) => {
             ? `${e.insurance.cardholderName} (${relationship[e.insurance.relationship] ?? e.insurance.relationship})`
             : null}
         </Fact>
-        <Fact term="Card images">{e.cards ? 'Front and back on file' : null}</Fact>
+        <Fact term="Card images">
+          {e.cards ? (
+            mayOpenCards ? (
+              <span className="link-row">
+                {(['front', 'back'] as const).map((side) => (
+                  // An attachment, not a page: the browser saves it rather than showing it inline.
+                  <a
+                    key={side}
+                    href={`/api/orders/${encodeURIComponent(order.orderId)}/cards/${side}`}
+                    download
+                  >
+                    Open the {side} of the card
+                  </a>
+                ))}
+              </span>
+            ) : (
+              'Front and back on file'
+            )
+          ) : null}
+        </Fact>
         <Fact term="Consent version">{e.consentVersion}</Fact>
       </Facts>
     </Section>
@@ -185,8 +234,34 @@ export const AdjudicationSection = ({ order }: { order: OrderDetail }) => {
       ) : order.claimRejects.length === 0 ? (
         <p className="muted">Not adjudicated yet.</p>
       ) : null}
+      {order.priorAuthorization ? (
+        <p>
+          Prior authorization on file: <strong className="mono">{order.priorAuthorization.number}</strong>,
+          received by{' '}
+          {RECEIVED_VIA[order.priorAuthorization.receivedVia] ?? order.priorAuthorization.receivedVia},
+          recorded by <ActorName actor={order.priorAuthorization.by} />,{' '}
+          {formatDateTime(order.priorAuthorization.at)}.
+        </p>
+      ) : null}
     </Section>
   );
+};
+
+const RECEIVED_VIA: Record<string, string> = {
+  fax: 'fax',
+  phone: 'phone',
+  portal: 'the payer’s portal',
+  payer: 'the payer',
+};
+
+const PAYMENT_STATUS: Record<OrderDetail['payment']['status'], string> = {
+  none: 'Not asked for yet',
+  link_sent: 'Link sent, waiting for the patient',
+  expired: 'Link expired',
+  closed: 'Link closed (no longer payable)',
+  paid: 'Paid',
+  waived: 'Nothing to pay',
+  mismatch: 'Paid a different amount: held for ops',
 };
 
 export const PaymentSection = ({ order }: { order: OrderDetail }) => {
@@ -194,7 +269,7 @@ export const PaymentSection = ({ order }: { order: OrderDetail }) => {
   return (
     <Section id="payment" title="Payment">
       <Facts>
-        <Fact term="Status">{statusLabel(p.status)}</Fact>
+        <Fact term="Status">{PAYMENT_STATUS[p.status] ?? statusLabel(p.status)}</Fact>
         <Fact term="Amount">{formatMoney(p.amountMinor)}</Fact>
         <Fact term="Checkout session">
           {p.sessionId ? <span className="mono">{p.sessionId}</span> : null}
@@ -259,23 +334,44 @@ export const ShipmentSection = ({ order }: { order: OrderDetail }) => {
   );
 };
 
+const INCIDENT_STATE: Record<Incident['state'], string> = {
+  pending_api_unavailable: 'Waiting to retry (API unavailable)',
+  manual_handling: 'Flagged for manual handling',
+};
+
+/** Every vendor call still open, one per call: two stuck calls of one order are two entries. */
 export const IncidentSection = ({ order }: { order: OrderDetail }) => {
-  const i = order.incident;
-  if (!i) return null;
+  if (order.incidents.length === 0) return null;
   return (
-    <Section id="incident" title="Integration incident">
+    <Section
+      id="incident"
+      title={order.incidents.length === 1 ? 'Integration incident' : 'Integration incidents'}
+    >
       <p className="flag flag-pending">{order.pending}</p>
-      <Facts>
-        <Fact term="Integration">{i.integration}</Fact>
-        <Fact term="Attempts">{i.attempts}</Fact>
-        <Fact term="Next attempt">
-          {i.nextAttemptAt ? formatDateTime(i.nextAttemptAt) : 'None scheduled'}
-        </Fact>
-        <Fact term="Last error">{i.lastError}</Fact>
-        <Fact term="Process">
-          <span className="mono">{i.processManager}</span>
-        </Fact>
-      </Facts>
+      <ul className="incidents" aria-label="Open vendor calls">
+        {order.incidents.map((i) => (
+          <li key={`${i.processManager}:${i.triggerEventId}`} data-state={i.state}>
+            <Facts>
+              <Fact term="Integration">{i.integration}</Fact>
+              <Fact term="Attempts">{i.attempts}</Fact>
+              <Fact term="State">{INCIDENT_STATE[i.state] ?? i.state}</Fact>
+              <Fact term="Next attempt">
+                {i.nextAttemptAt ? formatDateTime(i.nextAttemptAt) : 'None scheduled'}
+              </Fact>
+              <Fact term="Last error">{i.lastError}</Fact>
+              <Fact term="Process">
+                <span className="mono">{i.processManager}</span> for event{' '}
+                <span className="mono" title={i.triggerEventId}>
+                  {i.triggerEventId.slice(0, 8)}
+                </span>
+              </Fact>
+            </Facts>
+          </li>
+        ))}
+      </ul>
+      {order.incidents.some((i) => i.state === 'manual_handling') ? (
+        <p className="hint">Each flagged call has its own retry under Actions.</p>
+      ) : null}
     </Section>
   );
 };
@@ -288,7 +384,9 @@ export const Timeline = ({ events }: { events: OrderEventRecord[] }) => (
         <li key={e.id} data-event-type={e.type}>
           <strong>{eventLabel(e.type)}</strong>{' '}
           <time dateTime={e.metadata.occurredAt}>{formatDateTime(e.metadata.occurredAt)}</time>{' '}
-          <span className="muted">by {actorLabel(e.metadata.actor)}</span>
+          <span className="muted">
+            by <ActorName actor={e.metadata.actor} />
+          </span>
           <details>
             <summary>Data (revision {e.revision})</summary>
             <pre>{JSON.stringify(e.data, null, 2)}</pre>

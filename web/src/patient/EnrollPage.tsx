@@ -42,6 +42,8 @@ const Field = ({
   </div>
 );
 
+const CARDS_MISSING = 'Card photos missing';
+
 /** The magic-link page: upload the card, enter the plan details, sign the consent. */
 export const EnrollPage = ({ token }: { token: string }) => {
   const headers = { 'x-enrollment-token': token };
@@ -61,6 +63,8 @@ export const EnrollPage = ({ token }: { token: string }) => {
   });
   const [accepted, setAccepted] = useState(false);
   const [signedName, setSignedName] = useState('');
+  const [texts, setTexts] = useState(false);
+  const [mobile, setMobile] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [finished, setFinished] = useState(false);
@@ -72,10 +76,10 @@ export const EnrollPage = ({ token }: { token: string }) => {
   };
 
   const refused = linkProblem ?? (info.problem ? enrollmentLinkProblem(info.problem) : null);
-  if (refused) return <LinkProblemPage problem={refused} />;
+  if (refused) return <LinkProblemPage flow="us" problem={refused} />;
   if (finished)
     return (
-      <PatientPage>
+      <PatientPage flow="us">
         <PageHeading>Thank you, you are enrolled</PageHeading>
         <p>
           We have your insurance details and your consent. We will e-mail you when your copay is ready to pay,
@@ -85,7 +89,7 @@ export const EnrollPage = ({ token }: { token: string }) => {
     );
   if (!info.data)
     return (
-      <PatientPage>
+      <PatientPage flow="us">
         <PageHeading>Enrollment</PageHeading>
         {info.problem ? <ProblemMessage problem={info.problem} /> : <Loading what="your enrollment" />}
       </PatientPage>
@@ -99,13 +103,19 @@ export const EnrollPage = ({ token }: { token: string }) => {
   const set = (field: keyof Insurance) => (event: { target: { value: string } }) =>
     setInsurance((current) => ({ ...current, [field]: event.target.value }));
 
+  // A “photos missing” warning goes once the photos are there; other problems stay until resolved.
+  const cardUploaded = (side: 'front' | 'back') => {
+    setUploaded((u) => ({ ...u, [side]: true }));
+    setProblem((current) => (current?.title === CARDS_MISSING ? null : current));
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setProblem(null);
     if (!cards.front || !cards.back) {
       setProblem({
         status: 0,
-        title: 'Card photos missing',
+        title: CARDS_MISSING,
         detail: 'Upload both the front and the back of your card.',
       });
       return;
@@ -114,7 +124,11 @@ export const EnrollPage = ({ token }: { token: string }) => {
     try {
       await api.post(
         '/api/patient/enrollment',
-        { insurance, consent: { accepted: true, version: e.consent.version, signedName: signedName.trim() } },
+        {
+          insurance,
+          consent: { accepted: true, version: e.consent.version, signedName: signedName.trim() },
+          ...(texts ? { notifications: { sms: mobile } } : {}),
+        },
         { headers },
       );
       setFinished(true);
@@ -127,7 +141,7 @@ export const EnrollPage = ({ token }: { token: string }) => {
   };
 
   return (
-    <PatientPage>
+    <PatientPage flow="us">
       <PageHeading>Complete your enrollment</PageHeading>
       <p>
         Hello {e.patient.firstName}. Your prescriber, {e.prescriber.name}, sent us a prescription for{' '}
@@ -149,14 +163,14 @@ export const EnrollPage = ({ token }: { token: string }) => {
             token={token}
             side="front"
             alreadyUploaded={e.cardsUploaded.front}
-            onUploaded={() => setUploaded((u) => ({ ...u, front: true }))}
+            onUploaded={() => cardUploaded('front')}
             onLinkProblem={onLinkProblem}
           />
           <CardUpload
             token={token}
             side="back"
             alreadyUploaded={e.cardsUploaded.back}
-            onUploaded={() => setUploaded((u) => ({ ...u, back: true }))}
+            onUploaded={() => cardUploaded('back')}
             onLinkProblem={onLinkProblem}
           />
         </fieldset>
@@ -203,7 +217,36 @@ export const EnrollPage = ({ token }: { token: string }) => {
         </fieldset>
 
         <fieldset>
-          <legend>3. Consent</legend>
+          <legend>3. How we keep you posted</legend>
+          <p className="hint">We always e-mail you. Texts carry no medication or personal details.</p>
+          <div className="choice">
+            <input
+              id="sms-choice"
+              type="checkbox"
+              checked={texts}
+              onChange={(event) => setTexts(event.target.checked)}
+            />
+            <label htmlFor="sms-choice">
+              Also text me when my copay is ready to pay and when my order is delivered
+            </label>
+          </div>
+          {texts ? (
+            <Field
+              id="sms-phone"
+              label="Mobile number for texts"
+              hint="A US number, e.g. (415) 555-0132. Reply STOP to any text to stop them."
+              type="tel"
+              autoComplete="tel"
+              inputMode="tel"
+              maxLength={32}
+              value={mobile}
+              onChange={(event) => setMobile(event.target.value)}
+            />
+          ) : null}
+        </fieldset>
+
+        <fieldset>
+          <legend>4. Consent</legend>
           <div className="consent-text" id="consent-text">
             {e.consent.text}
           </div>
@@ -217,7 +260,7 @@ export const EnrollPage = ({ token }: { token: string }) => {
               aria-describedby="consent-text"
               onChange={(event) => setAccepted(event.target.checked)}
             />
-            <label htmlFor="consent">I have read and accept this authorisation.</label>
+            <label htmlFor="consent">I have read and accept this authorization.</label>
           </div>
           <Field
             id="signed-name"

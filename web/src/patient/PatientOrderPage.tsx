@@ -7,8 +7,11 @@ import { formatDateTime, formatMoney, webLink } from '../ui/format.js';
 import { useResource } from '../ui/useResource.js';
 import { patientStatusText } from './linkProblems.js';
 import { LinkProblemPage, PatientPage } from './PatientLayout.js';
+import { patientMoneyLines } from './patientMoney.js';
 
 const SETTLED = new Set(['completed', 'cancelled']);
+
+const MONEY_TONE = { done: 'success-text', pending: 'warn-text', failed: 'error-text', plain: undefined };
 
 /** The patient's own view of the order, opened from the link in their e-mails. */
 export const PatientOrderPage = ({
@@ -29,30 +32,36 @@ export const PatientOrderPage = ({
     [orderId, token],
   );
 
-  // No staff session here, so no live socket: look again now and then while something is moving.
+  // No staff session here, so no live socket: look again now and then while something is moving,
+  // a refund on its way included (a cancelled order's refund settles after it was cancelled).
   const status = order.data?.status;
+  const refundPending = (order.data?.money?.refundPendingMinor ?? 0) > 0;
   const { reload } = order;
   useEffect(() => {
-    if (!status || SETTLED.has(status)) return;
+    if (!status || (SETTLED.has(status) && !refundPending)) return;
     const timer = setInterval(reload, justPaid && status === 'awaiting_payment' ? 2_000 : 15_000);
     return () => clearInterval(timer);
-  }, [status, justPaid, reload]);
+  }, [status, justPaid, refundPending, reload]);
 
   if (order.problem?.status === 401 || order.problem?.status === 404)
     return (
       <LinkProblemPage
+        flow="us"
         problem={{
           heading: 'This link is not valid',
-          text: 'Open the order link from your most recent e-mail from the pharmacy. If it still does not work, contact the pharmacy.',
+          text: 'Links to your order work for a limited time. Open the one in your most recent e-mail from the pharmacy, or ask for a new one below.',
         }}
+        offerNewLink
       />
     );
 
   const o = order.data;
-  const payUrl = webLink(o?.payment.url);
+  // Only an order waiting for its money offers a way to pay, whatever link the answer carries.
+  const payUrl = o?.status === 'awaiting_payment' ? webLink(o.payment.url) : null;
+  const moneyLines = o ? patientMoneyLines(o, formatDateTime) : [];
   const trackingUrl = webLink(o?.shipment?.trackingUrl);
   return (
-    <PatientPage>
+    <PatientPage flow="us">
       <PageHeading>Your order</PageHeading>
       <ProblemMessage problem={order.problem} />
       {!o ? (
@@ -87,15 +96,15 @@ export const PatientOrderPage = ({
                 </p>
                 <p className="hint">You will pay on our payment provider’s secure page and come back here.</p>
               </>
-            ) : o.payment.status === 'paid' || o.payment.status === 'waived' ? (
-              <p>
-                {o.payment.status === 'waived'
-                  ? 'There is nothing to pay.'
-                  : `Paid ${formatMoney(o.payment.amountMinor)}. Thank you.`}
+            ) : null}
+            {moneyLines.map((line) => (
+              <p key={line.key} className={MONEY_TONE[line.tone]}>
+                {line.text}
               </p>
-            ) : (
-              <p className="muted">Nothing to pay yet.</p>
-            )}
+            ))}
+            {!payUrl && moneyLines.length === 0 ? (
+              <p className="muted">{o.status === 'cancelled' ? 'Nothing to pay.' : 'Nothing to pay yet.'}</p>
+            ) : null}
           </section>
 
           <section aria-labelledby="delivery-heading" className="card">

@@ -32,6 +32,7 @@ export const patientStatusText = (status: string): string => {
     case 'awaiting_enrollment':
       return 'We need your insurance details: use the enrollment link we e-mailed you.';
     case 'awaiting_routing':
+    case 'awaiting_drug_review':
     case 'awaiting_pharmacy_selection':
     case 'pharmacy_selected':
       return 'We are choosing the pharmacy that will fill your prescription.';
@@ -40,6 +41,8 @@ export const patientStatusText = (status: string): string => {
       return 'We are confirming what your insurance covers.';
     case 'awaiting_payment':
       return 'Your copay is ready to pay.';
+    case 'payment_mismatch':
+      return 'We received your payment, but not the amount we asked for. The pharmacy will contact you.';
     case 'paid':
       return 'Payment received. Your order is being prepared.';
     case 'shipped':

@@ -1,13 +1,22 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import type { Problem } from '../api/problem.js';
+import { useSiteName } from './brand.js';
 import { statusLabel } from './format.js';
 
-/** The page's title, focused when the page opens so screen readers announce where they landed. */
+/**
+ * The page's title, focused when the page opens so screen readers announce where they landed; the
+ * window's title names the page too, so tabs and history tell pages apart.
+ */
 export const PageHeading = ({ children }: { children: ReactNode }) => {
   const ref = useRef<HTMLHeadingElement>(null);
+  const site = useSiteName();
   useEffect(() => {
     ref.current?.focus({ preventScroll: true });
   }, []);
+  useEffect(() => {
+    const text = ref.current?.textContent?.trim();
+    document.title = text && text !== site ? `${text} · ${site}` : site;
+  });
   return (
     <h1 ref={ref} tabIndex={-1}>
       {children}

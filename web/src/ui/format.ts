@@ -1,15 +1,33 @@
-/** Display helpers. Times arrive as UTC instants and are shown in the viewer's own zone. */
+import { formatDateTimeInZone } from './zone.js';
+
+/**
+ * Display helpers. Times arrive as UTC instants and are shown with their zone named: the pharmacy's
+ * on staff pages (once its settings are loaded), the viewer's own elsewhere.
+ */
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export const formatMoney = (minor: number | null | undefined) =>
   minor === null || minor === undefined ? '—' : money.format(minor / 100);
 
+/**
+ * An amount in the currency it came in (a payment may arrive in one the order did not ask for),
+ * scaled by that currency's own minor unit: yen have none.
+ */
+export const formatAmount = (minor: number | null | undefined, currency: string | null | undefined) => {
+  if (minor === null || minor === undefined) return '—';
+  if (!currency || currency.toLowerCase() === 'usd') return formatMoney(minor);
+  try {
+    const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() });
+    return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+  } catch {
+    return `${minor} (${currency.toUpperCase()} minor units)`;
+  }
+};
+
 export const formatDateTime = (iso: string | null | undefined) => {
   if (!iso) return '—';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+  return formatDateTimeInZone(iso);
 };
 
 const MINUTE = 60_000;
@@ -24,17 +42,36 @@ export const formatDuration = (ms: number) => {
   return `${Math.floor(ms / DAY)} d ${Math.floor((ms % DAY) / HOUR)} h`;
 };
 
-/** `awaiting_pharmacy_selection` → `Awaiting pharmacy selection`. */
-export const statusLabel = (status: string) => {
-  const words = status.replaceAll('_', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/** Initialisms a code spells in lower case that people write in capitals. */
+const INITIALISMS = new Set([
+  'gp',
+  'pmr',
+  'id',
+  'sms',
+  'pa',
+  'ndc',
+  'npi',
+  'rems',
+  'dea',
+  'mrn',
+  'nhs',
+  'dob',
+]);
+
+/** Lower-case words to a sentence: first letter up, initialisms in capitals. */
+const sentence = (words: string) => {
+  const text = words
+    .split(' ')
+    .map((word) => (INITIALISMS.has(word) ? word.toUpperCase() : word))
+    .join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 };
 
-/** `InsuranceCardUploaded` → `Insurance card uploaded`. */
-export const eventLabel = (type: string) => {
-  const words = type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-};
+/** `awaiting_id_verification` → `Awaiting ID verification`. */
+export const statusLabel = (status: string) => sentence(status.replaceAll('_', ' '));
+
+/** `GpLetterSent` → `GP letter sent`. */
+export const eventLabel = (type: string) => sentence(type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
 
 /** `staff:01J…` → `staff 01J…`; the actor string is shown as recorded, only made readable. */
 export const actorLabel = (actor: string) => actor.replace(':', ' · ');

@@ -3,9 +3,10 @@ import { type Problem, problemOf } from '../../api/problem.js';
 import { Link, navigate } from '../../app/router.js';
 import { ProblemMessage } from '../../ui/components.js';
 import { formatDateTime } from '../../ui/format.js';
-import { trackingText } from '../format.js';
+import { useNow } from '../../ui/useNow.js';
+import { mayAskToCancel, renewalDue, trackingText } from '../format.js';
 import { ConsultationApiError, consultationPath, patientRequest, rememberToken } from '../patientApi.js';
-import type { ConsultationStatus, PatientConsultation } from '../types.js';
+import type { PatientConsultation } from '../types.js';
 
 /** Royal Mail's parcels and their scans, per month's supply. */
 export const Delivery = ({ consultation }: { consultation: PatientConsultation }) => {
@@ -60,6 +61,7 @@ export const Renewal = ({ consultation, token }: { consultation: PatientConsulta
     ? `/treatments/${encodeURIComponent(consultation.product.id)}`
     : '/treatments';
   const oneOff = consultation.plan?.kind === 'one_off';
+  const now = useNow(60 * 60 * 1000);
 
   const requiredText =
     required ??
@@ -99,6 +101,17 @@ export const Renewal = ({ consultation, token }: { consultation: PatientConsulta
   };
 
   const what = oneOff ? 'reorder' : 'renewal';
+  // Early in a plan, renewing is not the next step: a quiet link, no heading or button.
+  if (!renewalConsultationId && !renewalDue(consultation.period?.endsAt, now))
+    return (
+      <div className="muted renew-early" data-renewal="early">
+        {oneOff ? 'Need more before this supply runs out? ' : 'Your plan has a while to run. '}
+        <button type="button" className="link-button" onClick={renew} disabled={busy}>
+          {oneOff ? 'Reorder early' : 'Renew early'}
+        </button>
+        <ProblemMessage problem={problem} />
+      </div>
+    );
   return (
     <section className="card" aria-labelledby="renewal-heading">
       <h2 id="renewal-heading">{oneOff ? 'Reorder' : 'Renew your plan'}</h2>
@@ -126,22 +139,6 @@ const requiredReason = (reason: string) =>
     ? 'This treatment has reached its 12-month limit: please complete a new consultation.'
     : 'Your answers have expired: please complete a new consultation.';
 
-/** Paid and still open: the patient may ask the pharmacy team to cancel (they cancel and refund). */
-const CANCELLABLE: readonly ConsultationStatus[] = [
-  'awaiting_id_verification',
-  'id_document_requested',
-  'id_manual_review',
-  'in_clinical_review',
-  'awaiting_response',
-  'approved',
-  'prescribed',
-  'dispatch_pending',
-  'dispatched',
-  'delivered',
-  'delivery_failed',
-  'instalment_paused',
-];
-
 export const Cancellation = ({
   consultation,
   token,
@@ -154,7 +151,7 @@ export const Cancellation = ({
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  if (!CANCELLABLE.includes(consultation.status)) return null;
+  if (!mayAskToCancel(consultation)) return null;
   if (consultation.cancellationRequested)
     return (
       <section className="card" aria-labelledby="cancel-heading">

@@ -24,7 +24,7 @@ export const CataloguePage = () => {
     [],
   );
   return (
-    <PatientPage>
+    <PatientPage flow="uk">
       <PageHeading>Treatments</PageHeading>
       <p>
         Choose a treatment and answer a few questions. A UK-registered prescriber or pharmacist reviews every

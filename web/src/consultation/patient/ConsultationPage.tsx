@@ -78,20 +78,22 @@ export const ConsultationPage = ({
     return () => clearInterval(timer);
   }, [status, justPaid, reload]);
 
-  if (!token) return <LinkProblemPage problem={NO_LINK} />;
+  if (!token) return <LinkProblemPage flow="uk" problem={NO_LINK} />;
   if (consultation.problem?.status === 401 || consultation.problem?.status === 404)
     return (
       <LinkProblemPage
+        flow="uk"
         problem={{
           heading: 'This link is not valid',
-          text: 'Open your consultation from the link in your most recent e-mail from the pharmacy. If it still does not work, contact the pharmacy.',
+          text: 'Links to your consultation work for a limited time. Open the one in your most recent e-mail from the pharmacy, or ask for a new one below.',
         }}
+        offerNewLink
       />
     );
   const c = consultation.data;
   if (!c)
     return (
-      <PatientPage>
+      <PatientPage flow="uk">
         <PageHeading>Your consultation</PageHeading>
         {consultation.problem ? (
           <ProblemMessage problem={consultation.problem} />
@@ -103,7 +105,7 @@ export const ConsultationPage = ({
 
   if (c.status === 'auto_denied')
     return (
-      <PatientPage>
+      <PatientPage flow="uk">
         <PageHeading>This treatment is not suitable for you</PageHeading>
         <p className="status-text" data-outcome="auto-denied">
           {c.outcome?.message ?? 'Please speak to your GP about other options.'}
@@ -117,7 +119,7 @@ export const ConsultationPage = ({
 
   if (c.status === 'draft' && c.questionnaire)
     return (
-      <PatientPage>
+      <PatientPage flow="uk">
         <PageHeading>{c.renewalOf ? 'Re-confirm your consultation' : 'Your consultation'}</PageHeading>
         <p className="muted">{c.product?.name}</p>
         <Wizard
@@ -133,7 +135,7 @@ export const ConsultationPage = ({
     );
 
   return (
-    <PatientPage>
+    <PatientPage flow="uk">
       <PageHeading>Your consultation</PageHeading>
       <section className="card" aria-labelledby="status-heading" data-status={c.status}>
         <h2 id="status-heading">Status</h2>

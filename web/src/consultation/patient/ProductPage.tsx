@@ -70,12 +70,15 @@ export const ProductPage = ({ productId }: { productId: string }) => {
   );
   const [details, setDetails] = useState<Details>(EMPTY);
   const [gpConsent, setGpConsent] = useState(false);
+  const [texts, setTexts] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  // One key for this form: pressing start again after a lost answer reaches the same consultation.
+  const [requestKey] = useState(() => crypto.randomUUID());
 
   if (product.problem?.status === 404)
     return (
-      <PatientPage>
+      <PatientPage flow="uk">
         <PageHeading>Treatment not found</PageHeading>
         <p>
           We do not supply this treatment online. <Link to="/treatments">See all treatments</Link>.
@@ -85,7 +88,7 @@ export const ProductPage = ({ productId }: { productId: string }) => {
   const p = product.data;
   if (!p)
     return (
-      <PatientPage>
+      <PatientPage flow="uk">
         <PageHeading>Treatment</PageHeading>
         {product.problem ? <ProblemMessage problem={product.problem} /> : <Loading what="the treatment" />}
       </PatientPage>
@@ -103,6 +106,7 @@ export const ProductPage = ({ productId }: { productId: string }) => {
         'POST',
         '/api/consultations',
         {
+          idempotencyKey: requestKey,
           body: {
             productId: p.id,
             patient: {
@@ -119,6 +123,7 @@ export const ProductPage = ({ productId }: { productId: string }) => {
               },
             },
             consentToInformGp: gpConsent,
+            ...(texts ? { notifications: { sms: details.phone } } : {}),
           },
         },
       );
@@ -131,7 +136,7 @@ export const ProductPage = ({ productId }: { productId: string }) => {
   };
 
   return (
-    <PatientPage>
+    <PatientPage flow="uk">
       <p className="breadcrumb">
         <Link to="/treatments">← All treatments</Link>
       </p>
@@ -213,6 +218,21 @@ export const ProductPage = ({ productId }: { productId: string }) => {
               value={details.phone}
               onChange={set('phone')}
             />
+            <div className="choice">
+              <input
+                id="sms-updates"
+                type="checkbox"
+                checked={texts}
+                aria-describedby="sms-updates-hint"
+                onChange={(event) => setTexts(event.target.checked)}
+              />
+              <label htmlFor="sms-updates">
+                Text me when my order is dispatched and when it is delivered
+              </label>
+            </div>
+            <p id="sms-updates-hint" className="hint">
+              To the mobile number above (07…). Texts never name your treatment. Reply STOP to stop them.
+            </p>
             <Field
               id="nhs-number"
               label="NHS number"

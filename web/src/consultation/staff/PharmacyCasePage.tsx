@@ -2,12 +2,13 @@ import { type FormEvent, useId, useState } from 'react';
 import { api } from '../../api/client.js';
 import type { OrderEventRecord } from '../../api/types.js';
 import { Link } from '../../app/router.js';
+import { ConfirmStep, useConfirmStep } from '../../orders/actionParts.js';
 import { Timeline } from '../../orders/sections.js';
 import { useAction } from '../../orders/useAction.js';
 import { Fact, Facts, Loading, PageHeading, ProblemMessage, StatusBadge } from '../../ui/components.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useResource } from '../../ui/useResource.js';
-import { formatPence, planName, trackingText } from '../format.js';
+import { answerText, electronicCheckText, formatPence, planName, trackingText } from '../format.js';
 import { MessageThread } from '../MessageThread.js';
 import type { ConsultationStatus, PharmacyCase, StockItem } from '../types.js';
 import { dispatchBlockers } from './dispatch.js';
@@ -330,7 +331,7 @@ const IdReview = ({ c, onDone }: Props) => {
       <Facts>
         {c.identity.electronic.map((e) => (
           <Fact key={e.reference} term="Electronic check">
-            {e.outcome === 'pass' ? 'Passed' : 'Failed'} ({e.reference}), {formatDateTime(e.at)}
+            {electronicCheckText(e.outcome)} ({e.reference}), {formatDateTime(e.at)}
           </Fact>
         ))}
         <Fact term="Photo ID">
@@ -342,6 +343,8 @@ const IdReview = ({ c, onDone }: Props) => {
             'Not uploaded yet'
           )}
         </Fact>
+        <Fact term="Name given">{c.patient ? `${c.patient.firstName} ${c.patient.lastName}` : null}</Fact>
+        <Fact term="Date of birth given">{answerText(c.patient?.dateOfBirth)}</Fact>
       </Facts>
       {document?.contentType.startsWith('image/') ? (
         <img
@@ -407,20 +410,38 @@ const ReasonAction = ({
   const action = useAction(onDone);
   const [reason, setReason] = useState('');
   const id = useId();
+  // Each of these ends something and moves money: ask before sending.
+  const confirm = useConfirmStep<string>();
+  const send = async (value: string) => {
+    const ok = await action.run(path(c.consultationId, rest), { reason: value }, confirmation);
+    if (ok) confirm.done();
+    else confirm.back();
+  };
   return (
     <ActionCard title={title}>
       <form
         className="stack"
         onSubmit={(event) => {
           event.preventDefault();
-          void action.run(path(c.consultationId, rest), { reason: reason.trim() }, confirmation);
+          confirm.ask(reason.trim());
         }}
       >
         {intro ? <p>{intro}</p> : null}
         <TextField id={`${id}-reason`} label="Reason" value={reason} onChange={setReason} rows={2} />
-        <button type="submit" className="danger" disabled={action.busy}>
-          {button}
-        </button>
+        {confirm.pending === null ? (
+          <button type="submit" className="danger" ref={confirm.askedFrom} disabled={action.busy}>
+            {button}
+          </button>
+        ) : (
+          <ConfirmStep
+            question={`${button}?`}
+            consequence="This cannot be undone."
+            confirmLabel={`Yes, ${button.charAt(0).toLowerCase()}${button.slice(1)}`}
+            busy={action.busy}
+            onConfirm={() => void send(confirm.pending!)}
+            onBack={confirm.back}
+          />
+        )}
         <ProblemMessage problem={action.problem} />
       </form>
     </ActionCard>

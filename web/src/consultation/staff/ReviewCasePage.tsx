@@ -1,11 +1,12 @@
-import { type FormEvent, useId, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { api } from '../../api/client.js';
 import { Link } from '../../app/router.js';
+import { ConfirmStep, useConfirmStep } from '../../orders/actionParts.js';
 import { useAction } from '../../orders/useAction.js';
 import { Fact, Facts, Loading, PageHeading, ProblemMessage, StatusBadge } from '../../ui/components.js';
 import { formatDateTime, webLink } from '../../ui/format.js';
 import { useResource } from '../../ui/useResource.js';
-import { answerText, planName } from '../format.js';
+import { answerText, computedBmi, planName } from '../format.js';
 import { MessageThread } from '../MessageThread.js';
 import type { ProductDetail, Question, ReviewCase } from '../types.js';
 import {
@@ -22,23 +23,34 @@ import {
 
 type Done = (confirmation: string) => void;
 
+/** What an action did, said from the status the case was in (`from`) until the one after it. */
+type Notice = { text: string; from: string | null; reached?: string };
+
 const casePath = (id: string, action: string) => `/api/review/cases/${encodeURIComponent(id)}/${action}`;
 
 const Approve = ({ c, onDone }: { c: ReviewCase; onDone: Done }) => {
   const action = useAction(onDone);
-  const [registration, setRegistration] = useState('');
+  // Remembered per clinician: their number from their last approval (they can still change it).
+  const [registration, setRegistration] = useState(c.yourRegistrationNumber ?? '');
   const [notes, setNotes] = useState('');
   const id = useId();
   const pom = c.queue === 'prescriber';
+  // Approving cannot be taken back: the prescription or the supply goes ahead. Ask first.
+  const confirm = useConfirmStep<{ registrationNumber: string; notes: string }>();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void action.run(
+    confirm.ask({ registrationNumber: registration.trim(), notes: notes.trim() });
+  };
+  const send = async (body: { registrationNumber: string; notes: string }) => {
+    const ok = await action.run(
       casePath(c.consultationId, 'approve'),
-      { registrationNumber: registration.trim(), notes: notes.trim() },
+      body,
       pom
         ? 'Approved: the prescription is being created in SignatureRx for you to sign.'
         : 'Approved: the pharmacy team has been told to dispense.',
     );
+    if (ok) confirm.done();
+    else confirm.back();
   };
   return (
     <ActionCard title="Approve">
@@ -69,9 +81,24 @@ const Approve = ({ c, onDone }: { c: ReviewCase; onDone: Done }) => {
           onChange={setNotes}
           rows={2}
         />
-        <button type="submit" disabled={action.busy}>
-          {pom ? 'Approve and create prescription' : 'Approve supply'}
-        </button>
+        {confirm.pending === null ? (
+          <button type="submit" ref={confirm.askedFrom} disabled={action.busy}>
+            {pom ? 'Approve and create prescription' : 'Approve supply'}
+          </button>
+        ) : (
+          <ConfirmStep
+            question={pom ? 'Approve and create the prescription?' : 'Approve the supply?'}
+            consequence={
+              pom
+                ? 'A prescription is created in SignatureRx in your name; once you sign it, it is final.'
+                : 'The pharmacy team is told to dispense. This cannot be undone here.'
+            }
+            confirmLabel="Yes, approve"
+            busy={action.busy}
+            onConfirm={() => void send(confirm.pending!)}
+            onBack={confirm.back}
+          />
+        )}
         <ProblemMessage problem={action.problem} />
       </form>
     </ActionCard>
@@ -116,13 +143,20 @@ const Deny = ({ c, onDone }: { c: ReviewCase; onDone: Done }) => {
   const action = useAction(onDone);
   const [reason, setReason] = useState('');
   const id = useId();
+  // Denying refunds the patient and closes the case: ask first.
+  const confirm = useConfirmStep<string>();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void action.run(
+    confirm.ask(reason.trim());
+  };
+  const send = async (value: string) => {
+    const ok = await action.run(
       casePath(c.consultationId, 'deny'),
-      { reason: reason.trim() },
+      { reason: value },
       'Denied: the patient is refunded and told once Stripe confirms.',
     );
+    if (ok) confirm.done();
+    else confirm.back();
   };
   return (
     <ActionCard title="Deny">
@@ -134,9 +168,20 @@ const Deny = ({ c, onDone }: { c: ReviewCase; onDone: Done }) => {
           value={reason}
           onChange={setReason}
         />
-        <button type="submit" className="danger" disabled={action.busy}>
-          Deny treatment
-        </button>
+        {confirm.pending === null ? (
+          <button type="submit" className="danger" ref={confirm.askedFrom} disabled={action.busy}>
+            Deny treatment
+          </button>
+        ) : (
+          <ConfirmStep
+            question="Deny this treatment and refund the patient?"
+            consequence="The patient is told the treatment is not suitable and refunded in full. This cannot be undone."
+            confirmLabel="Yes, deny and refund"
+            busy={action.busy}
+            onConfirm={() => void send(confirm.pending!)}
+            onBack={confirm.back}
+          />
+        )}
         <ProblemMessage problem={action.problem} />
       </form>
     </ActionCard>
@@ -189,7 +234,7 @@ const Decision = ({ c }: { c: ReviewCase }) => {
 
 /** Phase 6: one case with the patient's answers, the flags, the conversation, and the decision. */
 export const ReviewCasePage = ({ consultationId }: { consultationId: string }) => {
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const review = useResource(
     (signal) => api.get<ReviewCase>(`/api/review/cases/${encodeURIComponent(consultationId)}`, { signal }),
     [consultationId],
@@ -214,12 +259,20 @@ export const ReviewCasePage = ({ consultationId }: { consultationId: string }) =
     consultationId,
     active: status !== 'rejected' && status !== 'refunded',
   });
+  const c = review.data;
   const onDone = (confirmation: string) => {
-    setNotice(confirmation);
+    setNotice({ text: confirmation, from: c?.statusSince ?? null });
     review.reload();
   };
+  // The notice tells what the action did ("Question sent…"): it goes once the case moves on again
+  // (the patient's reply is in), so it never describes a state the case has left.
+  const statusSince = c?.statusSince ?? null;
+  useEffect(() => {
+    if (!notice || statusSince === null || statusSince === notice.from) return;
+    if (notice.reached === undefined) setNotice({ ...notice, reached: statusSince });
+    else if (statusSince !== notice.reached) setNotice(null);
+  }, [notice, statusSince]);
 
-  const c = review.data;
   return (
     <main id="main" className="page">
       <p className="breadcrumb">
@@ -277,6 +330,12 @@ export const ReviewCasePage = ({ consultationId }: { consultationId: string }) =
                       <dd>{answerText(a.answer, questions.get(a.questionId))}</dd>
                     </div>
                   ))}
+                  {computedBmi(c.answers, questions) !== null ? (
+                    <div data-question="bmi">
+                      <dt>BMI (from height and weight)</dt>
+                      <dd>{computedBmi(c.answers, questions)}</dd>
+                    </div>
+                  ) : null}
                 </dl>
               </Section>
               {c.messages.length > 0 ? (
@@ -286,7 +345,7 @@ export const ReviewCasePage = ({ consultationId }: { consultationId: string }) =
               ) : null}
             </div>
             <div className="detail-side">
-              <SuccessNote text={notice} />
+              <SuccessNote text={notice?.text ?? null} />
               <section className="card actions" aria-labelledby="decision-heading">
                 <h2 id="decision-heading">Decision</h2>
                 {c.status === 'in_clinical_review' ? (

@@ -91,6 +91,24 @@ export const QuestionField = ({ question, value, error, onChange }: Props) => {
           ]}
         />
       );
+    case 'confirm':
+      // One box to tick: leaving it unticked asks again, it never answers "no".
+      return (
+        <div className={`field question${error ? ' has-error' : ''}`} data-question={question.id}>
+          <ErrorLine id={errorId} error={error} />
+          <div className="choice">
+            <input
+              id={id}
+              type="checkbox"
+              checked={value === true}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={described}
+              onChange={(event) => onChange(event.target.checked ? true : undefined)}
+            />
+            <label htmlFor={id}>{question.text}</label>
+          </div>
+        </div>
+      );
     case 'single':
       return (
         <Choices

@@ -88,15 +88,17 @@ export const errorText = (question: Question | undefined, error: QuestionError):
   const unit = question?.kind === 'number' && question.unit ? ` ${question.unit}` : '';
   switch (error.code) {
     case 'required':
-      return kind === 'multi'
-        ? 'Select at least one option'
-        : kind === 'yesno' || kind === 'single'
-          ? 'Select an answer'
-          : kind === 'number'
-            ? 'Enter a number'
-            : kind === 'date'
-              ? 'Enter a date'
-              : 'Enter an answer';
+      return kind === 'confirm'
+        ? 'Tick the box to confirm'
+        : kind === 'multi'
+          ? 'Select at least one option'
+          : kind === 'yesno' || kind === 'single'
+            ? 'Select an answer'
+            : kind === 'number'
+              ? 'Enter a number'
+              : kind === 'date'
+                ? 'Enter a date'
+                : 'Enter an answer';
     case 'wrong_type':
       return kind === 'number' ? 'Enter a number, like 72' : 'Enter a valid answer';
     case 'below_min':
