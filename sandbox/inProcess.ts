@@ -1,13 +1,17 @@
 // The whole platform in one process on a free port, with every vendor stand-in: what the demo, the
 // benchmark and the end-to-end tests run. `npm start` (local.ts) is the same on fixed ports.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Composition, composePlatform } from '../src/app/compose.js';
 import { vendorsFromConfig } from '../src/app/vendors.js';
-import { type Clock, systemClock } from '../src/platform/clock.js';
+import type { Clock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
+import { offsetClock } from './control/clock.js';
+import { type ControlClock, sandboxControlRoutes } from './control/routes.js';
+import { seedSandboxReferenceData } from './referenceData.js';
 import { type StandIns, startStandIns } from './standIns.js';
 
 export const freePort = () =>
@@ -20,10 +24,16 @@ export const freePort = () =>
     });
   });
 
+const refuseToMove = () => {
+  throw new Error('This clock cannot be moved');
+};
+
 export type LocalPlatform = {
   url: string;
   composition: Composition;
   standIns: StandIns;
+  /** Platform time: the clock given, or the sandbox's offset clock that the control API moves. */
+  clock: ControlClock;
   /** Password of each dev user created by this start, by role. */
   passwords: Record<string, string>;
   close(): Promise<void>;
@@ -31,12 +41,29 @@ export type LocalPlatform = {
 
 export const startLocalPlatform = async (options: {
   databaseUrl: string;
-  clock?: Clock;
+  /** A test's own clock; given `advance`, the sandbox clock control moves it. */
+  clock?: Clock & { advance?(ms: number): void };
   env?: Record<string, string>;
+  /** False to start as production does: no sample drugs, no sample pharmacies. */
+  seed?: boolean;
+  /** The platform's own log lines (process managers, timers); dropped unless given. */
+  log?: (line: string) => void;
+  /** The HTTP server's JSON log lines; stdout unless given. */
+  logStream?: NodeJS.WritableStream;
+  /** Where an embedded server keeps its data and listens (an empty databaseUrl starts one). */
+  database?: { dataDir?: string; embeddedPort?: number };
+  /**
+   * Poll and tick as production does (slow safety-net polls, LISTEN/NOTIFY wake-ups) instead of the
+   * quick ones tests and the demo use.
+   */
+  productionTimings?: boolean;
 }): Promise<LocalPlatform> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'pharmacy-local-'));
-  const clock = options.clock ?? systemClock;
-  const standIns = await startStandIns({ dataDir, clock: options.clock });
+  const given = options.clock;
+  const clock: ControlClock = given
+    ? { now: () => given.now(), advance: (ms) => (given.advance ? given.advance(ms) : refuseToMove()) }
+    : offsetClock();
+  const standIns = await startStandIns({ dataDir, clock });
   const port = await freePort();
   const config = loadConfig({
     ...standIns.env,
@@ -44,6 +71,10 @@ export const startLocalPlatform = async (options: {
     PORT: String(port),
     LOG_LEVEL: 'warn',
     ADMIN_PASSWORD: 'admin-password-for-local-runs',
+    // Keys of this run's own, never the ones a local install keeps under .data/keys/.
+    AUDIT_HMAC_KEY: randomBytes(32).toString('base64url'),
+    SECRETS_KEY: randomBytes(32).toString('base64url'),
+    AUDIT_ANCHOR_DIR: join(dataDir, 'audit-anchors'),
     ...options.env,
   });
   const composition = await composePlatform({
@@ -51,9 +82,14 @@ export const startLocalPlatform = async (options: {
     vendors: vendorsFromConfig(config, clock),
     clock,
     devUsers: true,
-    log: () => {},
-    pollIntervalMs: 100,
-    timerIntervalMs: 200,
+    log: options.log ?? (() => {}),
+    logStream: options.logStream,
+    database: options.database,
+    ...(options.productionTimings ? {} : { pollIntervalMs: 100, timerIntervalMs: 200 }),
+    seed: options.seed === false ? undefined : seedSandboxReferenceData,
+    extendHttp: async (app, { pool }) => {
+      await app.register(sandboxControlRoutes({ standIns, clock, pool }));
+    },
   });
   await composition.http.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
@@ -62,6 +98,7 @@ export const startLocalPlatform = async (options: {
     url,
     composition,
     standIns,
+    clock,
     passwords: Object.fromEntries(composition.createdStaff.map((c) => [c.user.roles[0]!, c.password])),
     async close() {
       await composition.close();

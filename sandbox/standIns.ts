@@ -11,6 +11,7 @@ import { type ShippoStandIn, startShippoStandIn } from './shippo/server.js';
 import { type SignatureRxStandIn, startSignatureRxStandIn } from './signaturerx/server.js';
 import { type StripeStandIn, startStripeStandIn } from './stripe/server.js';
 import { startTitanPmrStandIn, type TitanPmrStandIn } from './titanpmr/server.js';
+import { startTwilioStandIn, type TwilioStandIn } from './twilio/server.js';
 
 export type StandIns = {
   mailbox: Mailbox;
@@ -23,6 +24,8 @@ export type StandIns = {
   signatureRx: SignatureRxStandIn;
   titanPmr: TitanPmrStandIn;
   royalMail: RoyalMailStandIn;
+  /** Texts to patients; each delivered one also lands in the mailbox. */
+  twilio: TwilioStandIn;
   /** Environment variables for loadConfig(): SMTP_URL, STRIPE_*, SHIPPO_*, PAYER_*, S3_*, and the UK vendors'. */
   env: Record<string, string>;
   /** Tell the stand-ins where the platform listens, once it does (webhooks go there). */
@@ -41,7 +44,13 @@ export type StandInPorts = {
   signatureRx?: number;
   titanPmr?: number;
   royalMail?: number;
+  twilio?: number;
 };
+
+/** Stripe-like redelivery for a platform that may be restarting: about two minutes in all. */
+export const RESTART_TOLERANT_RETRIES: readonly number[] = [
+  250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000,
+];
 
 /** Fixed ports for local use, so bookmarks and the printed URLs stay valid across restarts. */
 export const LOCAL_PORTS: StandInPorts = {
@@ -55,6 +64,7 @@ export const LOCAL_PORTS: StandInPorts = {
   signatureRx: 12122,
   titanPmr: 12123,
   royalMail: 12124,
+  twilio: 12125,
 };
 const ANY_PORTS: StandInPorts = { smtp: 0, mailboxHttp: 0, stripe: 0, shippo: 0, payer: 0, s3: 0 };
 
@@ -68,16 +78,28 @@ export const startStandIns = async (options: {
   ports?: StandInPorts;
   /** Shared with the platform in tests that move time. */
   clock?: { now(): Date };
+  /**
+   * Waits between webhook redeliveries (Stripe, SignatureRx, Royal Mail). The vendors retry for
+   * hours or days; the default here is milliseconds, enough for tests. A platform that restarts
+   * (npm start after a crash, the crash test) needs them spread over a minute or more.
+   */
+  webhookRetryDelaysMs?: readonly number[];
 }): Promise<StandIns> => {
+  const webhookRetryDelaysMs = options.webhookRetryDelaysMs;
   const ports = options.ports ?? ANY_PORTS;
   let appUrl: string | undefined;
   await mkdir(join(options.dataDir, 's3'), { recursive: true });
-  const mailbox = await startMailbox({ smtpPort: ports.smtp, httpPort: ports.mailboxHttp });
+  const mailbox = await startMailbox({
+    smtpPort: ports.smtp,
+    httpPort: ports.mailboxHttp,
+    directory: join(options.dataDir, 'mailbox'),
+  });
   const stripe = await startStripeStandIn({
     port: ports.stripe,
     clock: options.clock,
     webhookSecret: STRIPE_WEBHOOK_SECRET,
     webhookUrl: () => (appUrl ? `${appUrl}/webhook/stripe` : undefined),
+    ...(webhookRetryDelaysMs ? { webhookRetryDelaysMs } : {}),
   });
   const shippo = await startShippoStandIn({
     port: ports.shippo,
@@ -96,11 +118,23 @@ export const startStandIns = async (options: {
   const signatureRx = await startSignatureRxStandIn({
     port: ports.signatureRx ?? 0,
     ...(clock ? { clock } : {}),
+    ...(webhookRetryDelaysMs ? { retryDelaysMs: webhookRetryDelaysMs } : {}),
   });
   const titanPmr = await startTitanPmrStandIn({ port: ports.titanPmr ?? 0, ...(clock ? { clock } : {}) });
-  const royalMail = await startRoyalMailStandIn({ port: ports.royalMail ?? 0, ...(clock ? { clock } : {}) });
+  const royalMail = await startRoyalMailStandIn({
+    port: ports.royalMail ?? 0,
+    ...(clock ? { clock } : {}),
+    ...(webhookRetryDelaysMs ? { retryDelaysMs: webhookRetryDelaysMs } : {}),
+  });
+  const twilio = await startTwilioStandIn({
+    port: ports.twilio ?? 0,
+    ...(clock ? { clock } : {}),
+    onDelivered: (message) =>
+      mailbox.deliverText({ from: message.from, to: message.to, body: message.body, sid: message.sid }),
+  });
   return {
     mailbox,
+    twilio,
     stripe,
     shippo,
     payer,
@@ -136,11 +170,16 @@ export const startStandIns = async (options: {
       ROYALMAIL_TRACKING_CLIENT_ID: royalMail.trackingClientId,
       ROYALMAIL_TRACKING_CLIENT_SECRET: royalMail.trackingClientSecret,
       ROYALMAIL_WEBHOOK_SECRET: royalMail.webhookSecret,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM: twilio.phoneNumber,
+      TWILIO_API_BASE: twilio.url,
     },
     setAppUrl(url) {
       appUrl = url.replace(/\/$/, '');
       signatureRx.setWebhookUrl(`${appUrl}/webhook/signaturerx`);
       royalMail.setWebhookUrl(`${appUrl}/webhook/royalmail`);
+      twilio.setInboundWebhookUrl(`${appUrl}/webhook/twilio/messages`);
     },
     async close() {
       await Promise.allSettled([
@@ -153,6 +192,7 @@ export const startStandIns = async (options: {
         signatureRx.close(),
         titanPmr.close(),
         royalMail.close(),
+        twilio.close(),
       ]);
     },
   };

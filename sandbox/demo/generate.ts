@@ -3,6 +3,8 @@
 import { CITIES } from '../../src/domain/routing/cities.js';
 import { npiCheckDigit } from '../../src/domain/routing/npi.js';
 import { type SeededRandom, seededRandom } from '../../src/domain/routing/prng.js';
+import { SAMPLE_DRUGS, type SampleDrug } from '../data/drugs.js';
+import { PLANS, type Plan } from '../data/plans.js';
 
 const FIRST = [
   'Adaeze',
@@ -59,57 +61,27 @@ const STREETS = [
   'Willow Bend',
 ];
 
-/** Drugs the payer stand-in covers; `pa` ones need a prior authorization on commercial plans. */
-export const DEMO_DRUGS = [
-  {
-    ndc: '00074055402',
-    description: 'adalimumab 40 mg/0.4 mL subcutaneous pen injector',
-    quantity: '2',
-    days: '28',
-    sig: 'Inject 40 mg under the skin every other week',
-    pa: false,
-  },
-  {
-    ndc: '58406044504',
-    description: 'etanercept 50 mg/mL SureClick autoinjector',
-    quantity: '4',
-    days: '28',
-    sig: 'Inject 50 mg under the skin once weekly',
-    pa: false,
-  },
-  {
-    ndc: '00069100101',
-    description: 'tofacitinib 5 mg tablet',
-    quantity: '60',
-    days: '30',
-    sig: 'Take 1 tablet by mouth twice daily',
-    pa: false,
-  },
-  {
-    ndc: '55513013760',
-    description: 'apremilast 30 mg tablet',
-    quantity: '60',
-    days: '30',
-    sig: 'Take 1 tablet by mouth twice daily',
-    pa: false,
-  },
-  {
-    ndc: '61958250101',
-    description: 'bictegravir/emtricitabine/tenofovir alafenamide tablet',
-    quantity: '30',
-    days: '30',
-    sig: 'Take 1 tablet by mouth once daily',
-    pa: false,
-  },
-  {
-    ndc: '57894006003',
-    description: 'ustekinumab 45 mg/0.5 mL prefilled syringe',
-    quantity: '1',
-    days: '84',
-    sig: 'Inject 45 mg under the skin every 12 weeks',
-    pa: true,
-  },
-] as const;
+/** The drugs the demo's prescribers write: the shared sample's, every storage class among them. */
+export const DEMO_DRUGS = (Object.values(SAMPLE_DRUGS) as SampleDrug[]).flatMap((drug) =>
+  drug.prescription ? [{ ndc: drug.ndc11, storageClass: drug.storageClass, ...drug.prescription }] : [],
+);
+
+/**
+ * The plan on the patient's card: Medicare from 65, the state's Medicaid plan for some residents,
+ * a commercial plan otherwise, and always one whose formulary lists the drug, so every generated
+ * order can be adjudicated.
+ */
+const planFor = (random: SeededRandom, state: string, birthYear: number, now: Date, ndc: string): Plan => {
+  const covering = PLANS.filter((plan) => plan.formulary[ndc] && (!plan.state || plan.state === state));
+  const age = now.getUTCFullYear() - birthYear;
+  const medicare = covering.filter((plan) => plan.type === 'medicare');
+  const medicaid = covering.filter((plan) => plan.type === 'medicaid');
+  const commercial = covering.filter((plan) => plan.type === 'commercial');
+  if (age >= 65 && medicare.length > 0) return random.pick(medicare);
+  if (medicaid.length > 0 && random.chance(0.3)) return random.pick(medicaid);
+  if (commercial.length > 0) return random.pick(commercial);
+  throw new Error(`no sample plan covers NDC ${ndc}`);
+};
 
 const escapeXml = (text: string) =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -128,6 +100,9 @@ export type GeneratedRx = {
   /** What the demo expects validation to say. */
   valid: boolean;
   needsPriorAuthorization: boolean;
+  /** The patient's pharmacy benefit card, from the same plans the payer adjudicates. */
+  plan: Pick<Plan, 'id' | 'bin' | 'pcn' | 'group'>;
+  ndc11: string;
   patient: { firstName: string; lastName: string; dateOfBirth: string };
 };
 
@@ -141,7 +116,9 @@ export const generateNewRx = (
   const lastName = random.pick(LAST);
   const city = random.pick(CITIES);
   const drug = random.pick(DEMO_DRUGS);
-  const dob = `${random.int(1945, 2004)}-${pad(random.int(1, 12))}-${pad(random.int(1, 28))}`;
+  const birthYear = random.int(1945, 2004);
+  const dob = `${birthYear}-${pad(random.int(1, 12))}-${pad(random.int(1, 28))}`;
+  const plan = planFor(random, city.state, birthYear, options.now, drug.ndc);
   const written = new Date(options.now.getTime() - random.int(0, 20) * 86_400_000).toISOString().slice(0, 10);
   const email = `${firstName}.${lastName}.${options.runId}.${index}@example.org`.toLowerCase();
   const fault = random.next() < 0.1 ? random.pick(['npi', 'sig', 'ndc'] as const) : null;
@@ -189,7 +166,9 @@ export const generateNewRx = (
     xml,
     email,
     valid: fault === null,
-    needsPriorAuthorization: drug.pa,
+    needsPriorAuthorization: plan.formulary[drug.ndc]?.priorAuthRequired ?? false,
+    plan: { id: plan.id, bin: plan.bin, pcn: plan.pcn, group: plan.group },
+    ndc11: drug.ndc,
     patient: { firstName, lastName, dateOfBirth: dob },
   };
 };

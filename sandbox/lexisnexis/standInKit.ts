@@ -26,6 +26,8 @@ export type FaultControls = {
 export type GuardOptions = {
   /** Pages a person opens in a browser (a signing page) skip the key check and fault injection. */
   isPublic?: (request: FastifyRequest) => boolean;
+  /** Which requests injected faults hit (a vendor with two APIs fails one at a time); all by default. */
+  faultable?: (request: FastifyRequest) => boolean;
   authorized: (request: FastifyRequest) => boolean;
   /** The vendor's own error body, so adapters read failures exactly as the real API sends them. */
   errorBody: (status: number, code: string, message: string, request: FastifyRequest) => unknown;
@@ -61,11 +63,12 @@ export const guardApi = (app: FastifyInstance, options: GuardOptions): FaultCont
 
   app.addHook('onRequest', async (request, reply) => {
     if (options.isPublic?.(request)) return;
-    if (delays.remaining > 0) {
+    const faultable = options.faultable?.(request) ?? true;
+    if (faultable && delays.remaining > 0) {
       delays.remaining -= 1;
       await sleep(delays.ms, undefined, { signal: closing.signal }).catch(() => undefined);
     }
-    if (failures.remaining > 0) {
+    if (faultable && failures.remaining > 0) {
       failures.remaining -= 1;
       return reply
         .code(failures.status)

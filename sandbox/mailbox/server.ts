@@ -6,7 +6,13 @@ import { createMailStore, type MailPredicate, type StoredMail } from './store.js
 
 export type { StoredMail } from './store.js';
 
-export type MailboxOptions = { smtpPort?: number; httpPort?: number; host?: '127.0.0.1' };
+export type MailboxOptions = {
+  smtpPort?: number;
+  httpPort?: number;
+  host?: '127.0.0.1';
+  /** Where messages are kept so they survive a restart; memory only when absent. */
+  directory?: string;
+};
 
 export type Mailbox = {
   smtpPort: number;
@@ -14,7 +20,11 @@ export type Mailbox = {
   /** Newest first, like the inbox. */
   messages(): StoredMail[];
   waitFor(predicate: MailPredicate, timeoutMs: number): Promise<StoredMail>;
+  /** A text message the SMS stand-in delivered, shown in the inbox beside the e-mails. */
+  deliverText(text: { from: string; to: string; body: string; sid: string }): StoredMail;
   clear(): void;
+  /** The next `n` messages are refused at MAIL FROM with SMTP `code` (421, try later, by default): an outage. */
+  failNextMessages(n: number, code?: number): void;
   close(): Promise<void>;
 };
 
@@ -30,7 +40,14 @@ const sizeExceeded = () =>
     responseCode: 552,
   });
 
-const startSmtp = async (store: ReturnType<typeof createMailStore>, port: number, host: string) => {
+type Failures = { remaining: number; code: number };
+
+const startSmtp = async (
+  store: ReturnType<typeof createMailStore>,
+  port: number,
+  host: string,
+  failures: Failures,
+) => {
   const server = new SMTPServer({
     name: 'mailbox.local',
     banner: 'Local development mailbox',
@@ -39,6 +56,13 @@ const startSmtp = async (store: ReturnType<typeof createMailStore>, port: number
     size: MAX_MESSAGE_BYTES,
     logger: false,
     closeTimeout: 1_000,
+    onMailFrom(_address, _session, callback) {
+      if (failures.remaining <= 0) return callback();
+      failures.remaining -= 1;
+      callback(
+        Object.assign(new Error('Mailbox unavailable (sandbox outage)'), { responseCode: failures.code }),
+      );
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -61,6 +85,8 @@ const startSmtp = async (store: ReturnType<typeof createMailStore>, port: number
       resolve();
     });
   });
+  // A client that vanishes mid-session (a platform killed while sending) is its problem, not ours.
+  server.on('error', () => {});
   return server;
 };
 
@@ -164,14 +190,35 @@ const startHttp = async (
   return app;
 };
 
+/** A text message written as a plain mail, so the inbox lists it under "SMS to +1…". */
+const textAsMail = (text: { from: string; to: string; body: string; sid: string }): Buffer => {
+  const header = (value: string) => value.replace(/[\r\n]/g, ' ');
+  return Buffer.from(
+    [
+      `From: SMS ${header(text.from)} <sms@twilio.sandbox>`,
+      `To: ${header(text.to)} <sms@twilio.sandbox>`,
+      `Subject: SMS to ${header(text.to)}`,
+      `Message-ID: <${header(text.sid)}@twilio.sandbox>`,
+      `Date: ${new Date().toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from(text.body, 'utf8').toString('base64'),
+      '',
+    ].join('\r\n'),
+  );
+};
+
 /**
  * A mailbox a developer opens in the browser to click the magic link the platform just sent:
- * SMTP in, an inbox page and a JSON API out, everything in memory and on loopback only.
+ * SMTP in, an inbox page and a JSON API out, on loopback only; kept on disk when given a directory.
  */
 export const startMailbox = async (options: MailboxOptions = {}): Promise<Mailbox> => {
   const host = options.host ?? '127.0.0.1';
-  const store = createMailStore();
-  const smtp = await startSmtp(store, options.smtpPort ?? 0, host);
+  const store = createMailStore({ directory: options.directory });
+  const failures: Failures = { remaining: 0, code: 421 };
+  const smtp = await startSmtp(store, options.smtpPort ?? 0, host, failures);
   const smtpPort = (smtp.server.address() as AddressInfo).port;
   let http: Awaited<ReturnType<typeof startHttp>>;
   try {
@@ -186,7 +233,12 @@ export const startMailbox = async (options: MailboxOptions = {}): Promise<Mailbo
     httpUrl: `http://${host}:${httpPort}`,
     messages: () => store.newestFirst(),
     waitFor: (predicate, timeoutMs) => store.waitFor(predicate, timeoutMs),
+    deliverText: (text) => store.add(textAsMail(text), { from: text.from, to: [text.to] }, new Date()),
     clear: () => store.clear(),
+    failNextMessages: (n, code = 421) => {
+      failures.remaining = n;
+      failures.code = code;
+    },
     close: async () => {
       await Promise.all([new Promise<void>((resolve) => smtp.close(() => resolve())), http.close()]);
     },

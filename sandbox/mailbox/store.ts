@@ -1,3 +1,5 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseMail } from './mime.js';
 
 export type StoredMail = {
@@ -18,16 +20,62 @@ export type StoredMail = {
 
 export type MailPredicate = (mail: StoredMail) => boolean;
 
-/** Received mail kept in memory, oldest first, with a way to wait for the one a test expects. */
-export const createMailStore = () => {
+type Envelope = { from: string; to: string[] };
+
+/**
+ * Each message as it arrived (`<id>.eml`) beside its envelope (`<id>.json`): what a restart reads
+ * back. The raw message is the record; everything else is parsed from it again.
+ */
+const onDisk = (directory: string) => {
+  mkdirSync(directory, { recursive: true });
+  return {
+    save(id: string, raw: Buffer, envelope: Envelope, receivedAt: Date) {
+      writeFileSync(join(directory, `${id}.eml`), raw, { mode: 0o600 });
+      // Written last: a message without its envelope file was cut short and is not read back.
+      writeFileSync(join(directory, `${id}.json`), JSON.stringify({ ...envelope, receivedAt }), {
+        mode: 0o600,
+      });
+    },
+    load(): { id: number; raw: Buffer; envelope: Envelope; receivedAt: Date }[] {
+      return readdirSync(directory)
+        .filter((name) => /^\d+\.json$/.test(name))
+        .map((name) => {
+          const id = Number(name.slice(0, -'.json'.length));
+          const meta = JSON.parse(readFileSync(join(directory, name), 'utf8')) as Envelope & {
+            receivedAt: string;
+          };
+          const raw = readFileSync(join(directory, `${id}.eml`));
+          return {
+            id,
+            raw,
+            envelope: { from: meta.from, to: meta.to },
+            receivedAt: new Date(meta.receivedAt),
+          };
+        })
+        .sort((a, b) => a.id - b.id);
+    },
+    clear() {
+      for (const name of readdirSync(directory)) {
+        if (/^\d+\.(?:eml|json)$/.test(name)) rmSync(join(directory, name), { force: true });
+      }
+    },
+  };
+};
+
+/**
+ * Received mail, oldest first, with a way to wait for the one a test expects. Given a directory
+ * (`npm start` uses .data/mailbox), every message is also kept there and read back on the next start.
+ */
+export const createMailStore = (options: { directory?: string } = {}) => {
   const mails: StoredMail[] = [];
   const waiters = new Set<(mail: StoredMail) => void>();
+  const disk = options.directory ? onDisk(options.directory) : null;
   let sequence = 0;
 
-  const add = (raw: Buffer, envelope: { from: string; to: string[] }, receivedAt: Date): StoredMail => {
+  const toStored = (id: number, raw: Buffer, envelope: Envelope, receivedAt: Date): StoredMail => {
     const parsed = parseMail(raw);
-    const mail: StoredMail = {
-      id: String(++sequence),
+    return {
+      id: String(id),
       messageId: parsed.messageId,
       from: parsed.from || envelope.from,
       to: envelope.to,
@@ -39,6 +87,16 @@ export const createMailStore = () => {
       attachments: parsed.attachments.map((a) => ({ ...a, size: a.content.length })),
       raw,
     };
+  };
+
+  for (const saved of disk?.load() ?? []) {
+    mails.push(toStored(saved.id, saved.raw, saved.envelope, saved.receivedAt));
+    sequence = Math.max(sequence, saved.id);
+  }
+
+  const add = (raw: Buffer, envelope: Envelope, receivedAt: Date): StoredMail => {
+    const mail = toStored(++sequence, raw, envelope, receivedAt);
+    disk?.save(mail.id, raw, envelope, receivedAt);
     mails.push(mail);
     for (const waiter of waiters) waiter(mail);
     return mail;
@@ -70,6 +128,7 @@ export const createMailStore = () => {
     get: (id: string): StoredMail | undefined => mails.find((mail) => mail.id === id),
     clear: () => {
       mails.length = 0;
+      disk?.clear();
     },
   };
 };

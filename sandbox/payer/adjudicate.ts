@@ -14,6 +14,8 @@ export type ClaimRequest = {
   /** YYYY-MM-DD; the payer's today when absent. Picks the plan year of the accumulators. */
   dateOfService?: string | undefined;
   pharmacyNpi?: string | undefined;
+  /** NCPDP 461-EU type code and 462-EV number: the approval the plan gave for this drug. */
+  priorAuthorization?: { typeCode: string; number: string } | undefined;
   patient: { dateOfBirth: string; lastName: string };
 };
 
@@ -48,8 +50,8 @@ export type Ledger = {
     year: number,
   ): { deductibleMetMinor: number; outOfPocketMetMinor: number };
   couponUsed(programId: string, memberId: string, year: number): number;
-  /** A prior authorization on file, as granted by the plan after the prescriber's request. */
-  priorAuthorized(planId: string, memberId: string, ndc11: string): boolean;
+  /** The number of the prior authorization on file for this member and drug, if the plan granted one. */
+  priorAuthorization(planId: string, memberId: string, ndc11: string): string | undefined;
 };
 
 export type Postings = {
@@ -142,8 +144,17 @@ export const adjudicate = (
   if (!entry) return rejected([reject('70', `${drug.name} is not on the ${plan.name} formulary`)]);
 
   const limits: Reject[] = [];
-  if (entry.priorAuthRequired && !ledger.priorAuthorized(plan.id, claim.memberId, claim.ndc11)) {
-    limits.push(reject('75', `${drug.name} needs prior authorization`));
+  if (entry.priorAuthRequired) {
+    // As at a processor, an approval counts only when the claim carries its number (462-EV).
+    const onFile = ledger.priorAuthorization(plan.id, claim.memberId, claim.ndc11);
+    const submitted = claim.priorAuthorization?.number;
+    if (!submitted) limits.push(reject('75', `${drug.name} needs prior authorization`));
+    else if (submitted !== onFile) {
+      limits.push({
+        ...reject('75', `${drug.name} needs prior authorization`),
+        additionalInfo: `PA number ${submitted} is not on file for this member and drug`,
+      });
+    }
   }
   const maxDays = entry.maxDaysSupply ?? plan.maxDaysSupply;
   if (claim.daysSupply > maxDays) limits.push(reject('76', `Days supply limited to ${maxDays}`));

@@ -61,6 +61,14 @@ export type PayerStandIn = {
     memberId: string;
     ndc11: string;
   }): string;
+  /** The plan turns the PA request down: any authorisation on file for this member and drug is withdrawn. */
+  denyPriorAuthorization(coverage: {
+    bin: string;
+    pcn: string;
+    group: string;
+    memberId: string;
+    ndc11: string;
+  }): void;
 };
 
 export const DEFAULT_PAYER_API_KEY = 'payer_sandbox_key';
@@ -76,7 +84,16 @@ const claimBody = z.object({
   daysSupply: z.number(),
   dateOfService: z.string().optional(),
   pharmacyNpi: z.string().optional(),
+  priorAuthorization: z.object({ typeCode: z.string(), number: z.string().min(1).max(40) }).optional(),
   patient: z.object({ dateOfBirth: z.string(), lastName: z.string() }),
+});
+
+const grantBody = z.object({
+  bin: z.string(),
+  pcn: z.string(),
+  group: z.string(),
+  memberId: z.string().min(1),
+  ndc11: z.string().regex(/^\d{11}$/),
 });
 
 const error = (code: string, message: string, extra: Record<string, unknown> = {}) => ({
@@ -99,7 +116,7 @@ export const startPayerStandIn = async (options: PayerStandInOptions = {}): Prom
     planYear: (planId, memberId, year) =>
       planYears.get(key(planId, memberId, year)) ?? { deductibleMetMinor: 0, outOfPocketMetMinor: 0 },
     couponUsed: (programId, memberId, year) => couponUse.get(key(programId, memberId, year)) ?? 0,
-    priorAuthorized: (planId, memberId, ndc11) => priorAuths.has(key(planId, memberId, ndc11)),
+    priorAuthorization: (planId, memberId, ndc11) => priorAuths.get(key(planId, memberId, ndc11)),
   };
 
   const app = Fastify({ logger: false });
@@ -149,6 +166,34 @@ export const startPayerStandIn = async (options: PayerStandInOptions = {}): Prom
     return outcome.response;
   });
 
+  const grant = (coverage: z.infer<typeof grantBody>) => {
+    const plan = catalogue.plans.find(
+      (p) => p.bin === coverage.bin && p.pcn === coverage.pcn && p.group === coverage.group,
+    );
+    if (!plan) return null;
+    authSequence += 1;
+    const number = `PA${String(authSequence).padStart(8, '0')}`;
+    priorAuths.set(key(plan.id, coverage.memberId, coverage.ndc11), number);
+    return number;
+  };
+
+  // Sandbox control, not part of a payer's claim API: the plan approves a prescriber's PA request.
+  app.post('/sandbox/prior-authorizations', async (request, reply) => {
+    const parsed = grantBody.safeParse(request.body);
+    if (!parsed.success) {
+      return reply
+        .code(400)
+        .send(
+          error('invalid_request', 'The body is not a coverage and NDC', { issues: parsed.error.issues }),
+        );
+    }
+    const number = grant(parsed.data);
+    if (!number) {
+      return reply.code(404).send(error('unknown_plan', 'No sandbox plan has this BIN, PCN and group'));
+    }
+    return reply.code(201).send({ priorAuthorizationNumber: number, ...parsed.data });
+  });
+
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address() as AddressInfo;
 
@@ -161,15 +206,18 @@ export const startPayerStandIn = async (options: PayerStandInOptions = {}): Prom
       failures.status = status;
     },
     grantPriorAuthorization(coverage) {
+      const number = grant(coverage);
+      if (!number)
+        throw new Error(`No sandbox plan for BIN ${coverage.bin} / PCN ${coverage.pcn} / ${coverage.group}`);
+      return number;
+    },
+    denyPriorAuthorization(coverage) {
       const plan = catalogue.plans.find(
         (p) => p.bin === coverage.bin && p.pcn === coverage.pcn && p.group === coverage.group,
       );
       if (!plan)
         throw new Error(`No sandbox plan for BIN ${coverage.bin} / PCN ${coverage.pcn} / ${coverage.group}`);
-      authSequence += 1;
-      const number = `PA${String(authSequence).padStart(8, '0')}`;
-      priorAuths.set(key(plan.id, coverage.memberId, coverage.ndc11), number);
-      return number;
+      priorAuths.delete(key(plan.id, coverage.memberId, coverage.ndc11));
     },
   };
 };

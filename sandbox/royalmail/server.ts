@@ -159,6 +159,8 @@ export const startRoyalMailStandIn = async (
 
   const app = createStandInApp();
   const faults = guardApi(app, {
+    // Injected outages hit Click & Drop (booking); the Tracking API stays up.
+    faultable: (request) => !isTracking(request),
     authorized: (request) =>
       isTracking(request)
         ? singleHeader(request, 'x-ibm-client-id') === trackingClientId &&
@@ -241,6 +243,26 @@ export const startRoyalMailStandIn = async (
       createOrders(request.body),
     );
     return reply.code(answer.status).send(answer.body);
+  });
+
+  // Orders by identifier (a number) or by reference (a string in double quotes), `;`-separated.
+  app.get<{ Params: { ids: string } }>('/api/v1/orders/:ids', async (request, reply) => {
+    const found = request.params.ids.split(';').flatMap((id) => {
+      const reference = /^"(.*)"$/.exec(id)?.[1];
+      return reference === undefined
+        ? [orders.get(Number(id))].filter((o): o is RoyalMailOrder => o !== undefined)
+        : [...orders.values()].filter((o) => o.orderReference === reference);
+    });
+    if (found.length === 0)
+      return reply.code(404).send(cndError('NotFound', `No order ${request.params.ids}`));
+    return found.map((o) => ({
+      orderIdentifier: o.orderIdentifier,
+      orderReference: o.orderReference,
+      createdOn: o.createdOn,
+      orderDate: o.request.orderDate,
+      trackingNumber: o.trackingNumber,
+      packages: o.packages,
+    }));
   });
 
   app.get<{ Params: { ids: string }; Querystring: { documentType?: string } }>(

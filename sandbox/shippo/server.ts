@@ -85,6 +85,11 @@ export type ShippoStandIn = {
   /** (Re)sends the current track as a webhook; `token: null` sends none, a string overrides it. */
   sendTrackUpdate(trackingNumber: string, opts?: { token?: string | null }): Promise<WebhookDelivery>;
   purchases(): PurchasedLabel[];
+  /**
+   * Runs `hold` once the next label is sold and recorded, before Shippo's answer goes out: a test
+   * kills the platform there, or waits past the client's timeout, to see the sale is not repeated.
+   */
+  holdNextPurchaseAnswer(hold: () => Promise<void>): void;
 };
 
 type StoredRate = {
@@ -111,6 +116,7 @@ export const startShippoStandIn = async (options: ShippoStandInOptions = {}): Pr
   let sequence = 0;
   const failures = { remaining: 0, status: 503 };
   let baseUrl = '';
+  let holdNext: (() => Promise<void>) | undefined;
 
   const app = Fastify({ logger: false });
 
@@ -251,7 +257,24 @@ export const startShippoStandIn = async (options: ShippoStandInOptions = {}): Pr
       amount: rate.body.amount,
       trackingNumber,
     });
+    const hold = holdNext;
+    holdNext = undefined;
+    if (hold) await hold();
     return reply.code(201).send(body);
+  });
+
+  // Shippo's list filters by `rate` and `object_status`; newest first, one page is plenty here.
+  app.get('/transactions', async (request) => {
+    const query = request.query as { rate?: string; object_status?: string; results?: string };
+    const results = [...transactions.values()]
+      .filter(
+        (t) =>
+          (!query.rate || t.rate === query.rate) &&
+          (!query.object_status || t.status === query.object_status),
+      )
+      .reverse()
+      .slice(0, Math.min(Number(query.results ?? 25) || 25, 100));
+    return { results };
   });
 
   app.get('/transactions/:id', { schema: { params: idParam } }, async (request, reply) => {
@@ -340,6 +363,52 @@ export const startShippoStandIn = async (options: ShippoStandInOptions = {}): Pr
     return track;
   };
 
+  const advanceTracking: ShippoStandIn['advanceTracking'] = async (trackingNumber, status, opts = {}) => {
+    const track = trackOrThrow(trackingNumber);
+    const substatus = opts.substatus ?? DEFAULT_DETAILS[status].substatus;
+    const outForDelivery = substatus === 'out_for_delivery';
+    const at = iso();
+    track.history.push({
+      objectId: objectId(),
+      status,
+      substatus,
+      details: opts.details ?? (outForDelivery ? 'Out for delivery.' : DEFAULT_DETAILS[status].details),
+      statusDate: opts.statusDate ? new Date(opts.statusDate).toISOString() : at,
+      recordedAt: at,
+      location:
+        (status === 'DELIVERED' || status === 'FAILURE' || outForDelivery ? track.to : track.from) ?? {},
+    });
+    const transaction = track.transactionId ? transactions.get(track.transactionId) : undefined;
+    if (transaction) {
+      transaction.tracking_status = status;
+      transaction.object_updated = at;
+    }
+    return webhookTarget() ? deliver(track, undefined) : undefined;
+  };
+
+  // Sandbox control, not part of Shippo's API: move a parcel along as the carrier would, so a
+  // tester can drive an order to delivery (or failure) over HTTP.
+  const ADVANCE_STATUSES = ['PRE_TRANSIT', 'TRANSIT', 'DELIVERED', 'RETURNED', 'FAILURE'] as const;
+  app.post<{ Params: { number: string }; Body: Record<string, unknown> | undefined }>(
+    '/sandbox/tracks/:number',
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const status = String(body.status ?? '') as AdvanceStatus;
+      if (!(ADVANCE_STATUSES as readonly string[]).includes(status)) {
+        return reply.code(400).send({ status: [`One of ${ADVANCE_STATUSES.join(', ')}.`] });
+      }
+      if (!tracks.get(request.params.number)) {
+        return reply.code(404).send({ detail: `No label with tracking number ${request.params.number}.` });
+      }
+      const delivery = await advanceTracking(request.params.number, status, {
+        ...(typeof body.substatus === 'string' ? { substatus: body.substatus } : {}),
+        ...(typeof body.details === 'string' ? { details: body.details } : {}),
+        ...(typeof body.statusDate === 'string' ? { statusDate: body.statusDate } : {}),
+      } as Parameters<ShippoStandIn['advanceTracking']>[2]);
+      return { trackingNumber: request.params.number, status, webhook: delivery ?? null };
+    },
+  );
+
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address() as AddressInfo;
   baseUrl = `http://${address.address}:${address.port}`;
@@ -347,33 +416,15 @@ export const startShippoStandIn = async (options: ShippoStandInOptions = {}): Pr
   return {
     url: baseUrl,
     close: () => app.close(),
-    async advanceTracking(trackingNumber, status, opts = {}) {
-      const track = trackOrThrow(trackingNumber);
-      const substatus = opts.substatus ?? DEFAULT_DETAILS[status].substatus;
-      const outForDelivery = substatus === 'out_for_delivery';
-      const at = iso();
-      track.history.push({
-        objectId: objectId(),
-        status,
-        substatus,
-        details: opts.details ?? (outForDelivery ? 'Out for delivery.' : DEFAULT_DETAILS[status].details),
-        statusDate: opts.statusDate ? new Date(opts.statusDate).toISOString() : at,
-        recordedAt: at,
-        location:
-          (status === 'DELIVERED' || status === 'FAILURE' || outForDelivery ? track.to : track.from) ?? {},
-      });
-      const transaction = track.transactionId ? transactions.get(track.transactionId) : undefined;
-      if (transaction) {
-        transaction.tracking_status = status;
-        transaction.object_updated = at;
-      }
-      return webhookTarget() ? deliver(track, undefined) : undefined;
-    },
+    advanceTracking,
     failNextRequests(n, status = 503) {
       failures.remaining = n;
       failures.status = status;
     },
     sendTrackUpdate: (trackingNumber, opts = {}) => deliver(trackOrThrow(trackingNumber), opts.token),
     purchases: () => labels.map((label) => ({ ...label })),
+    holdNextPurchaseAnswer(hold) {
+      holdNext = hold;
+    },
   };
 };

@@ -187,6 +187,16 @@ export const startSignatureRxStandIn = async (
     return reply.code(answer.status).send(answer.body);
   });
 
+  // Prescriptions by the pharmacy's own reference: how a client finds one it may have created.
+  app.get<{ Querystring: { clinicReference?: string } }>('/api/v1/prescriptions', async (request, reply) => {
+    const reference = request.query.clinicReference;
+    if (!reference)
+      return reply
+        .code(400)
+        .send({ error: { code: 'invalid_request', message: 'clinicReference is required' } });
+    return { data: [...store.values()].filter((rx) => rx.clinicReference === reference) };
+  });
+
   app.get<{ Params: { id: string } }>('/api/v1/prescriptions/:id', async (request, reply) => {
     const rx = store.get(request.params.id);
     const answer = rx ? { status: 200, body: rx } : notFound(request.params.id);

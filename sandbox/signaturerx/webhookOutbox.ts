@@ -6,6 +6,7 @@
  * afresh for every attempt so a late retry still falls inside the receiver's tolerance.
  */
 import { createHmac } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StandInClock } from '../lexisnexis/standInKit.js';
 
@@ -47,6 +48,8 @@ export type WebhookOutboxOptions = {
 export const createWebhookOutbox = (options: WebhookOutboxOptions) => {
   const log: WebhookDelivery[] = [];
   const stop = new AbortController();
+  // Every pending delivery listens for the stop: there may be many at once.
+  setMaxListeners(0, stop.signal);
   let queue: Promise<void> = Promise.resolve();
 
   const attempt = async (event: OutgoingEvent, url: string, number: number): Promise<boolean> => {
@@ -77,15 +80,26 @@ export const createWebhookOutbox = (options: WebhookOutboxOptions) => {
     }
   };
 
-  const deliver = async (event: OutgoingEvent): Promise<void> => {
-    for (let number = 1; !stop.signal.aborted; number++) {
-      const url = options.url();
-      if (url === undefined) return; // nowhere registered: the vendor keeps the event and sends nothing
-      if (await attempt(event, url, number)) return;
-      const delay = options.retryDelaysMs[number - 1];
+  /** Redeliveries run on their own: one failing call holds up no other event. */
+  const retrying = new Set<Promise<void>>();
+  const retry = async (event: OutgoingEvent, number: number): Promise<void> => {
+    for (let next = number; !stop.signal.aborted; next++) {
+      const delay = options.retryDelaysMs[next - 2];
       if (delay === undefined) return;
       await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);
+      const url = options.url();
+      if (url === undefined || stop.signal.aborted) return;
+      if (await attempt(event, url, next)) return;
     }
+  };
+
+  /** The first attempt in the order events happened; retries after that in the background. */
+  const deliver = async (event: OutgoingEvent): Promise<void> => {
+    const url = options.url();
+    if (url === undefined) return; // nowhere registered: the vendor keeps the event and sends nothing
+    if (await attempt(event, url, 1)) return;
+    const pending = retry(event, 2).finally(() => retrying.delete(pending));
+    retrying.add(pending);
   };
 
   return {
@@ -99,7 +113,8 @@ export const createWebhookOutbox = (options: WebhookOutboxOptions) => {
       do {
         seen = queue;
         await seen;
-      } while (seen !== queue);
+        await Promise.all([...retrying]);
+      } while (seen !== queue || retrying.size > 0);
     },
     close(): void {
       stop.abort();

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StripeApiError } from './apiError.js';
 import type { FormObject } from './formBody.js';
-import { createIdempotencyStore } from './idempotency.js';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 
 /** A route handler reads parsed parameters and returns a Stripe object or throws `StripeApiError`. */
 export type ApiHandler = (input: { params: FormObject; path: Record<string, string> }) => unknown;
@@ -60,8 +60,8 @@ export const registerApi = async (
   app: FastifyInstance,
   faults: FaultPlan,
   routes: readonly ((router: ApiRouter) => void)[],
+  idempotency: IdempotencyStore = createIdempotencyStore(),
 ): Promise<void> => {
-  const idempotency = createIdempotencyStore();
   await app.register(
     async (api) => {
       api.addHook('onRequest', async (request, reply) => {

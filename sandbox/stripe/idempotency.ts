@@ -77,6 +77,10 @@ export const createIdempotencyStore = () => {
         throw error;
       }
     },
+    /** Stripe forgets keys after 24 hours: this stands for that day passing. */
+    forgetAll(): void {
+      entries.clear();
+    },
   };
 };
 

@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { type FaultPlan, registerApi } from './api.js';
 import { expireCheckoutSession, payCheckoutSession, sweepExpiredSessions } from './checkout.js';
 import { parseFormBody } from './formBody.js';
+import { createIdempotencyStore } from './idempotency.js';
 import type { Refund, StripeEvent } from './objects.js';
 import { checkoutSessionRoutes } from './routes/checkoutSessions.js';
 import { customerRoutes } from './routes/customers.js';
@@ -54,6 +55,8 @@ export type StripeStandIn = {
   resendEvent(eventId: string): Promise<void>;
   /** Resolves once every queued webhook delivery, retries included, has finished. */
   webhooksIdle(): Promise<void>;
+  /** Forgets every idempotency key, as Stripe does 24 hours after a key was first used. */
+  forgetIdempotencyKeys(): void;
 };
 
 /** Starts a local server that answers the official `stripe` SDK as Stripe's API would. */
@@ -81,12 +84,13 @@ export const startStripeStandIn = async (options: StripeStandInOptions): Promise
     { parseAs: 'string' },
     (_request, body, done) => done(null, parseFormBody(String(body))),
   );
-  await registerApi(app, faults, [
-    checkoutSessionRoutes(ctx),
-    customerRoutes(ctx),
-    paymentIntentRoutes(ctx),
-    refundRoutes(ctx),
-  ]);
+  const idempotency = createIdempotencyStore();
+  await registerApi(
+    app,
+    faults,
+    [checkoutSessionRoutes(ctx), customerRoutes(ctx), paymentIntentRoutes(ctx), refundRoutes(ctx)],
+    idempotency,
+  );
   registerHostedCheckout(app, ctx);
 
   await app.listen({ port: options.port ?? 0, host });
@@ -134,5 +138,6 @@ export const startStripeStandIn = async (options: StripeStandInOptions): Promise
     deliveries: outbox.deliveries,
     resendEvent: outbox.resend,
     webhooksIdle: outbox.idle,
+    forgetIdempotencyKeys: () => idempotency.forgetAll(),
   };
 };

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type StripeEvent, stripeId, unixSeconds } from './objects.js';
 
@@ -37,6 +38,8 @@ export const createWebhookOutbox = (options: WebhookOutboxOptions) => {
   const events = new Map<string, StripeEvent>();
   const log: WebhookDelivery[] = [];
   const stop = new AbortController();
+  // Every pending delivery listens for the stop: there may be many at once.
+  setMaxListeners(0, stop.signal);
   let queue: Promise<void> = Promise.resolve();
 
   const attempt = async (event: StripeEvent, url: string, number: number): Promise<boolean> => {
@@ -69,15 +72,26 @@ export const createWebhookOutbox = (options: WebhookOutboxOptions) => {
     }
   };
 
-  const deliver = async (event: StripeEvent): Promise<void> => {
-    for (let number = 1; number <= options.retryDelaysMs.length + 1 && !stop.signal.aborted; number++) {
-      const url = options.endpoint();
-      if (url === undefined) return; // no endpoint configured: Stripe keeps the event and sends nothing
-      if (await attempt(event, url, number)) return;
-      const delay = options.retryDelaysMs[number - 1];
+  /** Redeliveries run on their own: like Stripe, one failing endpoint call holds up no other event. */
+  const retrying = new Set<Promise<void>>();
+  const retry = async (event: StripeEvent, number: number): Promise<void> => {
+    for (let next = number; !stop.signal.aborted; next++) {
+      const delay = options.retryDelaysMs[next - 2];
       if (delay === undefined) return;
       await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);
+      const url = options.endpoint();
+      if (url === undefined || stop.signal.aborted) return;
+      if (await attempt(event, url, next)) return;
     }
+  };
+
+  /** The first attempt in the order events happened; retries after that in the background. */
+  const deliver = async (event: StripeEvent): Promise<void> => {
+    const url = options.endpoint();
+    if (url === undefined) return; // no endpoint configured: Stripe keeps the event and sends nothing
+    if (await attempt(event, url, 1)) return;
+    const pending = retry(event, 2).finally(() => retrying.delete(pending));
+    retrying.add(pending);
   };
 
   const enqueue = (event: StripeEvent): Promise<void> => {
@@ -117,7 +131,8 @@ export const createWebhookOutbox = (options: WebhookOutboxOptions) => {
       do {
         seen = queue;
         await seen;
-      } while (seen !== queue);
+        await Promise.all([...retrying]);
+      } while (seen !== queue || retrying.size > 0);
     },
     close(): void {
       stop.abort();
