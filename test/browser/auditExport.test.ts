@@ -86,11 +86,14 @@ type TrailRow = {
   occurred_at: Date;
   recorded_at: Date;
   actor: string;
+  actor_name: string | null;
   event_type: string;
   stream_name: string;
   correlation_id: string;
   causation_id: string | null;
   summary: Record<string, unknown>;
+  event_hash: string;
+  key_id: string;
   prev_hash: string;
   hash: string;
 };
@@ -99,9 +102,9 @@ type TrailRow = {
 const trail = async (where = 'TRUE', params: unknown[] = []) =>
   (
     await platform.db.pool.query<TrailRow>(
-      `SELECT seq, event_id, global_position, occurred_at, recorded_at, actor, event_type, stream_name,
-              correlation_id, causation_id, summary, prev_hash, hash
-         FROM audit_log WHERE ${where} ORDER BY seq`,
+      `SELECT seq, event_id, global_position, occurred_at, recorded_at, actor, s.display_name AS actor_name,
+              event_type, stream_name, correlation_id, causation_id, summary, event_hash, key_id, prev_hash, hash
+         FROM audit_log a LEFT JOIN staff_users s ON a.actor = 'staff:' || s.id WHERE ${where} ORDER BY seq`,
       params,
     )
   ).rows.map((r) => [
@@ -111,11 +114,14 @@ const trail = async (where = 'TRUE', params: unknown[] = []) =>
     r.occurred_at.toISOString(),
     r.recorded_at.toISOString(),
     r.actor,
+    r.actor_name ?? '',
     r.event_type,
     r.stream_name,
     r.correlation_id,
     r.causation_id ?? '',
     r.summary,
+    r.event_hash,
+    r.key_id,
     r.prev_hash,
     r.hash,
   ]);
@@ -123,7 +129,7 @@ const trail = async (where = 'TRUE', params: unknown[] = []) =>
 /** CSV rows with the summary column read back as JSON, to compare with the database's jsonb. */
 const exported = (csv: string) => {
   const [header, ...rows] = parseCsv(csv);
-  return { header, rows: rows.map((r) => [...r.slice(0, 10), JSON.parse(r[10]!), ...r.slice(11)]) };
+  return { header, rows: rows.map((r) => [...r.slice(0, 11), JSON.parse(r[11]!), ...r.slice(12)]) };
 };
 
 const download = async (page: Page, link: string) => {
@@ -154,11 +160,14 @@ describe('the auditor’s compliance export', () => {
       'occurred_at',
       'recorded_at',
       'actor',
+      'actor_name',
       'event_type',
       'stream_name',
       'correlation_id',
       'causation_id',
       'summary',
+      'event_hash',
+      'key_id',
       'prev_hash',
       'hash',
     ]);
@@ -167,7 +176,7 @@ describe('the auditor’s compliance export', () => {
     const last = rows.at(-1)![0] as string;
     expect(rows).toEqual(await trail('seq <= $1', [last]));
     expect(
-      rows.filter((r) => String(r[6]) === 'PatientDataAccessed' && String(r[5]).startsWith('staff:EXPORT')),
+      rows.filter((r) => String(r[7]) === 'PatientDataAccessed' && String(r[5]).startsWith('staff:EXPORT')),
     ).toHaveLength(ROWS);
     await context.close();
   }, 120_000);

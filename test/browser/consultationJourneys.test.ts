@@ -103,12 +103,24 @@ const aboutYou = async (page: Page, sex: 'Male' | 'Female' = 'Male') => {
   await saveStep(page);
 };
 
-const medicinesAndConfirm = async (page: Page) => {
+const CONFIRMATION = /^I confirm my answers are true and complete/;
+
+const medicinesAndConfirm = async (page: Page, options: { tryUnticked?: boolean } = {}) => {
   await stepHeading(page, 'Medicines and allergies');
   await page.getByLabel(/^List any medicines you take/).fill('none');
   await saveStep(page);
   await stepHeading(page, 'Confirm');
-  await answerYesNo(page, 'I confirm my answers are true and complete', true);
+  // The confirmation is one box to tick: no "No" to choose, and leaving it unticked asks again.
+  await expect(page.getByRole('radio').count()).resolves.toBe(0);
+  if (options.tryUnticked) {
+    await saveStep(page);
+    await page
+      .locator('[data-question="answersTruthful"] .field-error', { hasText: 'Tick the box to confirm' })
+      .waitFor();
+    await stepHeading(page, 'Confirm');
+    await screenshot(page, 'uk-05a-wizard-confirm-unticked-phone');
+  }
+  await page.getByRole('checkbox', { name: CONFIRMATION }).check();
   await saveStep(page);
   await stepHeading(page, 'Check your answers');
 };
@@ -189,7 +201,7 @@ describe('the UK consultation flow, in the browser', () => {
       group(page, 'Which best describes your hair loss?').getByLabel('Thinning at the crown').isChecked(),
     ).resolves.toBe(true);
     await saveStep(page);
-    await medicinesAndConfirm(page);
+    await medicinesAndConfirm(page, { tryUnticked: true });
     await page.getByText('Park View Surgery, 4 Elm Road, Bath').waitFor();
     await expectNoHorizontalOverflow(page);
     await screenshot(page, 'uk-05-wizard-check-answers-phone');
@@ -235,6 +247,12 @@ describe('the UK consultation flow, in the browser', () => {
     await screenshot(prescriber.page, 'uk-11-review-case');
     await prescriber.page.getByLabel('Your GMC number').fill('7654321');
     await prescriber.page.getByRole('button', { name: 'Approve and create prescription' }).click();
+    // Approving a prescription is final: the page asks first.
+    const approval = prescriber.page.getByRole('alertdialog', {
+      name: 'Approve and create the prescription?',
+    });
+    await approval.getByText(/once you sign it, it is final/).waitFor();
+    await approval.getByRole('button', { name: 'Yes, approve' }).click();
     const signLink = prescriber.page.getByRole('link', { name: 'Sign the prescription in SignatureRx' });
     await signLink.waitFor({ timeout: 20_000 });
     await screenshot(prescriber.page, 'uk-12-review-approved');
@@ -323,8 +341,22 @@ describe('the UK consultation flow, in the browser', () => {
     await pharmacist.page.getByRole('link', { name: 'Review queue' }).click();
     await pharmacist.page.getByRole('heading', { name: 'Review queue — Pharmacist (P)' }).waitFor();
     await queueEntry(pharmacist.page, id).getByRole('link').click();
+    // Denying refunds the patient: the page asks first, and going back sends nothing.
+    const deny = pharmacist.page.getByRole('region', { name: 'Deny' });
+    await deny.getByLabel('Reason').fill('Not suitable with the current medication');
+    await deny.getByRole('button', { name: 'Deny treatment' }).click();
+    const denial = pharmacist.page.getByRole('alertdialog', {
+      name: 'Deny this treatment and refund the patient?',
+    });
+    await denial.getByText(/refunded in full. This cannot be undone/).waitFor();
+    await denial.getByRole('button', { name: 'Go back' }).click();
+    await deny.getByRole('button', { name: 'Deny treatment' }).waitFor();
     await pharmacist.page.getByLabel('Your GPhC number').fill('2345678');
     await pharmacist.page.getByRole('button', { name: 'Approve supply' }).click();
+    await pharmacist.page
+      .getByRole('alertdialog', { name: 'Approve the supply?' })
+      .getByRole('button', { name: 'Yes, approve' })
+      .click();
     await pharmacist.page.getByText('Approved: the pharmacy team has been told to dispense.').waitFor();
 
     // The pharmacist also works the pharmacy queue: month 1 of 3.
@@ -379,8 +411,13 @@ describe('the UK consultation flow, in the browser', () => {
     await page.getByText('£19.99 a month').waitFor();
     await screenshot(page, 'uk-20-instalment-month-1-dispatched');
 
-    // Renewing while this plan still runs: the patient re-confirms the answers on record...
-    await page.getByRole('button', { name: 'Renew my plan' }).click();
+    // On day 1 of the plan renewing is not the next step: no "Renew your plan" card, only a quiet
+    // link. Renewing early anyway, the patient re-confirms the answers on record...
+    await page.locator('[data-renewal="early"]').waitFor();
+    await expect(page.getByRole('heading', { name: 'Renew your plan' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Renew my plan' }).count()).resolves.toBe(0);
+    await screenshot(page, 'uk-20a-renew-early-link');
+    await page.getByRole('button', { name: 'Renew early' }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/consultations/') && !url.pathname.endsWith(id));
     await page.getByRole('heading', { name: 'Re-confirm your answers' }).waitFor();
     const renewalId = consultationIdOf(page);
@@ -428,6 +465,9 @@ describe('the UK consultation flow, in the browser', () => {
       (m) => m.subject === 'Your consultation has started' && (m.text ?? '').includes(id),
       10_000,
     );
+    // The UK business (UK_PHARMACY_NAME's default) signs the e-mail and heads the patient's pages.
+    expect(welcome.text).toContain('— The Northfield Online Pharmacy team');
+    await page.locator('header .brand', { hasText: 'Northfield Online Pharmacy' }).waitFor();
     const link = /http:\/\/127\.0\.0\.1:\d+\/consultations\/\S+#token=\S+/.exec(welcome.text ?? '')?.[0];
     expect(link).toBeTruthy();
     const elsewhere = await person(PHONE);
@@ -493,6 +533,8 @@ describe('the UK consultation flow, in the browser', () => {
     await queueEntry(prescriber.page, id).getByRole('link').click();
     await prescriber.page.getByRole('heading', { name: 'Answers' }).waitFor();
     await expectNoHorizontalOverflow(prescriber.page);
+    // The GMC number this prescriber approved with in the first journey is offered again.
+    await expect(prescriber.page.getByLabel('Your GMC number').inputValue()).resolves.toBe('7654321');
     await prescriber.page
       .getByLabel('Question for the patient')
       .fill('How long have you noticed the thinning?');
@@ -505,6 +547,10 @@ describe('the UK consultation flow, in the browser', () => {
     await page.getByRole('button', { name: 'Send reply' }).click();
     await patientStatus(page, 'in_clinical_review');
     await prescriber.page.getByText('About two years, slowly.').waitFor({ timeout: 10_000 });
+    // With the reply in, the case is back for a decision: "Question sent…" is no longer true.
+    await prescriber.page.getByText('Question sent').waitFor({ state: 'detached', timeout: 10_000 });
+    await prescriber.page.getByRole('button', { name: 'Send question' }).waitFor();
+    await screenshot(prescriber.page, 'uk-26a-review-after-reply-phone');
 
     // The patient changes their mind; the team cancels and refunds.
     await page.getByText('Ask to cancel this order').click();
@@ -523,6 +569,10 @@ describe('the UK consultation flow, in the browser', () => {
     await expectNoHorizontalOverflow(team.page);
     await cancel.getByLabel('Reason').fill('Patient asked by message');
     await cancel.getByRole('button', { name: 'Cancel and refund' }).click();
+    await cancel
+      .getByRole('alertdialog', { name: 'Cancel and refund?' })
+      .getByRole('button', { name: 'Yes, cancel and refund' })
+      .click();
     await patientStatus(page, 'refunded');
     await page.getByText('£24.95 refunded to your card').waitFor();
     await screenshot(page, 'uk-27-refunded-phone');

@@ -17,7 +17,12 @@ let platform: WebPlatform;
 let browser: Browser;
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startWebPlatform({ clock }), launchChromium()]);
+  // Ops watches one console page while the clock jumps hours through the retry schedule: the
+  // sessions' idle timeout is not what this file checks.
+  [platform, browser] = await Promise.all([
+    startWebPlatform({ clock, env: { STAFF_IDLE_TIMEOUT_MINUTES: '1440', STAFF_SESSION_HOURS: '72' } }),
+    launchChromium(),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -100,7 +105,12 @@ describe('orders that need a person', () => {
       { 'x-enrollment-token': token },
     );
     await until('recommendations', async () => (await eventTypes(orderId)).includes('PharmaciesRecommended'));
-    const detail = await api('GET', `/api/orders/${orderId}`);
+    // The order's read model may trail the event by a moment: wait until it shows them too.
+    let detail: Record<string, unknown> = {};
+    await until('recommendations in the order view', async () => {
+      detail = await api('GET', `/api/orders/${orderId}`);
+      return Array.isArray(detail.recommendations) && detail.recommendations.length > 0;
+    });
     const [best] = detail.recommendations as { pharmacyId: string }[];
 
     // Ops watches the console. Stripe is down when the payment link is due.

@@ -23,7 +23,7 @@ const stock: Decider<State, Command, Event> = {
   decide: (command, state) => {
     if (command.type === 'Receive') return [{ type: 'StockReceived', data: { quantity: command.quantity } }];
     if (command.quantity > state.onHand)
-      throw new DomainError('OUT_OF_STOCK', `only ${state.onHand} on hand`);
+      throw new DomainError('conflict', 'OUT_OF_STOCK', `only ${state.onHand} on hand`);
     return [{ type: 'StockDispensed', data: { quantity: command.quantity } }];
   },
 };

@@ -237,4 +237,19 @@ describe('Key Architecture Decisions', () => {
     expect(await types(pom)).toContain('PrescriptionCreated');
     expect(await steps.parked()).toEqual([]);
   });
+
+  it('Registration numbers: each clinician’s next case offers the GMC/GPhC number of their own last approval', async () => {
+    const first = await steps.paidConsultation(SILDENAFIL, { kind: 'one_off' });
+    const next = await steps.paidConsultation(SILDENAFIL, { kind: 'one_off' });
+    const pom = await steps.paidConsultation(HAIR_LOSS, { kind: 'one_off' });
+    await steps.settle();
+    await steps.pharmacist.post(`/api/review/cases/${first.id}/approve`, { registrationNumber: '2087654' });
+    await steps.settle();
+    const offered = (await steps.pharmacist.get(`/api/review/cases/${next.id}`)).body;
+    expect(offered.yourRegistrationNumber).toBe('2087654');
+    // Another clinician is never offered it.
+    const prescribers = (await steps.prescriber.get(`/api/review/cases/${pom.id}`)).body;
+    expect(prescribers.consultationId).toBe(pom.id);
+    expect(prescribers.yourRegistrationNumber).not.toBe('2087654');
+  });
 });

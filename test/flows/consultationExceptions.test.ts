@@ -115,6 +115,8 @@ describe('ID check fails → Rejected → Refunded', () => {
     expect(queue.map((i: { consultationId: string }) => i.consultationId)).toContain(session.id);
     const detail = (await steps.ops.get(`/api/pharmacy/consultations/${session.id}`)).body;
     expect(detail.identity.documentCheck.outcome).toBeTruthy();
+    // Whoever compares the photo ID with the patient sees the date of birth the patient gave.
+    expect(detail.patient.dateOfBirth).toBe('1988-02-14');
 
     const review = await steps.ops.post(`/api/pharmacy/consultations/${session.id}/id-review`, {
       outcome: 'fail',
@@ -261,7 +263,7 @@ describe('Consultation abandoned → Abandoned (Draft)', () => {
         .draftInactiveSince,
     ).toBeTruthy();
     const early = await steps.ops.post(`/api/pharmacy/consultations/${session.id}/abandon`, {});
-    expect(early.status).toBe(422);
+    expect(early.status).toBe(409);
     expect(early.body.code).toBe('TOO_EARLY');
     expect(await steps.statusOf(session)).toBe('draft');
 

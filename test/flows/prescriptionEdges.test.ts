@@ -128,6 +128,9 @@ describe('roles', () => {
   });
 });
 
+/** Scans dated ahead of the platform's clock, in order, but never further than a carrier could be. */
+const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
 describe('webhooks', () => {
   let orderId: string;
   let sessionId: string;
@@ -204,11 +207,11 @@ describe('webhooks', () => {
 
     await harness.standIns.shippo.advanceTracking(tracking, 'TRANSIT', {
       substatus: 'out_for_delivery',
-      statusDate: '2099-01-02T10:00:00Z',
+      statusDate: hoursFromNow(2),
     });
     await waitForStatus(api, orderId, 'out_for_delivery');
     await harness.standIns.shippo.advanceTracking(tracking, 'TRANSIT', {
-      statusDate: '2099-01-01T10:00:00Z',
+      statusDate: hoursFromNow(1),
     });
     await harness.composition.platform.drain();
     expect(
@@ -222,7 +225,7 @@ describe('webhooks', () => {
   it('turns a failed delivery into a delivery exception that ops can reship', async () => {
     const tracking = (await api.get(`/api/orders/${orderId}`)).body.shipment.trackingNumber;
     await harness.standIns.shippo.advanceTracking(tracking, 'FAILURE', {
-      statusDate: '2099-01-03T10:00:00Z',
+      statusDate: hoursFromNow(3),
     });
     await waitForStatus(api, orderId, 'delivery_exception');
     expect(
@@ -237,7 +240,7 @@ describe('webhooks', () => {
   it('applies a Shippo update pushed before the orders read model has caught up with a new label', async () => {
     const tracking = (await api.get(`/api/orders/${orderId}`)).body.shipment.trackingNumber;
     await harness.standIns.shippo.advanceTracking(tracking, 'FAILURE', {
-      statusDate: '2099-01-04T10:00:00Z',
+      statusDate: hoursFromNow(4),
     });
     await waitForStatus(api, orderId, 'delivery_exception');
     const store = harness.composition.platform.store;
@@ -261,7 +264,7 @@ describe('webhooks', () => {
 
       // Shippo pushes the first scan of the new parcel at once; it must not be lost to the lag.
       const delivery = await harness.standIns.shippo.advanceTracking(trackingNumber, 'TRANSIT', {
-        statusDate: '2099-01-05T10:00:00Z',
+        statusDate: hoursFromNow(5),
       });
       expect(delivery).toEqual({ status: 200 });
       const after = (await store.readStream(`order-${orderId}`)).map((e) => e.type);

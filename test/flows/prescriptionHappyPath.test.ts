@@ -141,6 +141,7 @@ describe('prescription to doorstep, through HTTP alone', () => {
       'ClaimAdjudicated',
       'PaymentLinkCreated',
       'PaymentReceived',
+      'ShippingLabelPurchaseStarted',
       'ShippingLabelPurchased',
       'DeliveryStatusUpdated',
       'DeliveryStatusUpdated',
@@ -160,6 +161,8 @@ describe('prescription to doorstep, through HTTP alone', () => {
     expect(
       audit.rows.some((r) => r.event_type === 'PatientDataAccessed' && r.actor.startsWith('patient:')),
     ).toBe(true);
-    expect(await verifyAuditTrail(harness.db.pool)).toMatchObject({ ok: true });
+    expect(await verifyAuditTrail(harness.db.pool, { key: harness.composition.auditKey })).toMatchObject({
+      ok: true,
+    });
   });
 });

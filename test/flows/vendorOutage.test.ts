@@ -8,7 +8,12 @@ let harness: Harness;
 let steps: ReturnType<typeof prescriptionSteps>;
 let api: Api;
 beforeAll(async () => {
-  harness = await startHarness({ clock });
+  // The clock jumps hours between calls; staff sessions (30 idle minutes, 12 h) are not what this
+  // file checks, so ops' session outlives the jumps.
+  harness = await startHarness({
+    clock,
+    env: { STAFF_IDLE_TIMEOUT_MINUTES: '1440', STAFF_SESSION_HOURS: '72' },
+  });
   steps = prescriptionSteps(harness);
   api = steps.api;
   await api.signIn('ops@pharmacy.example.org', harness.passwords.ops!);
@@ -61,11 +66,15 @@ describe('a payer outage', () => {
     }
     const flagged = (await api.get(`/api/orders/${orderId}`)).body;
     expect(flagged.pending).toBe('manual handling required');
-    expect(flagged.incident).toMatchObject({ state: 'manual_handling', integration: 'payer', attempts: 4 });
+    expect(flagged.incidents[0]).toMatchObject({
+      state: 'manual_handling',
+      integration: 'payer',
+      attempts: 4,
+    });
 
     const retry = await api.post(`/api/orders/${orderId}/integration/retry`, {
-      processManager: flagged.incident.processManager,
-      triggerEventId: flagged.incident.triggerEventId,
+      processManager: flagged.incidents[0].processManager,
+      triggerEventId: flagged.incidents[0].triggerEventId,
     });
     expect(retry.status).toBe(202);
     await settle();

@@ -12,9 +12,13 @@ import {
   type StaffRole,
   staffAuthPlugin,
 } from '../../src/http/auth/index.js';
+import { sendError } from '../../src/http/errors.js';
+import { registerContracts } from '../../src/http/validation.js';
 import { HOUR, systemClock } from '../../src/platform/clock.js';
 import { newId } from '../../src/platform/ids.js';
-import { auditProjection } from '../../src/projections/audit/auditProjection.js';
+import { fileAnchors } from '../../src/projections/audit/anchors.js';
+import { createAuditProjection } from '../../src/projections/audit/auditProjection.js';
+import { auditKey } from '../../src/projections/audit/auditRecord.js';
 import { rebuildProjection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent } from '../support/events.js';
@@ -27,6 +31,7 @@ const AWKWARD_ACTOR = 'staff:"Doe, Jane"\nsecond line';
 const AWKWARD_REASON = 'patient said "no", then\r\nyes';
 const LINE_BREAK_ACTOR = 'night\r\nshift';
 
+const AUDIT_KEY = auditKey('a test audit key, at least thirty-two characters');
 let db: TestDatabase;
 let store: EventStore;
 let app: FastifyInstance;
@@ -46,6 +51,8 @@ type AuditRow = {
   occurred_at: Date;
   recorded_at: Date;
   summary: Record<string, unknown>;
+  event_hash: string;
+  key_id: string;
   prev_hash: string;
   hash: string;
 };
@@ -103,14 +110,21 @@ beforeAll(async () => {
       eventAt(index, 'PatientDataAccessed', { resource: 'order', purpose: 'treatment-operations' }),
     ]);
   }
-  await rebuildProjection(db.pool, auditProjection);
+  await rebuildProjection(db.pool, createAuditProjection(AUDIT_KEY));
 
   app = Fastify();
-  // As buildHttpApp does: zod validates in the handlers, the route schemas only document.
-  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  // As buildHttpApp does: each route's zod contract parses its request; refusals are problems.
+  registerContracts(app);
+  app.setErrorHandler(sendError);
   await app.register(cookie);
   await app.register(staffAuthPlugin, { pool: db.pool, clock: systemClock });
-  await app.register(auditRoutes, { pool: db.pool, store, clock: systemClock });
+  await app.register(auditRoutes, {
+    pool: db.pool,
+    store,
+    clock: systemClock,
+    audit: { key: AUDIT_KEY, anchors: fileAnchors('/nonexistent'), anchorNow: async () => null },
+    reportTitle: 'Northfield Pharmacy',
+  });
   await app.ready();
   auditor = await signedIn(['auditor']);
   ops = await signedIn(['ops']);
@@ -124,7 +138,13 @@ const get = (url: string, token = auditor) =>
   app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
 
 const tableRows = async (where = 'TRUE', params: unknown[] = []) =>
-  (await db.pool.query<AuditRow>(`SELECT * FROM audit_log WHERE ${where} ORDER BY seq`, params)).rows;
+  (
+    await db.pool.query<AuditRow & { actor_name: string | null }>(
+      `SELECT a.*, s.display_name AS actor_name FROM audit_log a LEFT JOIN staff_users s ON a.actor = 'staff:' || s.id
+        WHERE ${where} ORDER BY a.seq`,
+      params,
+    )
+  ).rows;
 
 /** RFC 4180 read strictly: CRLF ends a record, quotes enclose, doubled quotes escape. */
 const parseCsv = (text: string): string[][] => {
@@ -157,34 +177,40 @@ const parseCsv = (text: string): string[][] => {
   return records;
 };
 
-const asCsvRecord = (row: AuditRow) => [
+const asCsvRecord = (row: AuditRow & { actor_name: string | null }) => [
   String(row.seq),
   row.event_id,
   String(row.global_position),
   row.occurred_at.toISOString(),
   row.recorded_at.toISOString(),
   row.actor,
+  row.actor_name ?? '',
   row.event_type,
   row.stream_name,
   row.correlation_id,
   row.causation_id ?? '',
   JSON.stringify(row.summary),
+  row.event_hash,
+  row.key_id,
   row.prev_hash,
   row.hash,
 ];
 
-const asEntry = (row: AuditRow) => ({
+const asEntry = (row: AuditRow & { actor_name: string | null }) => ({
   seq: row.seq,
   eventId: row.event_id,
   globalPosition: row.global_position,
   occurredAt: row.occurred_at.toISOString(),
   recordedAt: row.recorded_at.toISOString(),
   actor: row.actor,
+  actorName: row.actor_name ?? null,
   eventType: row.event_type,
   streamName: row.stream_name,
   correlationId: row.correlation_id,
   causationId: row.causation_id,
   summary: row.summary,
+  eventHash: row.event_hash,
+  keyId: row.key_id,
   prevHash: row.prev_hash,
   hash: row.hash,
 });
@@ -223,18 +249,21 @@ describe('audit export', () => {
       'occurred_at',
       'recorded_at',
       'actor',
+      'actor_name',
       'event_type',
       'stream_name',
       'correlation_id',
       'causation_id',
       'summary',
+      'event_hash',
+      'key_id',
       'prev_hash',
       'hash',
     ]);
     const table = await tableRows();
     expect(table).toHaveLength(ORDERS * (EVENTS_PER_ORDER + 1));
     expect(records).toEqual(table.map(asCsvRecord));
-    expect(records.some((r) => r[5] === AWKWARD_ACTOR && r[10]!.includes('\\r\\n'))).toBe(true);
+    expect(records.some((r) => r[5] === AWKWARD_ACTOR && r[11]!.includes('\\r\\n'))).toBe(true);
     expect(records.some((r) => r[5] === LINE_BREAK_ACTOR)).toBe(true);
   });
 
@@ -265,7 +294,7 @@ describe('audit export', () => {
     expect(response.headers['content-disposition']).toBe(`attachment; filename="audit-order-${orderId}.csv"`);
     const records = parseCsv(response.body).slice(1);
     expect(records).toHaveLength(EVENTS_PER_ORDER + 1);
-    expect(new Set(records.map((r) => r[7]))).toEqual(new Set([`order-${orderId}`, `access-${orderId}`]));
+    expect(new Set(records.map((r) => r[8]))).toEqual(new Set([`order-${orderId}`, `access-${orderId}`]));
     expect(records).toEqual(
       (await tableRows('stream_name = ANY ($1)', [[`order-${orderId}`, `access-${orderId}`]])).map(
         asCsvRecord,
@@ -354,10 +383,39 @@ describe('audit verification', () => {
     } finally {
       client.release();
     }
-    expect((await get('/api/audit/verify')).json()).toEqual({
+    expect((await get('/api/audit/verify')).json()).toMatchObject({
       ok: false,
-      rows: 41,
-      brokenAt: { seq: 42, reason: 'row content does not match its hash' },
+      brokenAt: { seq: 42, reason: 'row content does not match its hash (signature)' },
     });
+  });
+});
+
+describe('the staff directory in exports', () => {
+  it('names the staff member behind a staff actor, beside the id', async () => {
+    const member = await createStaffUser(
+      db.pool,
+      {
+        email: `${newId().toLowerCase()}@pharmacy.example.org`,
+        password: 'correct horse battery staple',
+        displayName: 'Ruth Okonkwo',
+        roles: ['ops'],
+      },
+      systemClock,
+    );
+    const orderId = orderIds[1]!;
+    await store.appendToStream(`order-${orderId}`, [
+      eventAt(9_999, 'OrderCancelled', { reason: 'duplicate' }, `staff:${member.id}`),
+    ]);
+    await rebuildProjection(db.pool, createAuditProjection(AUDIT_KEY));
+    const entries = parseNdjson((await get(`/api/audit/export?format=ndjson&orderId=${orderId}`)).body) as {
+      actor: string;
+      actorName: string | null;
+    }[];
+    expect(entries.find((e) => e.actor === `staff:${member.id}`)?.actorName).toBe('Ruth Okonkwo');
+    expect(entries.filter((e) => !e.actor.startsWith('staff:')).every((e) => e.actorName === null)).toBe(
+      true,
+    );
+    const csv = (await get(`/api/audit/export?format=csv&orderId=${orderId}`)).body;
+    expect(csv).toContain(`staff:${member.id},Ruth Okonkwo,OrderCancelled`);
   });
 });

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier, type Notifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
-import { readBatch } from '../../src/eventstore/postgres/readBatch.js';
+import { compareCheckpoints, readBatch } from '../../src/eventstore/postgres/readBatch.js';
 import type { Checkpoint, EventStore } from '../../src/eventstore/types.js';
 import {
   createSession,
@@ -19,7 +19,7 @@ import { readHead } from '../../src/http/live/liveFeed.js';
 import { liveRoutes } from '../../src/http/live/liveRoutes.js';
 import { createLiveSubscriber } from '../../src/http/live/liveSubscriber.js';
 import { ORDER_EVENTS, toOrderChanges } from '../../src/http/live/orderChanges.js';
-import type { OrderChanged, ServerMessage } from '../../src/http/live/protocol.js';
+import { type OrderChanged, type ServerMessage, serverMessageSchema } from '../../src/http/live/protocol.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { newId } from '../../src/platform/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -118,7 +118,8 @@ const connect = (options: { token?: string; headers?: Record<string, string> } =
     const closed = new Promise<{ code: number; reason: string }>((done) =>
       socket.on('close', (code, reason) => done({ code, reason: String(reason) })),
     );
-    socket.on('message', (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+    // Every frame the tests see must fit the protocol's contract, the one the web client is typed from.
+    socket.on('message', (data) => messages.push(serverMessageSchema.parse(JSON.parse(String(data)))));
     socket.on('unexpected-response', (request, response) => {
       reject(new Refused(response.statusCode ?? 0));
       request.destroy();
@@ -130,7 +131,7 @@ const connect = (options: { token?: string; headers?: Record<string, string> } =
         changes: () => messages.filter((m): m is OrderChanged => m.type === 'order-changed'),
         send: (message) => socket.send(JSON.stringify(message)),
         async next(predicate, what = 'a message') {
-          await waitFor(() => messages.some(predicate), 5_000, what);
+          await waitFor(() => messages.some(predicate), 20_000, what);
           return messages.find(predicate)!;
         },
         closed,
@@ -161,6 +162,25 @@ const appendToOrder = (orderId: string, type: string, data: unknown = {}) =>
 
 const received = (orderId: string) =>
   appendToOrder(orderId, 'PrescriptionReceived', { orderId, receivedAt: '2026-11-21T10:00:00.000Z' });
+
+/**
+ * Waits until a reader starting now stands past the stream's last event. Commit-safe reading (the
+ * console's head, replays, the shared feed) holds an event back while any older transaction of the
+ * server is open, in any database: a test file running beside this one may hold one.
+ */
+const belowHorizon = async (streamName: string) => {
+  const { rows } = await db.pool.query<{ transaction_id: string; global_position: string }>(
+    `SELECT transaction_id::text, global_position FROM events
+      WHERE stream_name = $1 ORDER BY global_position DESC LIMIT 1`,
+    [streamName],
+  );
+  const last = { transactionId: rows[0]!.transaction_id, globalPosition: Number(rows[0]!.global_position) };
+  await waitFor(
+    async () => compareCheckpoints(await readHead(db.pool), last) >= 0,
+    20_000,
+    `${streamName} below the horizon`,
+  );
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -206,6 +226,7 @@ describe('live updates: what a console receives', () => {
     const { token } = await signedIn(['ops']);
     const earlier = newId();
     await received(earlier); // history: not sent to a console subscribing from now
+    await belowHorizon(`order-${earlier}`);
     const { live, head } = await subscribed(token);
     expect(BigInt(head.transactionId)).toBeGreaterThan(0n);
 
@@ -225,7 +246,7 @@ describe('live updates: what a console receives', () => {
     await store.appendToStream(`pharmacy-${newId()}`, [anEvent('PharmacyRegistered')]);
     await appendToOrder(orderId, 'PrescriptionValidated', { normalisedNdc: '00000000000' });
     await appendToOrder(orderId, 'IntegrationCallFailed', { integration: 'payer' });
-    await waitFor(() => live.changes().length === 3, 5_000, 'three changes');
+    await waitFor(() => live.changes().length === 3, 20_000, 'three changes');
     expect(live.changes().map((c) => [c.orderId, c.eventType, c.status])).toEqual([
       [orderId, 'PrescriptionReceived', 'received'],
       [orderId, 'PrescriptionValidated', 'validated'],
@@ -292,6 +313,7 @@ describe('live updates: what a console receives', () => {
     await store.appendToStream(`pharmacy-${newId()}`, [anEvent('PharmacyRegistered')]);
     await appendToOrder(orderId, 'EnrollmentLinkIssued', { email: null, expiresAt: '2026-11-28T10:00:00Z' });
     await appendToOrder(orderId, 'OrderCancelled', { reason: 'patient asked' });
+    await belowHorizon(`order-${orderId}`); // otherwise they come live, after caught-up
 
     const { live: after } = await subscribed(token, last.checkpoint);
     expect(after.messages.map((m) => (m.type === 'order-changed' ? m.eventType : m.type))).toEqual([
@@ -304,7 +326,7 @@ describe('live updates: what a console receives', () => {
 
     // Live from there on, and nothing a second time.
     await appendToOrder(orderId, 'IntegrationCallFailed', {});
-    await waitFor(() => after.changes().length === 4, 5_000, 'the live change');
+    await waitFor(() => after.changes().length === 4, 20_000, 'the live change');
     await sleep(300);
     const positions = after.changes().map((c) => c.checkpoint.globalPosition);
     expect(positions).toEqual(await orderPositionsAfter(last.checkpoint));
@@ -327,10 +349,11 @@ describe('live updates: what a console receives', () => {
     await Promise.all(orders.map(async (id) => appendToOrder(id, 'IntegrationCallFailed', { later: true })));
 
     const expected = async () => orderPositionsAfter(head);
-    await waitFor(async () => live.changes().length >= (await expected()).length, 5_000, 'every change');
+    await waitFor(async () => live.changes().length >= (await expected()).length, 20_000, 'every change');
     await sleep(300);
     expect(live.changes().map((c) => c.checkpoint.globalPosition)).toEqual(await expected());
-    expect(live.changes()).toHaveLength(50);
+    // A head read below an open transaction elsewhere may stand before the last test's events too.
+    expect(live.changes().filter((c) => orders.includes(c.orderId))).toHaveLength(50);
     live.close();
   });
 });
@@ -395,7 +418,17 @@ describe('live subscriber: the seam between replay and the shared feed', () => {
     const orderId = newId();
     await received(orderId);
     for (let i = 1; i < 10; i++) await appendToOrder(orderId, 'IntegrationCallFailed', { i });
-    const all = (await feedBatchAfter(start)).changes;
+    // Commit-safe reading holds events back while any older transaction in the cluster is open
+    // (another test file's, when files run side by side): wait until all ten are readable.
+    let all: Awaited<ReturnType<typeof feedBatchAfter>>['changes'] = [];
+    await waitFor(
+      async () => {
+        all = (await feedBatchAfter(start)).changes;
+        return all.length === 10;
+      },
+      20_000,
+      'the ten appended events',
+    );
     expect(all).toHaveLength(10);
 
     // The feed stood at the 3rd event; it then sends the 4th to the 10th while the replay (7 a
@@ -417,6 +450,7 @@ describe('live subscriber: the seam between replay and the shared feed', () => {
 
     // Live: a feed batch overlapping what was sent adds only the new event.
     await appendToOrder(orderId, 'OrderCancelled', { reason: 'duplicate order' });
+    await belowHorizon(`order-${orderId}`);
     broadcast(await feedBatchAfter(all[6]!.checkpoint));
     expect(sent.slice(11).map((m) => (m.type === 'order-changed' ? m.status : m.type))).toEqual([
       'cancelled',

@@ -16,7 +16,7 @@ beforeAll(async () => {
   await writeFile(join(dist, 'index.html'), '<!doctype html><title>console</title><div id="root"></div>');
   await writeFile(join(dist, 'assets', 'index-3f9a1c2b.js'), 'console.log(1)');
   built = Fastify();
-  await built.register(webAppRoutes, { root: dist });
+  await built.register(webAppRoutes, { root: dist, title: 'Riverbend <Pharmacy>' });
   unbuilt = Fastify();
   await unbuilt.register(webAppRoutes, { root: join(dist, 'missing') });
 });
@@ -31,6 +31,9 @@ describe('the web app is served from the API server', () => {
     const page = await built.inject({ url: '/orders/01J0000000000000000000000?token=abc', headers: html });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<div id="root">');
+    // The window's title is the configured brand before the app has drawn a page.
+    expect(page.body).toContain('<title>Riverbend &lt;Pharmacy&gt;</title>');
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.headers['cache-control']).toBe('no-cache');
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.headers['referrer-policy']).toBe('no-referrer');

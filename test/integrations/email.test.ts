@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { decodeHeaderValue, parseMail } from '../../sandbox/mailbox/mime.js';
 import { type Mailbox, startMailbox } from '../../sandbox/mailbox/server.js';
 import { createSmtpMailer, messageIdFor } from '../../src/integrations/email/smtpMailer.js';
@@ -132,6 +132,62 @@ describe('SMTP mailer against the local mailbox', () => {
     expect(page).toContain(`<a href="${MAGIC_LINK.replace(/&/g, '&amp;')}">`);
     expect(page).not.toContain('<script>');
     expect((await fetch(`${mailbox.httpUrl}/messages/999`)).status).toBe(404);
+  });
+});
+
+describe('SMTP mailer connections', () => {
+  let server: SMTPServer;
+  let port: number;
+  let connections = 0;
+  let delivered = 0;
+  beforeAll(async () => {
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      onConnect(_session, callback) {
+        connections += 1;
+        callback();
+      },
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          delivered += 1;
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('given twelve messages at once, when sent through one mailer, then they share two pooled connections with Nagle off', async () => {
+    const noDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
+    try {
+      const mailer = createSmtpMailer({ host: '127.0.0.1', port, from: FROM, maxConnections: 2 });
+      onTestFinished(() => mailer.close?.());
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          mailer.send({ to: 'a@example.com', subject: `m${i}`, text: 't', idempotencyKey: `pool-${i}` }),
+        ),
+      );
+      await mailer.send({ to: 'a@example.com', subject: 'later', text: 't', idempotencyKey: 'pool-later' });
+
+      expect(delivered).toBe(13);
+      expect(connections).toBeGreaterThan(0);
+      expect(connections).toBeLessThanOrEqual(2);
+      // Every client socket that reached the server had TCP_NODELAY switched on.
+      const clientSockets = noDelay.mock.contexts.filter(
+        (socket) => (socket as Socket).remotePort === port,
+      ) as Socket[];
+      expect(new Set(clientSockets).size).toBe(connections);
+      expect(noDelay.mock.calls.every(([enable]) => enable === true)).toBe(true);
+    } finally {
+      noDelay.mockRestore();
+    }
   });
 });
 

@@ -139,8 +139,14 @@ describe('government plans', () => {
   });
 
   it('gives a Medicaid member no coupon either, only the nominal copay', async () => {
-    payer.grantPriorAuthorization({ ...MEDICAID, memberId: 'MCD300001', ndc11: NDC.humiraPen40mg });
-    const result = await adjudicator.adjudicate(claim(MEDICAID, 'MCD300001', humira));
+    const pa = payer.grantPriorAuthorization({
+      ...MEDICAID,
+      memberId: 'MCD300001',
+      ndc11: NDC.humiraPen40mg,
+    });
+    const result = await adjudicator.adjudicate(
+      claim(MEDICAID, 'MCD300001', humira, { priorAuthorizationNumber: pa }),
+    );
     expect(result).toMatchObject({
       outcome: 'paid',
       plan: { type: 'medicaid' },
@@ -151,7 +157,7 @@ describe('government plans', () => {
 });
 
 describe('rejections', () => {
-  it('rejects a drug that needs prior authorization with NCPDP 75, and pays once it is on file', async () => {
+  it('rejects a drug that needs prior authorization with NCPDP 75, and pays once its number is submitted', async () => {
     const stelara = { ndc11: NDC.stelara45mgSyringe, quantity: 0.5, daysSupply: 84 };
     const rejected = await adjudicator.adjudicate(claim(PPO, 'EVG100004', stelara));
     expect(rejected).toMatchObject({
@@ -160,10 +166,41 @@ describe('rejections', () => {
     });
     expect(needsPriorAuthorization(rejected)).toBe(true);
 
-    payer.grantPriorAuthorization({ ...PPO, memberId: 'EVG100004', ndc11: NDC.stelara45mgSyringe });
-    const resubmitted = await adjudicator.adjudicate(claim(PPO, 'EVG100004', stelara));
+    const pa = payer.grantPriorAuthorization({
+      ...PPO,
+      memberId: 'EVG100004',
+      ndc11: NDC.stelara45mgSyringe,
+    });
+    // On file at the plan, but a claim without its number (462-EV) is still refused.
+    expect(await adjudicator.adjudicate(claim(PPO, 'EVG100004', stelara))).toMatchObject({
+      outcome: 'rejected',
+      rejects: [{ code: '75' }],
+    });
+    const wrongNumber = await adjudicator.adjudicate(
+      claim(PPO, 'EVG100004', stelara, { priorAuthorizationNumber: 'PA99999999' }),
+    );
+    expect(wrongNumber).toMatchObject({
+      outcome: 'rejected',
+      rejects: [{ code: '75', detail: 'PA number PA99999999 is not on file for this member and drug' }],
+    });
+    const resubmitted = await adjudicator.adjudicate(
+      claim(PPO, 'EVG100004', stelara, { priorAuthorizationNumber: pa }),
+    );
     // $13,836 syringe: $4,500.80 patient share, all but $5 of it on the withMe card.
     expect(resubmitted).toMatchObject({ outcome: 'paid', patientPaysMinor: 450_080, patientOwesMinor: 500 });
+  });
+
+  it('grants a prior authorization over the sandbox HTTP control, as a tester would', async () => {
+    const response = await fetch(`${payer.url}/sandbox/prior-authorizations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${payer.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...PPO, memberId: 'EVG100005', ndc11: NDC.stelara45mgSyringe }),
+    });
+    expect(response.status).toBe(201);
+    const { priorAuthorizationNumber } = (await response.json()) as { priorAuthorizationNumber: string };
+    const stelara = { ndc11: NDC.stelara45mgSyringe, quantity: 0.5, daysSupply: 84 };
+    const paid = await adjudicator.adjudicate(claim(PPO, 'EVG100005', stelara, { priorAuthorizationNumber }));
+    expect(paid).toMatchObject({ outcome: 'paid' });
   });
 
   it('rejects a card no plan answers to with NCPDP 65', async () => {

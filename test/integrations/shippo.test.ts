@@ -5,7 +5,12 @@ import { Shippo } from 'shippo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ShippoStandIn, startShippoStandIn } from '../../sandbox/shippo/server.js';
 import { VendorRejectedError, VendorUnavailableError } from '../../src/integrations/errors.js';
-import { chooseRate, decimalToMinor } from '../../src/integrations/shipping/chooseRate.js';
+import {
+  chooseRate,
+  decimalToMinor,
+  keepsInRange,
+  OVERNIGHT_SERVICES,
+} from '../../src/integrations/shipping/chooseRate.js';
 import {
   type Address,
   type LabelRequest,
@@ -38,6 +43,7 @@ const patient: Address = {
 };
 const tabletBottleBox = { lengthIn: 6, widthIn: 4, heightIn: 4, weightOz: 8 };
 const insulatedShipper = { lengthIn: 12, widthIn: 10, heightIn: 10, weightOz: 80 };
+const dryIceShipper = { lengthIn: 14, widthIn: 12, heightIn: 11, weightOz: 136 };
 
 type Received = { token: string | null; body: unknown };
 
@@ -98,10 +104,16 @@ const labelRequest = (overrides: Partial<LabelRequest> = {}): LabelRequest => ({
   from: pharmacy,
   to: patient,
   parcel: tabletBottleBox,
-  coldChain: false,
+  storageClass: 'ambient',
   orderRef: 'ORD-1001',
   ...overrides,
 });
+
+/** Quote, then buy: the two steps the shipping process takes with the intent recorded between them. */
+const buyLabel = async (request: LabelRequest) => {
+  const quote = await carrier.quoteLabel(request);
+  return carrier.purchaseLabel({ quote, idempotencyKey: request.idempotencyKey });
+};
 
 const cheapestOf = <R extends { amount: string }>(rates: readonly R[]): R =>
   [...rates].sort((a, b) => decimalToMinor(a.amount) - decimalToMinor(b.amount))[0]!;
@@ -109,7 +121,7 @@ const cheapestOf = <R extends { amount: string }>(rates: readonly R[]): R =>
 describe('buying a label through the Shippo SDK', () => {
   it('buys the cheapest rate arriving within three days for a room-temperature parcel', async () => {
     const request = labelRequest();
-    const label = await carrier.buyLabel(request);
+    const label = await buyLabel(request);
 
     const { rates } = await shippo.shipments.get(label.shipmentId);
     const fastEnough = rates.filter((r) => (r.estimatedDays ?? 99) <= 3);
@@ -129,13 +141,13 @@ describe('buying a label through the Shippo SDK', () => {
     );
   });
 
-  it('buys the cheapest overnight rate for a cold-chain parcel', async () => {
-    const label = await carrier.buyLabel(labelRequest({ parcel: insulatedShipper, coldChain: true }));
+  it('buys the cheapest committed-overnight rate for a refrigerated parcel, never a 1–2 day service', async () => {
+    const label = await buyLabel(labelRequest({ parcel: insulatedShipper, storageClass: 'refrigerated' }));
 
     const { rates } = await shippo.shipments.get(label.shipmentId);
     const overnight = rates.filter((r) => r.estimatedDays === 1);
     expect(overnight.length).toBeGreaterThan(1);
-    const expected = cheapestOf(overnight);
+    const expected = cheapestOf(overnight.filter((r) => OVERNIGHT_SERVICES.has(r.servicelevel.token ?? '')));
     expect(decimalToMinor(cheapestOf(rates).amount)).toBeLessThan(decimalToMinor(expected.amount));
     expect(label).toMatchObject({
       carrier: 'fedex',
@@ -144,8 +156,18 @@ describe('buying a label through the Shippo SDK', () => {
     });
   });
 
+  it('buys an overnight-by-morning rate for a frozen parcel, even when an afternoon overnight costs less', async () => {
+    const label = await buyLabel(labelRequest({ parcel: dryIceShipper, storageClass: 'frozen' }));
+
+    const { rates } = await shippo.shipments.get(label.shipmentId);
+    const afternoon = rates.find((r) => r.servicelevel.token === 'fedex_standard_overnight');
+    expect(afternoon).toBeDefined();
+    expect(decimalToMinor(afternoon!.amount)).toBeLessThan(label.amountMinor);
+    expect(label).toMatchObject({ carrier: 'ups', serviceLevel: 'ups_next_day_air' });
+  });
+
   it('serves the bought label as a well-formed PDF', async () => {
-    const label = await carrier.buyLabel(labelRequest());
+    const label = await buyLabel(labelRequest());
     const response = await fetch(label.labelUrl);
     const pdf = Buffer.from(await response.arrayBuffer()).toString('latin1');
 
@@ -162,8 +184,29 @@ describe('buying a label through the Shippo SDK', () => {
     });
   });
 
+  it('finds a label already bought for a quote, so a retry adopts it instead of buying again', async () => {
+    const request = labelRequest();
+    const quote = await carrier.quoteLabel(request);
+    expect(await carrier.findPurchasedLabel(quote)).toBeNull();
+
+    const bought = await carrier.purchaseLabel({ quote, idempotencyKey: request.idempotencyKey });
+    const found = await carrier.findPurchasedLabel(quote);
+
+    expect(found).toEqual(bought);
+    expect(standIn.purchases().filter((p) => p.shipmentId === quote.shipmentId)).toHaveLength(1);
+  });
+
+  it('refuses a rate Shippo no longer sells as rate_unavailable: nothing was bought', async () => {
+    const quote = await carrier.quoteLabel(labelRequest());
+    const refused = carrier.purchaseLabel({
+      quote: { ...quote, rateId: 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0' },
+      idempotencyKey: 'k',
+    });
+    await expect(refused).rejects.toMatchObject({ vendor: 'shippo', code: 'rate_unavailable' });
+  });
+
   it('reports an address Shippo refuses as VendorRejectedError', async () => {
-    const refused = carrier.buyLabel(labelRequest({ to: { ...patient, country: 'USA' } }));
+    const refused = buyLabel(labelRequest({ to: { ...patient, country: 'USA' } }));
     await expect(refused).rejects.toBeInstanceOf(VendorRejectedError);
     await expect(refused).rejects.toMatchObject({ vendor: 'shippo', code: 'http_400' });
   });
@@ -171,7 +214,7 @@ describe('buying a label through the Shippo SDK', () => {
 
 describe('tracking', () => {
   it('follows the parcel from label to doorstep through getTracking', async () => {
-    const label = await carrier.buyLabel(labelRequest());
+    const label = await buyLabel(labelRequest());
     const track = () => carrier.getTracking(label.carrier, label.trackingNumber);
 
     expect((await track()).status).toBe('pre_transit');
@@ -191,7 +234,26 @@ describe('tracking', () => {
       status: 'delivered',
       statusDate: '2026-03-03T16:42:00.000Z',
       details: expect.any(String),
+      // Label, transit, out for delivery, delivered: the carrier's own count of scans orders them.
+      sequence: 4,
     });
+  });
+
+  it('lets a tester move a parcel over HTTP through the sandbox control', async () => {
+    const label = await buyLabel(labelRequest());
+    const moved = await fetch(`${standIn.url}/sandbox/tracks/${label.trackingNumber}`, {
+      method: 'POST',
+      headers: { authorization: `ShippoToken ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'TRANSIT' }),
+    });
+    expect(moved.status).toBe(200);
+    expect((await carrier.getTracking(label.carrier, label.trackingNumber)).status).toBe('in_transit');
+    const unknown = await fetch(`${standIn.url}/sandbox/tracks/NOPE`, {
+      method: 'POST',
+      headers: { authorization: `ShippoToken ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'TRANSIT' }),
+    });
+    expect(unknown.status).toBe(404);
   });
 
   it('reads a number the carrier has never seen as unknown', async () => {
@@ -202,7 +264,7 @@ describe('tracking', () => {
 
 describe('track_updated webhooks', () => {
   it('accepts a webhook that carries the shared token', async () => {
-    const label = await carrier.buyLabel(labelRequest());
+    const label = await buyLabel(labelRequest());
     const delivery = await standIn.advanceTracking(label.trackingNumber, 'TRANSIT', {
       substatus: 'out_for_delivery',
       statusDate: '2026-03-03T13:05:00Z',
@@ -217,11 +279,12 @@ describe('track_updated webhooks', () => {
       status: 'out_for_delivery',
       statusDate: '2026-03-03T13:05:00.000Z',
       details: 'Out for delivery.',
+      sequence: 2,
     });
   });
 
   it('refuses a webhook with a wrong or missing token', async () => {
-    const label = await carrier.buyLabel(labelRequest());
+    const label = await buyLabel(labelRequest());
     await standIn.sendTrackUpdate(label.trackingNumber, { token: 'guessed' });
     const forged = receiver.received.at(-1)!;
     await standIn.sendTrackUpdate(label.trackingNumber, { token: null });
@@ -258,8 +321,8 @@ describe('track_updated webhooks', () => {
 describe('when Shippo is unavailable', () => {
   it('reports a 503 as VendorUnavailableError and recovers once Shippo does', async () => {
     standIn.failNextRequests(1);
-    await expect(carrier.buyLabel(labelRequest())).rejects.toBeInstanceOf(VendorUnavailableError);
-    await expect(carrier.buyLabel(labelRequest())).resolves.toMatchObject({ serviceLevel: 'usps_priority' });
+    await expect(buyLabel(labelRequest())).rejects.toBeInstanceOf(VendorUnavailableError);
+    await expect(buyLabel(labelRequest())).resolves.toMatchObject({ serviceLevel: 'usps_priority' });
   });
 
   it('reports a closed port as VendorUnavailableError', async () => {
@@ -281,7 +344,7 @@ describe('when Shippo is unavailable', () => {
       serverUrl: standIn.url,
       webhookToken: WEBHOOK_TOKEN,
     });
-    await expect(misconfigured.buyLabel(labelRequest())).rejects.toMatchObject({
+    await expect(misconfigured.quoteLabel(labelRequest())).rejects.toMatchObject({
       name: 'VendorRejectedError',
       code: 'http_401',
     });
@@ -289,39 +352,65 @@ describe('when Shippo is unavailable', () => {
 });
 
 describe('chooseRate', () => {
-  const rate = (id: string, amount: string, estimatedDays?: number) => ({ id, amount, estimatedDays });
+  const rate = (id: string, amount: string, estimatedDays?: number) => ({
+    id,
+    amount,
+    estimatedDays,
+    servicelevel: { token: id },
+  });
   const offered = [
-    rate('ground-5d', '6.10'),
+    rate('usps_ground_advantage', '6.10'),
     rate('ground-5d-est', '5.45', 5),
-    rate('priority-2d', '9.25', 2),
-    rate('ups-ground-3d', '9.20', 3),
-    rate('express-1d', '31.50', 1),
-    rate('overnight-1d', '28.75', 1),
+    rate('usps_priority', '9.25', 2),
+    rate('ups_ground', '9.20', 3),
+    rate('usps_priority_express', '24.50', 1),
+    rate('fedex_standard_overnight', '28.75', 1),
+    rate('ups_next_day_air', '31.50', 1),
   ];
+  const ambient = { storageClass: 'ambient' } as const;
 
-  it('takes the cheapest overnight rate for cold chain, even when slower ones cost less', () => {
-    expect(chooseRate(offered, { coldChain: true })?.id).toBe('overnight-1d');
+  it('refrigerated: takes the cheapest committed-overnight rate, passing over a cheaper 1–2 day express', () => {
+    expect(chooseRate(offered, { storageClass: 'refrigerated' })?.id).toBe('fedex_standard_overnight');
   });
 
-  it('offers nothing for cold chain when no service is overnight', () => {
-    expect(chooseRate(offered.slice(0, 4), { coldChain: true })).toBeUndefined();
+  it('frozen: takes only an overnight-by-morning service', () => {
+    expect(chooseRate(offered, { storageClass: 'frozen' })?.id).toBe('ups_next_day_air');
+    expect(chooseRate(offered.slice(0, 6), { storageClass: 'frozen' })).toBeUndefined();
   });
 
-  it('takes the cheapest rate within three days otherwise', () => {
-    expect(chooseRate(offered, { coldChain: false })?.id).toBe('ups-ground-3d');
+  it('cold: an overnight service the carrier estimates at two days to this address is not taken', () => {
+    expect(
+      chooseRate([rate('fedex_standard_overnight', '28.75', 2)], { storageClass: 'refrigerated' }),
+    ).toBeUndefined();
   });
 
-  it('falls back to the cheapest rate when none arrives within three days', () => {
-    expect(chooseRate(offered.slice(0, 2), { coldChain: false })?.id).toBe('ground-5d-est');
+  it('offers nothing for a cold drug when no service keeps it cold', () => {
+    expect(chooseRate(offered.slice(0, 5), { storageClass: 'refrigerated' })).toBeUndefined();
+  });
+
+  it('ambient: takes the cheapest rate within three days', () => {
+    expect(chooseRate(offered, ambient)?.id).toBe('ups_ground');
+  });
+
+  it('ambient: falls back to the cheapest rate when none arrives within three days', () => {
+    expect(chooseRate(offered.slice(0, 2), ambient)?.id).toBe('ground-5d-est');
   });
 
   it('compares amounts as money, not as text', () => {
-    expect(chooseRate([rate('a', '10.5', 2), rate('b', '9.99', 2)], { coldChain: false })?.id).toBe('b');
+    expect(chooseRate([rate('a', '10.5', 2), rate('b', '9.99', 2)], ambient)?.id).toBe('b');
     expect(decimalToMinor('10.5')).toBe(1050);
     expect(decimalToMinor('7')).toBe(700);
   });
 
   it('has nothing to choose from an empty list', () => {
-    expect(chooseRate([], { coldChain: false })).toBeUndefined();
+    expect(chooseRate([], ambient)).toBeUndefined();
+  });
+
+  it('says which services keep each storage class in range', () => {
+    expect(keepsInRange('usps_priority', 'ambient')).toBe(true);
+    expect(keepsInRange('usps_priority_express', 'refrigerated')).toBe(false);
+    expect(keepsInRange('fedex_standard_overnight', 'refrigerated')).toBe(true);
+    expect(keepsInRange('fedex_standard_overnight', 'frozen')).toBe(false);
+    expect(keepsInRange('fedex_priority_overnight', 'frozen')).toBe(true);
   });
 });

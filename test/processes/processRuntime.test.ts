@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPlatform, type Platform } from '../../src/app/platform.js';
 import { VendorUnavailableError } from '../../src/integrations/errors.js';
 import { HOUR, MINUTE, manualClock } from '../../src/platform/clock.js';
 import { newId } from '../../src/platform/ids.js';
-import { openPlatform, type Platform } from '../../src/platform/platform.js';
 import type { ProcessManager } from '../../src/processes/runtime.js';
 import { integrationIncidentsProjection } from '../../src/projections/integrationIncidents.js';
 import type { Projection } from '../../src/projections/runtime.js';

@@ -87,8 +87,43 @@ export const consultationSteps = async (harness: Harness, clock?: ManualClock) =
     await settle();
   };
 
+  /**
+   * Keys work for 30 days: a patient whose key has run out asks for a new link with their e-mail
+   * address, as the page offers, and carries on with the key from that e-mail.
+   */
+  const renewKey = async (session: PatientSession) => {
+    const asked = await patient.post('/api/patient-links', { email: session.email });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(202);
+    const key = await eventually(async () => {
+      await settle();
+      const mail = mailbox
+        .messages()
+        .find(
+          (m) =>
+            m.to.includes(session.email) &&
+            m.subject === 'Your link to your consultation' &&
+            m.text?.includes(`/consultations/${session.id}#token=`),
+        );
+      const token =
+        mail && new RegExp(`/consultations/${session.id}#token=(\\S+)`).exec(mail.text ?? '')?.[1];
+      return token && token !== session.token ? token : undefined;
+    }, 'a new consultation link by e-mail');
+    session.token = key;
+    session.headers['x-consultation-token'] = key;
+  };
+
+  /** A patient call with the session's key, renewed once if it has run out. */
+  const asPatient = async <T extends { status: number }>(session: PatientSession, call: () => Promise<T>) => {
+    const first = await call();
+    if (first.status !== 401) return first;
+    await renewKey(session);
+    return call();
+  };
+
   const view = async (session: PatientSession) => {
-    const response = await patient.get(`/api/consultations/${session.id}`, session.headers);
+    const response = await asPatient(session, () =>
+      patient.get(`/api/consultations/${session.id}`, session.headers),
+    );
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return response.body;
   };
@@ -122,18 +157,22 @@ export const consultationSteps = async (harness: Harness, clock?: ManualClock) =
       const stepAnswers = Object.fromEntries(
         step.questions.filter((q) => answers[q.id] !== undefined).map((q) => [q.id, answers[q.id]]),
       );
-      const saved = await patient.call(
-        'PUT',
-        `/api/consultations/${session.id}/answers/${step.id}`,
-        { answers: stepAnswers },
-        session.headers,
+      const saved = await asPatient(session, () =>
+        patient.call(
+          'PUT',
+          `/api/consultations/${session.id}/answers/${step.id}`,
+          { answers: stepAnswers },
+          session.headers,
+        ),
       );
       expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     }
   };
 
   const submit = async (session: PatientSession) => {
-    const response = await patient.post(`/api/consultations/${session.id}/submit`, {}, session.headers);
+    const response = await asPatient(session, () =>
+      patient.post(`/api/consultations/${session.id}/submit`, {}, session.headers),
+    );
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return response.body;
   };
@@ -142,10 +181,8 @@ export const consultationSteps = async (harness: Harness, clock?: ManualClock) =
     session: PatientSession,
     plan: { kind: 'one_off' } | { kind: 'instalment'; months: 1 | 2 | 3 },
   ) => {
-    const response = await patient.post(
-      `/api/consultations/${session.id}/checkout`,
-      { plan },
-      session.headers,
+    const response = await asPatient(session, () =>
+      patient.post(`/api/consultations/${session.id}/checkout`, { plan }, session.headers),
     );
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     return response.body as { checkoutSessionId: string; url: string; amountPence: number };
@@ -264,6 +301,8 @@ export const consultationSteps = async (harness: Harness, clock?: ManualClock) =
     trackingNumberOf,
     refundsFor,
     mailsTo,
+    renewKey,
+    asPatient,
     events,
     eventually,
     tinyPng,

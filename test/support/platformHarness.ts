@@ -24,7 +24,14 @@ export type Harness = {
  * the real adapters and SDKs pointed at them, the HTTP server listening on a free port.
  */
 export const startHarness = async (
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    seed?: boolean;
+    log?: (line: string) => void;
+    logStream?: NodeJS.WritableStream;
+    productionTimings?: boolean;
+  } = {},
 ): Promise<Harness> => {
   const db = await createTestDatabase();
   const local: LocalPlatform = await startLocalPlatform({ databaseUrl: db.connectionString, ...options });

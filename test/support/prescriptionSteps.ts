@@ -23,7 +23,7 @@ export const waitForStatus = (api: Api, orderId: string, status: string, timeout
   );
 
 /** Steps of the prescription flow as ops and the patient take them, for tests that start mid-way. */
-export const prescriptionSteps = (harness: Harness) => {
+export const prescriptionSteps = (harness: Pick<Harness, 'url' | 'composition' | 'standIns'>) => {
   const api = apiClient(harness.url);
   const intakeHeaders = { 'x-api-key': harness.composition.intakeApiKey, 'content-type': 'application/xml' };
 
@@ -58,7 +58,8 @@ export const prescriptionSteps = (harness: Harness) => {
         return undefined;
       }, 'the enrollment e-mail');
     },
-    async enroll(token: string) {
+    /** Enrolls with the test insurance; a member id of its own keeps the payer's accumulators apart. */
+    async enroll(token: string, memberId: string = insurance.memberId) {
       const patient = { 'x-enrollment-token': token };
       const details = await api.get('/api/patient/enrollment', patient);
       expect(details.status).toBe(200);
@@ -72,7 +73,7 @@ export const prescriptionSteps = (harness: Harness) => {
       const done = await api.post(
         '/api/patient/enrollment',
         {
-          insurance,
+          insurance: { ...insurance, memberId },
           consent: { accepted: true, version: details.body.consent.version, signedName: 'Adaeze Okafor' },
         },
         patient,

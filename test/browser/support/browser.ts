@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { projectRoot } from '../../../src/platform/paths.js';
 
@@ -26,9 +26,19 @@ export const launchChromium = (): Promise<Browser> =>
 export const PHONE = { width: 375, height: 740 };
 export const DESKTOP = { width: 1280, height: 900 };
 
-/** A fresh context per person: its own cookies, like a separate browser. */
-export const newPerson = async (browser: Browser, baseURL: string, viewport = DESKTOP) => {
-  const context: BrowserContext = await browser.newContext({ baseURL, viewport, acceptDownloads: true });
+/** A fresh context per person: its own cookies, like a separate browser (and its own time zone). */
+export const newPerson = async (
+  browser: Browser,
+  baseURL: string,
+  viewport = DESKTOP,
+  where: { timezoneId?: string } = {},
+) => {
+  const context: BrowserContext = await browser.newContext({
+    baseURL,
+    viewport,
+    acceptDownloads: true,
+    ...where,
+  });
   const page = await context.newPage();
   return { context, page };
 };
@@ -36,6 +46,12 @@ export const newPerson = async (browser: Browser, baseURL: string, viewport = DE
 export const screenshot = async (page: Page, name: string) => {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+};
+
+/** One part of a page, e.g. a section, as it looks on screen. */
+export const screenshotOf = async (locator: Locator, name: string) => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await locator.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 };
 
 /** Nothing wider than the window: on a 375 px phone the page must not scroll sideways. */

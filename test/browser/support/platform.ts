@@ -1,11 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { offsetClock } from '../../../sandbox/control/clock.js';
+import { type ControlClock, sandboxControlRoutes } from '../../../sandbox/control/routes.js';
+import { seedSandboxReferenceData } from '../../../sandbox/referenceData.js';
 import { type StandIns, startStandIns } from '../../../sandbox/standIns.js';
 import { type Composition, composePlatform } from '../../../src/app/compose.js';
 import { vendorsFromConfig } from '../../../src/app/vendors.js';
-import { type Clock, systemClock } from '../../../src/platform/clock.js';
+import type { Clock } from '../../../src/platform/clock.js';
 import { loadConfig } from '../../../src/platform/config.js';
 import { projectRoot } from '../../../src/platform/paths.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
@@ -20,7 +24,11 @@ export type WebPlatform = {
   /** The dev users' e-mail and password by role. */
   staff: Record<'ops' | 'pharmacist' | 'prescriber' | 'auditor', { email: string; password: string }>;
   /** Posts a NewRx to intake as the prescriber's system would; returns the new order's id. */
-  intake(fixture?: 'newrx-specialty-valid.xml' | 'newrx-invalid.xml'): Promise<string>;
+  intake(
+    fixture?: 'newrx-specialty-valid.xml' | 'newrx-invalid.xml',
+    /** Text to replace in the message, e.g. another MRN. */
+    replace?: Record<string, string>,
+  ): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -41,8 +49,21 @@ let messages = 0;
  * vendor stand-in, serving the built web app from `web/dist` at its root (built first: the server
  * registers the files it finds when it starts).
  */
-export const startWebPlatform = async (options: { clock?: Clock } = {}): Promise<WebPlatform> => {
-  const clock = options.clock ?? systemClock;
+export const startWebPlatform = async (
+  options: { clock?: Clock; env?: Record<string, string> } = {},
+): Promise<WebPlatform> => {
+  // The sandbox controls as npm start mounts them, on a clock they can move; a test's own clock is
+  // not theirs to move.
+  const given = options.clock;
+  const controlClock: ControlClock = given
+    ? {
+        now: () => given.now(),
+        advance: () => {
+          throw new Error('This test keeps its own clock');
+        },
+      }
+    : offsetClock();
+  const clock: Clock = controlClock;
   await ensureWebBuild();
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'pharmacy-web-'));
@@ -54,6 +75,10 @@ export const startWebPlatform = async (options: { clock?: Clock } = {}): Promise
     PORT: String(port),
     LOG_LEVEL: 'warn',
     ADMIN_PASSWORD: 'admin-password-for-browser-tests',
+    AUDIT_HMAC_KEY: randomBytes(32).toString('base64url'),
+    SECRETS_KEY: randomBytes(32).toString('base64url'),
+    AUDIT_ANCHOR_DIR: join(dataDir, 'audit-anchors'),
+    ...options.env,
   });
   const composition = await composePlatform({
     config,
@@ -63,6 +88,10 @@ export const startWebPlatform = async (options: { clock?: Clock } = {}): Promise
     log: () => {},
     pollIntervalMs: 100,
     timerIntervalMs: 200,
+    seed: seedSandboxReferenceData,
+    extendHttp: async (app, { pool }) => {
+      await app.register(sandboxControlRoutes({ standIns, clock: controlClock, pool }));
+    },
   });
   await composition.http.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
@@ -79,15 +108,18 @@ export const startWebPlatform = async (options: { clock?: Clock } = {}): Promise
     standIns,
     db,
     staff,
-    async intake(name = 'newrx-specialty-valid.xml') {
+    async intake(name = 'newrx-specialty-valid.xml', replace = {}) {
       // Each message its own MessageID: intake is idempotent on it.
       const messageId = `web-${process.pid}-${Date.now()}-${++messages}`;
       const response = await fetch(`${url}/api/intake`, {
         method: 'POST',
         headers: { 'content-type': 'application/xml', 'x-api-key': composition.intakeApiKey },
-        body: (await fixture(name)).replace(
-          /<MessageID>[^<]*<\/MessageID>/,
-          `<MessageID>${messageId}</MessageID>`,
+        body: Object.entries(replace).reduce(
+          (xml, [from, to]) => xml.replace(from, to),
+          (await fixture(name)).replace(
+            /<MessageID>[^<]*<\/MessageID>/,
+            `<MessageID>${messageId}</MessageID>`,
+          ),
         ),
       });
       const body = (await response.json()) as { orderId: string };

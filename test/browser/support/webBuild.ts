@@ -13,9 +13,11 @@ const LOCK = join(projectRoot, 'test-artifacts', '.web-build.lock');
 const INPUTS = [
   join(WEB, 'index.html'),
   join(WEB, 'vite.config.ts'),
+  join(WEB, 'public', 'favicon.svg'),
   join(projectRoot, 'src', 'projections', 'orders', 'orderView.ts'),
   join(projectRoot, 'src', 'domain', 'prescription', 'orderEvents.ts'),
   join(projectRoot, 'src', 'domain', 'prescription', 'types.ts'),
+  join(projectRoot, 'src', 'platform', 'brand.ts'),
 ];
 
 const filesUnder = async (dir: string): Promise<string[]> => {

@@ -132,6 +132,29 @@ describe('questionnaire validation', () => {
   });
 });
 
+describe('the final confirmation', () => {
+  const confirmations = CATALOGUE.map((product) => ({
+    product: product.id,
+    question: questionsOf(product.questionnaire).find((q) => q.id === 'answersTruthful'),
+  }));
+
+  it('is a checkbox to tick in every questionnaire, not a Yes/No that a "No" turns into a denial', () => {
+    for (const { question } of confirmations) expect(question?.kind).toBe('confirm');
+    for (const product of CATALOGUE)
+      expect(product.questionnaire.autoDenyRules.map((r) => r.id)).not.toContain('answers-not-confirmed');
+  });
+
+  it('given the box left unticked, when the step is saved, then it asks for the tick instead of denying', () => {
+    expect(validateStep(questionnaire, 'confirm', {}).map((e) => [e.questionId, e.code])).toEqual([
+      ['answersTruthful', 'required'],
+    ]);
+    expect(validateStep(questionnaire, 'confirm', { answersTruthful: false }).map((e) => e.code)).toEqual([
+      'required',
+    ]);
+    expect(validateStep(questionnaire, 'confirm', { answersTruthful: true })).toEqual([]);
+  });
+});
+
 describe('auto-deny rules', () => {
   it('passes answers that trip no rule', () => {
     expect(

@@ -1,123 +1,27 @@
 import { describe, it } from 'vitest';
 import { orderDecider } from '../../../src/domain/prescription/order.js';
-import type { Adjudication, OrderEvent } from '../../../src/domain/prescription/orderEvents.js';
-import type { NewRxMessage } from '../../../src/domain/prescription/types.js';
+import type { OrderEvent } from '../../../src/domain/prescription/orderEvents.js';
 import { deciderSpec } from '../../support/deciderSpec.js';
+import {
+  adjudicated,
+  adjudication,
+  card,
+  consent,
+  enrolled,
+  insurance,
+  inTransit,
+  linkCreated,
+  linkIssued,
+  paid,
+  prescription,
+  received,
+  recommended,
+  selected,
+  shipped,
+  validated,
+} from './orderHistory.js';
 
 const spec = deciderSpec(orderDecider);
-const prescription = {
-  header: { messageId: 'M1' },
-  patient: { identifiers: {} },
-  prescriber: {},
-  medication: {},
-} as NewRxMessage;
-
-const received: OrderEvent = {
-  type: 'PrescriptionReceived',
-  data: {
-    orderId: '01J',
-    messageId: 'M1',
-    patientKey: null,
-    prescription,
-    rawMessage: '<Message/>',
-    receivedAt: '2026-11-21T10:00:00Z',
-  },
-};
-const validated: OrderEvent = {
-  type: 'PrescriptionValidated',
-  data: { normalisedNdc: '00074055402', validatedAt: '2026-11-21T10:00:01Z' },
-};
-const linkIssued: OrderEvent = {
-  type: 'EnrollmentLinkIssued',
-  data: {
-    linkId: 'L1',
-    tokenHash: 'hash-1',
-    expiresAt: '2026-11-24T10:00:00Z',
-    email: 'a@example.org',
-    resend: false,
-  },
-};
-const insurance = {
-  memberId: 'M',
-  bin: '610014',
-  pcn: 'P',
-  group: 'G',
-  cardholderName: 'A',
-  relationship: '1' as const,
-};
-const card = { key: 'k', contentType: 'image/png', size: 10, sha256: 'x' };
-const consent = {
-  version: 'v1',
-  textSha256: 'x',
-  acceptedBy: 'A',
-  acceptedAt: '2026-11-21T11:00:00Z',
-  ipAddress: '127.0.0.1',
-  userAgent: 'test',
-};
-const enrolled: OrderEvent = {
-  type: 'EnrollmentCompleted',
-  data: { insurance, cardFront: card, cardBack: card, consent },
-};
-const recommended: OrderEvent = {
-  type: 'PharmaciesRecommended',
-  data: {
-    recommendations: [{ pharmacyId: 'PH-1', name: 'One', score: 90, reasons: ['Licensed in OH'] }],
-    status: 'awaiting_pharmacy_selection',
-  },
-};
-const selected: OrderEvent = {
-  type: 'PharmacySelected',
-  data: { pharmacyId: 'PH-1', pharmacyName: 'One', score: 90 },
-};
-const adjudication = (patientPays: number): Adjudication => ({
-  claimId: 'C1',
-  planName: 'Plan',
-  planType: 'commercial',
-  tier: 3,
-  ingredientCostMinor: 100_000,
-  planPaysMinor: 100_000 - patientPays,
-  patientPaysMinor: patientPays,
-  deductibleAppliedMinor: 0,
-  couponAppliedMinor: 0,
-  couponProgram: null,
-  patientPaysAfterCouponMinor: patientPays,
-});
-const adjudicated: OrderEvent = { type: 'ClaimAdjudicated', data: adjudication(2500) };
-const linkCreated: OrderEvent = {
-  type: 'PaymentLinkCreated',
-  data: {
-    sessionId: 'cs_1',
-    url: 'http://x',
-    expiresAt: '2026-11-22T00:00:00Z',
-    amountMinor: 2500,
-    currency: 'usd',
-  },
-};
-const paid: OrderEvent = {
-  type: 'PaymentReceived',
-  data: {
-    sessionId: 'cs_1',
-    paymentIntentId: 'pi_1',
-    stripeEventId: 'evt_1',
-    amountMinor: 2500,
-    currency: 'usd',
-  },
-};
-const label = {
-  shipmentId: 's',
-  transactionId: 't',
-  carrier: 'UPS',
-  serviceLevel: 'Next Day Air',
-  trackingNumber: '1Z',
-  labelUrl: 'http://l',
-  trackingUrl: null,
-  costMinor: 3000,
-};
-const shipped: OrderEvent = { type: 'ShippingLabelPurchased', data: { ...label, coldChain: true } };
-const inTransit: OrderEvent = {
-  type: 'DeliveryStatusUpdated',
-  data: { status: 'in_transit', statusDate: '2026-11-22T10:00:00Z', details: null },
-};
 
 describe('prescription order', () => {
   it('given nothing, when a prescription is received, then the order exists as received', () =>
@@ -208,6 +112,21 @@ describe('prescription order', () => {
       .given([received, validated, linkIssued, front, back])
       .when(enroll('hash-1', '2026-11-21T11:00:00Z'))
       .then([enrolled]));
+
+  it('given a patient who asks for texts, when they enroll, then the choice and its mobile are recorded with the enrollment', () =>
+    spec
+      .given([received, validated, linkIssued, front, back])
+      .when({ ...enroll('hash-1', '2026-11-21T11:00:00Z'), smsPhone: '+14155550132' })
+      .then([enrolled, { type: 'SmsNotificationsChosen', data: { phone: '+14155550132' } }]));
+
+  it.each(['4155550132', '+1 415 555 0132', '+1415555013', '+44113496012'])(
+    'given a number for texts not in E.164 or not a mobile (%s), when the patient enrolls, then it is refused',
+    (smsPhone) =>
+      spec
+        .given([received, validated, linkIssued, front, back])
+        .when({ ...enroll('hash-1', '2026-11-21T11:00:00Z'), smsPhone })
+        .thenThrows('INVALID_PHONE'),
+  );
 
   it('given only the front of the card, when the patient submits, then it is refused until the back is uploaded', () =>
     spec
@@ -301,6 +220,7 @@ describe('prescription order', () => {
         paymentIntentId: 'pi_1',
         stripeEventId: 'evt_2',
         amountMinor: 2500,
+        currency: 'usd',
       })
       .then([]));
 
@@ -326,6 +246,8 @@ describe('prescription order', () => {
         status: 'out_for_delivery',
         statusDate: '2026-11-22T09:00:00Z',
         details: null,
+        now: '2026-11-22T12:00:00Z',
+        source: 'carrier',
       })
       .then([]));
 
@@ -337,6 +259,8 @@ describe('prescription order', () => {
         status: 'failure',
         statusDate: '2026-11-22T12:00:00Z',
         details: 'address not found',
+        now: '2026-11-22T12:00:00Z',
+        source: 'carrier',
       })
       .then([
         {
@@ -345,12 +269,16 @@ describe('prescription order', () => {
             carrierStatus: 'failure',
             statusDate: '2026-11-22T12:00:00Z',
             details: 'address not found',
+            source: 'carrier',
           },
         },
       ]));
 
   it('given a shipped order, when ops try to cancel, then it is refused', () =>
-    spec.given(history).when({ type: 'CancelOrder', reason: 'patient asked' }).thenThrows('INVALID_STATUS'));
+    spec
+      .given(history)
+      .when({ type: 'CancelOrder', reason: 'patient asked', refundId: 'R1' })
+      .thenThrows('INVALID_STATUS'));
 
   it('given a delivered order, when it is completed, then it is completed', () =>
     spec

@@ -1,11 +1,11 @@
-import type { Pharmacy } from '../../../src/domain/routing/network.js';
+import type { RoutablePharmacy, RoutingRequest } from '../../../src/domain/routing/rank.js';
 
 /** Columbus, OH: where the fixture patient lives unless a test moves them. */
 export const COLUMBUS = { lat: 39.9612, lon: -82.9988 };
 export const COMMERCIAL_A = { bin: '610014', pcn: 'CommPlanA' };
 
 /** A pharmacy that passes every filter for an OH patient on CommPlanA; tests change one thing. */
-export const pharmacy = (id: string, overrides: Partial<Pharmacy> = {}): Pharmacy => ({
+export const pharmacy = (id: string, overrides: Partial<RoutablePharmacy> = {}): RoutablePharmacy => ({
   id,
   name: `Test ${id}`,
   npi: '1234567893',
@@ -14,19 +14,28 @@ export const pharmacy = (id: string, overrides: Partial<Pharmacy> = {}): Pharmac
   location: COLUMBUS,
   licensedStates: ['OH'],
   acceptedPlans: [COMMERCIAL_A],
-  capabilities: { specialty: true, coldChain: true, limitedDistribution: [] },
+  capabilities: { specialty: true, coldChain: true, frozen: true, limitedDistribution: [] },
   capacityPerDay: 100,
-  currentLoad: 50,
   turnaroundHours: 24,
+  status: 'active',
+  suspension: null,
+  openOrders: 50,
   ...overrides,
 });
 
-/** Adalimumab for an OH patient in Columbus on CommPlanA. */
-export const request = {
+/** The capabilities of the fixture pharmacy with one thing changed. */
+export const capabilities = (overrides: Partial<RoutablePharmacy['capabilities']>) => ({
+  specialty: true,
+  coldChain: true,
+  frozen: true,
+  limitedDistribution: [],
+  ...overrides,
+});
+
+/** Adalimumab (refrigerated specialty) for an OH patient in Columbus on CommPlanA. */
+export const request: RoutingRequest = {
   patientState: 'OH',
   patientLocation: COLUMBUS,
   plan: COMMERCIAL_A,
-  ndc11: '00074055402',
-  requiresColdChain: true,
-  isSpecialty: true,
+  drug: { ndc11: '00074055402', storageClass: 'refrigerated', specialty: true, limitedDistribution: null },
 };

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { PHARMACY_NETWORK } from '../../../src/domain/routing/network.js';
 import { rankPharmacies } from '../../../src/domain/routing/rank.js';
-import { COLUMBUS, COMMERCIAL_A, pharmacy, request } from './fixtures.js';
+import { sampleNetwork } from '../../support/referenceData.js';
+import { COLUMBUS, COMMERCIAL_A, capabilities, pharmacy, request } from './fixtures.js';
 
 const ids = (recommendations: { pharmacyId: string }[]) => recommendations.map((r) => r.pharmacyId);
 const CLEVELAND = { lat: 41.4993, lon: -81.6944 };
 const PHOENIX = { lat: 33.4484, lon: -112.074 };
 const LENALIDOMIDE = '59572041028';
-const UNKNOWN_NDC = '12345678901';
+const ATORVASTATIN = '00378215277';
 
 describe('rankPharmacies filters', () => {
   it('given a patient in OH, when ranking, then pharmacies not licensed in OH are excluded', () => {
@@ -38,10 +38,10 @@ describe('rankPharmacies filters', () => {
     expect(only?.reasons).toContain('No insurance plan: cash price, network not checked');
   });
 
-  it('given a cold-chain drug, when ranking, then pharmacies without cold chain are excluded', () => {
+  it('given a refrigerated drug, when ranking, then pharmacies without cold chain are excluded', () => {
     const network = [
       pharmacy('PH-A'),
-      pharmacy('PH-B', { capabilities: { specialty: true, coldChain: false, limitedDistribution: [] } }),
+      pharmacy('PH-B', { capabilities: capabilities({ coldChain: false }) }),
     ];
     expect(ids(rankPharmacies(network, request))).toEqual(['PH-A']);
   });
@@ -49,74 +49,106 @@ describe('rankPharmacies filters', () => {
   it('given a specialty drug, when ranking, then non-specialty pharmacies are excluded', () => {
     const network = [
       pharmacy('PH-A'),
-      pharmacy('PH-B', { capabilities: { specialty: false, coldChain: true, limitedDistribution: [] } }),
+      pharmacy('PH-B', { capabilities: capabilities({ specialty: false }) }),
     ];
     expect(ids(rankPharmacies(network, request))).toEqual(['PH-A']);
+  });
+
+  it('given a suspended pharmacy, when ranking, then it is never recommended however well it scores', () => {
+    const network = [
+      pharmacy('PH-A', { openOrders: 99, turnaroundHours: 72 }),
+      pharmacy('PH-B', {
+        openOrders: 0,
+        turnaroundHours: 4,
+        status: 'suspended',
+        suspension: { reason: 'licence lapsed', since: '2026-01-01T00:00:00Z', by: 'staff:1' },
+      }),
+    ];
+    expect(ids(rankPharmacies(network, request, { limit: 10 }))).toEqual(['PH-A']);
   });
 
   it('given a limited-distribution drug, when ranking, then only pharmacies with access by family or NDC remain', () => {
     const network = [
       pharmacy('PH-A', {
-        capabilities: { specialty: true, coldChain: false, limitedDistribution: ['lenalidomide'] },
+        capabilities: capabilities({ coldChain: false, limitedDistribution: ['lenalidomide'] }),
       }),
       pharmacy('PH-B', {
-        capabilities: { specialty: true, coldChain: false, limitedDistribution: [LENALIDOMIDE] },
+        capabilities: capabilities({ coldChain: false, limitedDistribution: [LENALIDOMIDE] }),
       }),
-      pharmacy('PH-C', {
-        capabilities: { specialty: true, coldChain: true, limitedDistribution: ['ambrisentan'] },
-      }),
+      pharmacy('PH-C', { capabilities: capabilities({ limitedDistribution: ['ambrisentan'] }) }),
       pharmacy('PH-D'),
     ];
     const recommendations = rankPharmacies(network, {
       ...request,
-      ndc11: LENALIDOMIDE,
-      requiresColdChain: false,
-      limitedDistributionDrug: 'lenalidomide',
+      drug: {
+        ndc11: LENALIDOMIDE,
+        storageClass: 'ambient',
+        specialty: true,
+        limitedDistribution: 'lenalidomide',
+      },
     });
     expect(ids(recommendations)).toEqual(['PH-A', 'PH-B']);
     expect(recommendations[0]?.reasons).toContain('Limited-distribution access for lenalidomide');
   });
 
-  it('given the caller forgot the drug flags, when ranking adalimumab, then the drug table still demands cold chain and specialty', () => {
-    const network = [
-      pharmacy('PH-A'),
-      pharmacy('PH-B', { capabilities: { specialty: true, coldChain: false, limitedDistribution: [] } }),
-      pharmacy('PH-C', { capabilities: { specialty: false, coldChain: true, limitedDistribution: [] } }),
-    ];
-    expect(
-      ids(rankPharmacies(network, { ...request, requiresColdChain: false, isSpecialty: false })),
-    ).toEqual(['PH-A']);
+  describe('each storage class goes only where it can be kept', () => {
+    const fridgeOnly = pharmacy('PH-FRIDGE', { capabilities: capabilities({ frozen: false }) });
+    const freezer = pharmacy('PH-FREEZER', {
+      capabilities: capabilities({ coldChain: false, frozen: true }),
+    });
+    const shelfOnly = pharmacy('PH-SHELF', {
+      capabilities: capabilities({ coldChain: false, frozen: false }),
+    });
+    const network = [fridgeOnly, freezer, shelfOnly];
+    const forClass = (storageClass: 'ambient' | 'refrigerated' | 'frozen') =>
+      rankPharmacies(network, { ...request, drug: { ...request.drug, storageClass } });
+
+    it('given an ambient drug, then any pharmacy qualifies and no cold storage is claimed', () => {
+      const found = forClass('ambient');
+      expect(ids(found).sort()).toEqual(['PH-FREEZER', 'PH-FRIDGE', 'PH-SHELF']);
+      for (const r of found) expect(r.reasons.join(' ')).not.toMatch(/Cold-chain|Freezer/);
+    });
+
+    it('given a refrigerated drug, then only cold-chain pharmacies qualify', () => {
+      const found = forClass('refrigerated');
+      expect(ids(found)).toEqual(['PH-FRIDGE']);
+      expect(found[0]?.reasons).toContain('Cold-chain capable (2–8 °C)');
+    });
+
+    it('given a frozen drug, then only pharmacies with a freezer qualify', () => {
+      const found = forClass('frozen');
+      expect(ids(found)).toEqual(['PH-FREEZER']);
+      expect(found[0]?.reasons).toContain('Freezer and dry-ice shipping');
+    });
   });
 
-  it('given an ordinary drug, when ranking, then community pharmacies without cold chain qualify', () => {
+  it('given an ordinary ambient drug, when ranking, then community pharmacies without cold chain qualify', () => {
     const network = [
-      pharmacy('PH-A', { capabilities: { specialty: false, coldChain: false, limitedDistribution: [] } }),
+      pharmacy('PH-A', { capabilities: capabilities({ specialty: false, coldChain: false, frozen: false }) }),
     ];
     const recommendations = rankPharmacies(network, {
       ...request,
-      ndc11: UNKNOWN_NDC,
-      requiresColdChain: false,
-      isSpecialty: false,
+      drug: { ndc11: ATORVASTATIN, storageClass: 'ambient', specialty: false, limitedDistribution: null },
     });
     expect(ids(recommendations)).toEqual(['PH-A']);
-    expect(recommendations[0]?.reasons).not.toContain('Cold-chain capable');
+    expect(recommendations[0]?.reasons.join(' ')).not.toMatch(/Cold-chain/);
   });
 });
 
 describe('rankPharmacies scores', () => {
   it('given an idle same-day pharmacy next door, when scored, then it earns all 100 points', () => {
-    const best = pharmacy('PH-A', { currentLoad: 0, turnaroundHours: 4 });
+    const best = pharmacy('PH-A', { openOrders: 0, turnaroundHours: 4 });
     expect(rankPharmacies([best], request)[0]?.score).toBe(100);
   });
 
   it('given a full, slow pharmacy beyond the distance cutoff, when scored, then it earns nothing', () => {
-    const worst = pharmacy('PH-A', { location: PHOENIX, currentLoad: 100, turnaroundHours: 72 });
+    const worst = pharmacy('PH-A', { location: PHOENIX, openOrders: 100, turnaroundHours: 72 });
     expect(rankPharmacies([worst], request)[0]?.score).toBe(0);
   });
 
   it('given 200 km, 85% load and a 24 h turnaround, when scored, then the weights add up as documented', () => {
     // Cleveland is 203 km from Columbus: 40 × (1 − 203/2000) + 35 × 0.15 + 25 × 48/68.
-    const [only] = rankPharmacies([pharmacy('PH-A', { location: CLEVELAND, currentLoad: 85 })], request);
+    const [only] = rankPharmacies([pharmacy('PH-A', { location: CLEVELAND, openOrders: 85 })], request);
     expect(only?.score).toBe(58.8); // 35.94 + 5.25 + 17.65
   });
 
@@ -127,7 +159,7 @@ describe('rankPharmacies scores', () => {
     expect(
       ids(
         rankPharmacies(
-          [pharmacy('PH-BUSY', { currentLoad: 95 }), pharmacy('PH-IDLE', { currentLoad: 10 })],
+          [pharmacy('PH-BUSY', { openOrders: 95 }), pharmacy('PH-IDLE', { openOrders: 10 })],
           request,
         ),
       ),
@@ -151,7 +183,7 @@ describe('rankPharmacies scores', () => {
   });
 
   it('given more candidates than the limit, when ranked, then five are returned unless told otherwise', () => {
-    const network = Array.from({ length: 8 }, (_, i) => pharmacy(`PH-${i}`, { currentLoad: i * 10 }));
+    const network = Array.from({ length: 8 }, (_, i) => pharmacy(`PH-${i}`, { openOrders: i * 10 }));
     expect(ids(rankPharmacies(network, request))).toEqual(['PH-0', 'PH-1', 'PH-2', 'PH-3', 'PH-4']);
     expect(rankPharmacies(network, request, { limit: 2 })).toHaveLength(2);
   });
@@ -159,14 +191,14 @@ describe('rankPharmacies scores', () => {
 
 describe('rankPharmacies reasons', () => {
   it('given an eligible pharmacy, when ranked, then every filter and score factor is explained', () => {
-    const [only] = rankPharmacies([pharmacy('PH-A', { location: CLEVELAND, currentLoad: 85 })], request);
+    const [only] = rankPharmacies([pharmacy('PH-A', { location: CLEVELAND, openOrders: 85 })], request);
     expect(only?.reasons).toEqual([
       'Licensed in OH',
       'In network for BIN 610014 / PCN CommPlanA',
       'Specialty pharmacy',
-      'Cold-chain capable',
-      '203 km away',
-      'At 85% of daily capacity',
+      'Cold-chain capable (2–8 °C)',
+      '126 mi away',
+      '85 open orders for 100 a day (85%)',
       'Turnaround 24 h',
     ]);
   });
@@ -177,7 +209,7 @@ describe('rankPharmacies reasons', () => {
         pharmacy('PH-A', {
           location: PHOENIX,
           licensedStates: ['OH', 'AZ'],
-          currentLoad: 104,
+          openOrders: 104,
           turnaroundHours: 72,
         }),
       ],
@@ -185,27 +217,33 @@ describe('rankPharmacies reasons', () => {
     );
     expect(only?.reasons).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^\d+ km away — far$/),
-        'At 104% of daily capacity — over capacity',
+        expect.stringMatching(/^\d+ mi away — far$/),
+        '104 open orders for 100 a day (104%) — over capacity',
         'Turnaround 72 h — slow',
       ]),
     );
   });
 
-  it('given only a postal code or only a state, when ranked, then the distance is an estimate and says from where', () => {
+  it('given only a postal code or only a state, when ranked, then the distance is an estimate in miles and says from where', () => {
     const network = [pharmacy('PH-A')];
     const { patientLocation: _, ...withoutLocation } = request;
     const byZip = rankPharmacies(network, { ...withoutLocation, patientPostalCode: '43210' })[0];
     const byState = rankPharmacies(network, withoutLocation)[0];
-    expect(byZip?.reasons).toContain('≈0 km away (ZIP 432xx area)');
+    expect(byZip?.reasons).toContain('≈0 mi away (ZIP 432xx area)');
     expect(byState?.reasons).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^≈\d+ km from the centre of OH$/)]),
+      expect.arrayContaining([expect.stringMatching(/^≈\d+ mi from the center of OH$/)]),
     );
   });
 });
 
-describe('rankPharmacies on the synthetic network', () => {
+describe('rankPharmacies on the sandbox network', () => {
   const ohioAdalimumab = { ...request, patientLocation: undefined, patientPostalCode: '43215' };
+  const PHARMACY_NETWORK = sampleNetwork().map((p) => ({
+    ...p,
+    status: 'active' as const,
+    suspension: null,
+    openOrders: 0,
+  }));
 
   it('given an OH patient on CommPlanA needing adalimumab, when ranked, then every pick passes every filter, best first', () => {
     const recommendations = rankPharmacies(PHARMACY_NETWORK, ohioAdalimumab);

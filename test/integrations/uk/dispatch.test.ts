@@ -74,6 +74,19 @@ afterAll(async () => {
 });
 
 describe('booking a shipment with Click & Drop', () => {
+  it('finds a shipment already booked under an order reference, so a retry adopts it instead of booking again', async () => {
+    const input = shipment();
+    expect(await dispatch.findShipment(input.orderReference)).toBeNull();
+    const booked = await dispatch.createShipment(input);
+    const found = await dispatch.findShipment(input.orderReference);
+    expect(found).toMatchObject({
+      orderIdentifier: booked.orderIdentifier,
+      trackingNumber: booked.trackingNumber,
+    });
+    expect(found?.labelPdf?.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(rm.orders().filter((o) => o.orderReference === input.orderReference)).toHaveLength(1);
+  });
+
   it('books Tracked 24 and brings back a valid S10 tracking number and a label that hides the contents', async () => {
     const input = shipment();
     const booked = await dispatch.createShipment(input);

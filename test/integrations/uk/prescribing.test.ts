@@ -102,6 +102,20 @@ describe('a prescription from approval to signature', () => {
     expect(srx.prescriptions().filter((rx) => rx.clinicReference === input.consultationRef)).toHaveLength(1);
   });
 
+  it('finds a prescription already created for a consultation (under another key), so a retry adopts it', async () => {
+    const input = consultation();
+    expect(await prescribing.findPrescription(input.consultationRef)).toBeNull();
+    const created = await prescribing.createPrescription(input);
+    expect(await prescribing.findPrescription(input.consultationRef)).toEqual(created);
+    await prescribing.cancelPrescription({
+      idempotencyKey: randomUUID(),
+      prescriptionId: created.prescriptionId,
+      reason: 'withdrawn',
+    });
+    // A withdrawn prescription is no longer one to adopt.
+    expect(await prescribing.findPrescription(input.consultationRef)).toBeNull();
+  });
+
   it('sends the patient details in the prescription as SignatureRx files them', async () => {
     const input = consultation();
     const { prescriptionId } = await prescribing.createPrescription(input);

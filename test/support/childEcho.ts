@@ -1,0 +1,31 @@
+// Runs the `echo` process manager (parallel delivery across streams) in its own process, so a test
+// can kill it mid-batch like a crashed server.
+import { createNotifier } from '../../src/eventstore/postgres/notifier.js';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { createPool } from '../../src/platform/database.js';
+import { createProcessRuntime } from '../../src/processes/runtime.js';
+import { createTimerService } from '../../src/processes/timers.js';
+import { echoProcess } from './echoProcess.js';
+
+const connectionString = process.env.TEST_DB_URL!;
+const pool = createPool(connectionString);
+const notifier = createNotifier(connectionString, () => {}, pool);
+const store = createPostgresEventStore(pool, { afterAppend: notifier.announce });
+const log = (line: string) => console.error(line);
+const runtime = createProcessRuntime({
+  pool,
+  connectionString,
+  notifier,
+  log,
+  store,
+  timers: createTimerService(pool, systemClock, log),
+  clock: systemClock,
+});
+runtime.start(
+  echoProcess(store, {
+    crashAt: process.env.CRASH_AT ? JSON.parse(process.env.CRASH_AT) : undefined,
+  }),
+  { holder: `child-${process.pid}`, width: Number(process.env.WIDTH ?? 4), pollIntervalMs: 200 },
+);
+console.log('started');
