@@ -14,6 +14,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/migrations ./migrations
 COPY --from=build /app/web/dist ./web/dist
+# Where audit anchors go unless AUDIT_ANCHOR_DIR or AUDIT_ANCHOR_S3_BUCKET says otherwise; mount a
+# volume here and have the auditor copy it away (or use a bucket with Object Lock).
+RUN mkdir -p /app/.data/audit-anchors && chown -R node:node /app/.data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:3000/api/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"

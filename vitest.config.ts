@@ -7,9 +7,12 @@ export default defineConfig({
     hookTimeout: 120_000,
     globalSetup: ['test/support/globalSetup.ts'],
     pool: 'forks',
-    // In CI, one file at a time: every flow and browser file runs a whole platform, and on 2 cores
-    // running them side by side only adds timing noise (it once exposed a timer race, now fixed).
-    fileParallelism: !process.env.CI,
+    // Two files at a time: most of a flow file's time is spent waiting on its own platform (HTTP,
+    // PostgreSQL, timers), so two side by side fit on two cores (three overloaded them: browser
+    // waits and hooks timed out, and the run was no faster). Each file has its own database.
+    fileParallelism: true,
+    maxWorkers: 2,
+    minWorkers: 1,
     reporters: ['default'],
   },
 });

@@ -29,7 +29,7 @@ const eventBatch = (size: number): EventToAppend[] =>
   }));
 
 /** Each figure is the median of this many alternating store/anchor rounds. */
-const ROUNDS = 5;
+const ROUNDS = 7;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const RAW_TABLE = `CREATE TABLE IF NOT EXISTS bench_raw (

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import type pg from 'pg';
 import { migrate } from '../src/eventstore/postgres/migrate.js';
 import { createPool, type Database, openDatabase } from '../src/platform/database.js';
 import { newId } from '../src/platform/ids.js';
+import { projectRoot } from '../src/platform/paths.js';
 
 /** A scratch database on DATABASE_URL's server, or on the embedded one, dropped afterwards. */
 export const benchDatabase = async (): Promise<{
@@ -9,7 +11,13 @@ export const benchDatabase = async (): Promise<{
   connectionString: string;
   close(): Promise<void>;
 }> => {
-  const server: Database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolSize: 2 });
+  const server: Database = await openDatabase({
+    databaseUrl: process.env.DATABASE_URL,
+    poolSize: 2,
+    // A port of the bench's own when embedded: another copy of the platform may hold the default.
+    embeddedPort: Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54339),
+    dataDir: join(projectRoot, '.data', 'bench-postgres'),
+  });
   const name = `bench_${newId().toLowerCase()}`;
   await server.pool.query(`CREATE DATABASE ${name}`);
   const url = new URL(server.connectionString);
@@ -57,3 +65,44 @@ export const row = (label: string, value: string, anchorLabel: string, anchor: s
   `${label.padEnd(44)} ${value.padStart(12)}   ${anchorLabel.padEnd(34)} ${anchor.padStart(12)}   ${(ratio * 100).toFixed(0).padStart(4)} %`;
 
 export const fmt = (n: number, unit: string) => `${Math.round(n).toLocaleString('en-US')} ${unit}`;
+
+/** The machine's load while a figure was taken: benchmarks on a shared machine are noisy. */
+export const machineLoad = async () => {
+  const { cpus, loadavg } = await import('node:os');
+  const [one, five] = loadavg();
+  return `load ${one!.toFixed(2)} (1 min) ${five!.toFixed(2)} (5 min) on ${cpus().length} cores`;
+};
+
+export const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/**
+ * CPU milliseconds the PostgreSQL server has used so far: the postmaster, its live backends and
+ * (through the postmaster's children counters) the backends that have exited. Read from /proc, so
+ * only for a server on this machine; undefined otherwise.
+ */
+export const postgresCpuMs = async (pool: pg.Pool): Promise<number | undefined> => {
+  const { readFile, readdir } = await import('node:fs/promises');
+  try {
+    const dir = (await pool.query<{ d: string }>("SELECT current_setting('data_directory') AS d")).rows[0]!.d;
+    const postmaster = Number((await readFile(`${dir}/postmaster.pid`, 'utf8')).split('\n')[0]);
+    const ticks = 100; // USER_HZ on Linux
+    const stat = async (pid: string) => {
+      const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      // fields[1] = ppid; [11] utime, [12] stime, [13] cutime, [14] cstime (0-based after the name)
+      return { ppid: Number(fields[1]), cpu: fields.slice(11, 15).map(Number) };
+    };
+    let total = 0;
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const s = await stat(pid).catch(() => undefined);
+      if (!s) continue;
+      if (Number(pid) === postmaster) total += s.cpu.reduce((a, b) => a + b, 0);
+      else if (s.ppid === postmaster) total += s.cpu[0]! + s.cpu[1]!;
+    }
+    return (total / ticks) * 1000;
+  } catch {
+    return undefined;
+  }
+};

@@ -1,0 +1,74 @@
+/**
+ * The layering of docs/ARCHITECTURE.md, checked on every typecheck: imports point down only.
+ * app (composition root) → http / cli → commands, processes, projections → domain, integrations,
+ * eventstore → platform (foundation). Production code never reaches into sandbox/ or test/.
+ */
+const layer = (name) => `^src/${name}/`;
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-sandbox-or-test-in-src',
+      comment: 'Vendors are reached through their SDKs; the stand-ins and test support stay outside src/.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(sandbox|test|bench)/' },
+    },
+    {
+      name: 'app-is-the-top',
+      comment: 'Only the composition root and the entry points may import src/app/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(app/|cli[./])' },
+      to: { path: layer('app') },
+    },
+    {
+      name: 'domain-is-pure',
+      comment: 'Deciders know no storage, transport, vendor or process.',
+      severity: 'error',
+      from: { path: layer('domain') },
+      to: { path: '^src/(app|http|cli|commands|processes|projections|eventstore|integrations)/' },
+    },
+    {
+      name: 'platform-is-the-foundation',
+      comment: 'Clock, ids, config and the database connection import nothing above them.',
+      severity: 'error',
+      from: { path: layer('platform') },
+      to: { path: '^src/(app|http|cli|commands|processes|projections|domain|integrations)/' },
+    },
+    {
+      name: 'eventstore-below-its-users',
+      severity: 'error',
+      from: { path: layer('eventstore') },
+      to: { path: '^src/(app|http|cli|commands|processes|projections|domain|integrations)/' },
+    },
+    {
+      name: 'only-the-edge-knows-http',
+      comment: 'Commands, processes and read models answer in domain terms; HTTP maps them.',
+      severity: 'error',
+      from: { path: '^src/(commands|processes|projections|domain|integrations|eventstore|platform)/' },
+      // The live feed's row shape still lives beside its socket; it moves with the live-feed rework.
+      to: { path: layer('http'), pathNot: '^src/http/live/orderChanges[.]ts$' },
+    },
+    {
+      name: 'edge-drives-commands-not-processes',
+      comment: 'The HTTP edge issues commands; of the process layer it sees only the runtime it hosts.',
+      severity: 'error',
+      from: { path: layer('http') },
+      to: { path: layer('processes'), pathNot: '^src/processes/runtime[.]ts$' },
+    },
+    {
+      name: 'read-models-below-processes',
+      comment: 'Projections fold events; they never call into process managers.',
+      severity: 'error',
+      from: { path: layer('projections') },
+      to: { path: layer('processes') },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};
