@@ -100,7 +100,10 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log, leaseHeartbeat };
   const processes = createProcessRuntime({ ...deps, store, timers, clock });
   const holder = `${hostname()}:${process.pid}`;
-  const runners: SubscriptionRunner[] = [];
+  // Kept apart so a shutdown can stop the process managers first: one may be waiting for a read
+  // model to catch up, and must be able to finish while the projections still run.
+  const projectionRunners: SubscriptionRunner[] = [];
+  const processRunners: SubscriptionRunner[] = [];
   const workers: Worker[] = [];
 
   return {
@@ -115,9 +118,10 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     log,
     run({ projections = [], processes: managers = [], workers: started = [] }) {
       const options = { holder, pollIntervalMs: config.pollIntervalMs };
-      for (const projection of projections) runners.push(startProjection(deps, projection, options));
+      for (const projection of projections)
+        projectionRunners.push(startProjection(deps, projection, options));
       for (const pm of managers)
-        runners.push(
+        processRunners.push(
           processes.start(metrics ? observedProcess(pm, metrics) : pm, {
             ...options,
             width: config.deliveryWidth,
@@ -130,13 +134,14 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
       timers.start(config.timerIntervalMs);
     },
     async drain(timeoutMs) {
-      await Promise.all(runners.map((runner) => runner.drain(timeoutMs)));
+      await Promise.all([...projectionRunners, ...processRunners].map((runner) => runner.drain(timeoutMs)));
       await Promise.all(workers.map((worker) => worker.drain()));
     },
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
       await timers.stop();
-      await Promise.all(runners.map((runner) => runner.stop()));
+      await Promise.all(processRunners.map((runner) => runner.stop()));
+      await Promise.all(projectionRunners.map((runner) => runner.stop()));
       leaseHeartbeat.stop();
       await notifier.close();
       await httpPool.end();
