@@ -169,6 +169,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     clock,
     transport: vendors.mailer,
     concurrency: config.emailSenders,
+    claimMs: config.outboxClaimSeconds * 1_000,
     log: options.log,
   });
   const mailer = outbox.mailer;
@@ -181,6 +182,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
         gateway: vendors.sms,
         lines,
         statusCallbackUrl: `${publicUrl}/webhook/twilio/status`,
+        claimMs: config.outboxClaimSeconds * 1_000,
         log: options.log,
       })
     : null;

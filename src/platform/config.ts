@@ -18,6 +18,9 @@ const schema = z.object({
   LINK_SECRET: z.string().min(32).optional(),
   TRACKING_POLL_MINUTES: z.coerce.number().positive().default(30),
   PAYMENT_CHECK_MINUTES: z.coerce.number().positive().default(15),
+  // How long a claimed e-mail or text stays with the sender that claimed it; after a crash, another
+  // sender takes it once this has passed. Longer than any send can take.
+  OUTBOX_CLAIM_SECONDS: z.coerce.number().min(5).default(60),
   SLA_HOURS: z.coerce.number().positive().default(24),
   // The zone staff pages show times in (IANA name); one the runtime does not know is refused at start.
   PHARMACY_TIME_ZONE: z
@@ -122,6 +125,8 @@ export type Config = {
   trackingPollMinutes: number;
   /** How often an open checkout is read back from Stripe, in case its webhook never arrives. */
   paymentCheckMinutes: number;
+  /** How long a claimed e-mail or text stays with its sender before another may take it. */
+  outboxClaimSeconds: number;
   slaHours: number;
   /** The zone staff pages show times in. */
   pharmacyTimeZone: string;
@@ -218,6 +223,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     linkSecret: e.LINK_SECRET,
     trackingPollMinutes: e.TRACKING_POLL_MINUTES,
     paymentCheckMinutes: e.PAYMENT_CHECK_MINUTES,
+    outboxClaimSeconds: e.OUTBOX_CLAIM_SECONDS,
     slaHours: e.SLA_HOURS,
     pharmacyTimeZone: e.PHARMACY_TIME_ZONE,
     brand: { name: e.PHARMACY_NAME, us: e.US_PHARMACY_NAME, uk: e.UK_PHARMACY_NAME },

@@ -24,6 +24,8 @@ export type EmailOutboxOptions = {
   concurrency?: number;
   /** The safety-net poll; enqueueing in this process wakes the sender at once. */
   pollIntervalMs?: number;
+  /** How long a claim lasts (default 60 s): after a crash, another sender takes the item then. */
+  claimMs?: number;
 };
 
 export type EmailOutbox = {
@@ -35,8 +37,8 @@ export type EmailOutbox = {
   close(): Promise<void>;
 };
 
-/** A claimed message stays with its sender this long; after a crash another sender takes it. */
-const CLAIM_MS = 60_000;
+/** A claimed message stays with its sender this long by default; after a crash another sender takes it. */
+const DEFAULT_CLAIM_MS = 60_000;
 
 type Row = {
   message_key: string;
@@ -60,6 +62,7 @@ export const createEmailOutbox = (options: EmailOutboxOptions): EmailOutbox => {
   const { pool, clock } = options;
   const senderPool = options.senderPool ?? pool;
   const concurrency = options.concurrency ?? 4;
+  const claimMs = options.claimMs ?? DEFAULT_CLAIM_MS;
 
   const enqueue = async (message: OutgoingMail) => {
     const now = clock.now();
@@ -96,7 +99,7 @@ export const createEmailOutbox = (options: EmailOutboxOptions): EmailOutbox => {
            WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
            ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING message_key, recipient, subject, body_text, body_html, attachments, attempts`,
-      [now, new Date(now.getTime() + CLAIM_MS), concurrency * 2],
+      [now, new Date(now.getTime() + claimMs), concurrency * 2],
     );
     return rows;
   };

@@ -16,6 +16,8 @@ export type SmsOutboxOptions = {
   statusCallbackUrl: string;
   log?: (line: string) => void;
   pollIntervalMs?: number;
+  /** How long a claim lasts (default 60 s): after a crash, another sender takes the item then. */
+  claimMs?: number;
 };
 
 export type SmsOutbox = {
@@ -28,8 +30,8 @@ export type SmsOutbox = {
   close(): Promise<void>;
 };
 
-/** A claimed text stays with its sender this long; after a crash another sender takes it. */
-const CLAIM_MS = 60_000;
+/** A claimed text stays with its sender this long by default; after a crash another sender takes it. */
+const DEFAULT_CLAIM_MS = 60_000;
 const BATCH = 16;
 const LOOKUP_SLACK_MS = 10 * 60_000;
 /** Twilio's answer when the recipient texted STOP (its own block list). */
@@ -46,6 +48,7 @@ type Row = { message_key: string; recipient: string; body: string; attempts: num
  */
 export const createSmsOutbox = (options: SmsOutboxOptions): SmsOutbox => {
   const { pool, clock } = options;
+  const claimMs = options.claimMs ?? DEFAULT_CLAIM_MS;
 
   const enqueue = async (message: OutgoingSms) => {
     const now = clock.now();
@@ -66,7 +69,7 @@ export const createSmsOutbox = (options: SmsOutboxOptions): SmsOutbox => {
            WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
            ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING message_key, recipient, body, attempts, created_at`,
-      [now, new Date(now.getTime() + CLAIM_MS), BATCH],
+      [now, new Date(now.getTime() + claimMs), BATCH],
     );
     return rows;
   };
