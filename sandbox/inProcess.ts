@@ -85,7 +85,9 @@ export const startLocalPlatform = async (options: {
     log: options.log ?? (() => {}),
     logStream: options.logStream,
     database: options.database,
-    ...(options.productionTimings ? {} : { pollIntervalMs: 100, timerIntervalMs: 200 }),
+    // Quick timings: the horizon poll (one query for every consumer, catching what no NOTIFY
+    // announced) and the timers run often; each consumer's own safety-net poll need not.
+    ...(options.productionTimings ? {} : { pollIntervalMs: 2_000, horizonPollMs: 100, timerIntervalMs: 200 }),
     seed: options.seed === false ? undefined : seedSandboxReferenceData,
     extendHttp: async (app, { pool }) => {
       await app.register(sandboxControlRoutes({ standIns, clock, pool }));

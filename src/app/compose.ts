@@ -89,6 +89,7 @@ export type ComposeOptions = {
   /** Where the embedded server keeps its data and listens, when DATABASE_URL is unset. */
   database?: Pick<DatabaseConfig, 'dataDir' | 'embeddedPort'>;
   pollIntervalMs?: number;
+  horizonPollMs?: number;
   timerIntervalMs?: number;
   /**
    * Loads sample reference data (drug catalogue, pharmacy network) as events before the platform
@@ -119,6 +120,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     // LOG_LEVEL=debug: the embedded server's own log lines join the platform's.
     serverLog: config.logLevel === 'debug' ? (line) => log(`postgres: ${line}`) : undefined,
     pollIntervalMs: options.pollIntervalMs,
+    horizonPollMs: options.horizonPollMs,
     timerIntervalMs: options.timerIntervalMs,
     deliveryWidth: config.consumerWidth,
     poolSize: config.dbPoolSize,

@@ -57,6 +57,8 @@ export type PlatformConfig = AppDatabaseConfig & {
    * horizon poll runs at this interval too, or every second by default.
    */
   pollIntervalMs?: number;
+  /** The process's one horizon poll, when it should differ from the above (tests: quick). */
+  horizonPollMs?: number;
   /** Streams each process manager handles side by side (each stream in order); default 4. */
   deliveryWidth?: number;
   /** Connections for requests (default 10); `poolSize` sizes the consumers' pool. */
@@ -73,7 +75,8 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   const clock = config.clock ?? systemClock;
   const db = await openAppDatabase(config);
   const notifier = createNotifier(db.connectionString, log, db.pool, {
-    horizonPollMs: Math.min(config.pollIntervalMs ?? HORIZON_POLL_MS, HORIZON_POLL_MS),
+    horizonPollMs:
+      config.horizonPollMs ?? Math.min(config.pollIntervalMs ?? HORIZON_POLL_MS, HORIZON_POLL_MS),
   });
   useUpcasters(EVENT_UPCASTERS);
   const { metrics } = config;
