@@ -34,11 +34,13 @@ describe('a label is bought once', () => {
     await platform.start();
     const current = platform;
     let killed = false;
+    // The restart is awaited below: left floating, its failure would surface in another test file.
+    let restarted: Promise<void> = Promise.resolve();
     // The moment of the crash: Shippo has sold the label, its answer is not yet sent.
     current.standIns.shippo.holdNextPurchaseAnswer(async () => {
       await current.kill();
       killed = true;
-      void current.start();
+      restarted = current.start();
     });
     const outcome = await driveOrder(
       {
@@ -51,6 +53,7 @@ describe('a label is bought once', () => {
       generateNewRx(0, { now: new Date(), runId: 'labelkill' }),
     );
     expect(killed).toBe(true);
+    await restarted;
     expect(outcome.finalStatus).toBe('completed');
     const sold = await labelsSoldFor(current.standIns, outcome.orderId);
     expect(sold).toHaveLength(1);

@@ -31,7 +31,7 @@ describe('a text is sent once', () => {
     await api.post(`/api/orders/${orderId}/enrollment`, {}, ops);
     const invite = await current.standIns.mailbox.waitFor(
       (m) => m.subject === 'Complete your prescription enrollment',
-      20_000,
+      30_000,
     );
     const token = /\/enroll\/([A-Za-z0-9_-]{43})/.exec(invite.text ?? '')![1]!;
     const patient = { 'x-enrollment-token': token };
@@ -60,10 +60,12 @@ describe('a text is sent once', () => {
 
     // The moment of the crash: Twilio has the text, its answer is not yet sent.
     let killed = false;
+    // The restart is awaited below: left floating, its failure would surface in another test file.
+    let restarted: Promise<void> = Promise.resolve();
     current.standIns.twilio.holdNextMessageAnswer(async () => {
       await current.kill();
       killed = true;
-      void current.start();
+      restarted = current.start();
     });
     const detail = (await api.get(`/api/orders/${orderId}`, ops)).body;
     await api.post(
@@ -75,6 +77,7 @@ describe('a text is sent once', () => {
     const texts = () =>
       current.standIns.twilio.messages().filter((m) => m.direction === 'outbound-api' && m.to === phone);
     await eventually(async () => killed || undefined, 'the crash', 60_000);
+    await restarted;
     // Restarted, the sender waits out the dead one's claim, then finds the text at Twilio.
     const row = await eventually(
       async () => {
