@@ -463,7 +463,7 @@ describe('the UK consultation flow, in the browser', () => {
     // The link in the first e-mail opens the same ending in another browser, and leaves the address bar.
     const welcome = await platform.standIns.mailbox.waitFor(
       (m) => m.subject === 'Your consultation has started' && (m.text ?? '').includes(id),
-      10_000,
+      30_000,
     );
     // The UK business (UK_PHARMACY_NAME's default) signs the e-mail and heads the patient's pages.
     expect(welcome.text).toContain('— The Northfield Online Pharmacy team');

@@ -80,7 +80,7 @@ describe('orders that need a person', () => {
     await api('POST', `/api/orders/${orderId}/enrollment`, {});
     const mail = await platform.standIns.mailbox.waitFor(
       (m) => m.subject === 'Complete your prescription enrollment',
-      10_000,
+      30_000,
     );
     const token = /\/enroll\/([A-Za-z0-9_-]+)/.exec(mail.text ?? '')![1]!;
     const patient = { 'x-enrollment-token': token, 'content-type': 'image/png' };

@@ -85,7 +85,7 @@ describe('the web app, driven as people use it', () => {
     // The patient opens the link from the e-mail, on a phone.
     const invite = await platform.standIns.mailbox.waitFor(
       (m) => m.subject === 'Complete your prescription enrollment',
-      10_000,
+      30_000,
     );
     const enrollUrl = linkIn(invite.text ?? '', /http:\/\/\S+\/enroll\/[A-Za-z0-9_-]+/);
     // Signed by the US business (US_PHARMACY_NAME's default), which the patient's pages name too.
@@ -168,7 +168,7 @@ describe('the web app, driven as people use it', () => {
     // The patient follows the payment e-mail to the status page, and pays on Stripe's page.
     const bill = await platform.standIns.mailbox.waitFor(
       (m) => m.subject === 'Your copay is ready to pay',
-      10_000,
+      30_000,
     );
     const statusUrl = linkIn(bill.text ?? '', /http:\/\/127\.0\.0\.1:\d+\/orders\/[^\s?#]+#token=\S+/);
     await patient.page.goto(`/orders/${orderId}?token=forged`);

@@ -76,7 +76,7 @@ const enrolledOrder = async (ndc: string) => {
   await ops('POST', `/api/orders/${orderId}/enrollment`, {});
   const mail = await platform.standIns.mailbox.waitFor(
     (m) => !before.has(m.id) && m.subject === 'Complete your prescription enrollment',
-    10_000,
+    30_000,
   );
   const token = /\/enroll\/([A-Za-z0-9_-]+)/.exec(mail.text ?? '')![1]!;
   const patient = { 'x-enrollment-token': token };

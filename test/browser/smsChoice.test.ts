@@ -31,7 +31,7 @@ describe('choosing texts at enrollment, on a phone', () => {
     expect(started.body.status).toBe('awaiting_enrollment');
     const invite = await platform.standIns.mailbox.waitFor(
       (m) => m.subject === 'Complete your prescription enrollment',
-      10_000,
+      30_000,
     );
     const enrollUrl = /http:\/\/\S+\/enroll\/[A-Za-z0-9_-]+/.exec(invite.text ?? '')![0];
 

@@ -46,7 +46,7 @@ describe('prescription to doorstep, through HTTP alone', () => {
     const mail = await harness.standIns.mailbox.waitFor(
       (m) =>
         m.subject === 'Complete your prescription enrollment' && m.to.includes('adaeze.okafor@example.org'),
-      10_000,
+      30_000,
     );
     const token = /\/enroll\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1];
     expect(token).toBeDefined();
@@ -104,7 +104,7 @@ describe('prescription to doorstep, through HTTP alone', () => {
     await waitForStatus(api, orderId, 'awaiting_payment');
     const priced = (await api.get(`/api/orders/${orderId}`)).body;
     expect(priced.adjudication.patientPaysAfterCouponMinor).toBeGreaterThan(0);
-    await harness.standIns.mailbox.waitFor((m) => m.subject === 'Your copay is ready to pay', 10_000);
+    await harness.standIns.mailbox.waitFor((m) => m.subject === 'Your copay is ready to pay', 30_000);
     const pay = await fetch(`${harness.standIns.stripe.url}/checkout/${priced.payment.sessionId}/pay`, {
       method: 'POST',
       redirect: 'manual',
@@ -124,7 +124,7 @@ describe('prescription to doorstep, through HTTP alone', () => {
     await waitForStatus(api, orderId, 'in_transit');
     await harness.standIns.shippo.advanceTracking(shipped.shipment.trackingNumber, 'DELIVERED');
     await waitForStatus(api, orderId, 'completed');
-    await harness.standIns.mailbox.waitFor((m) => m.subject === 'Your order has been delivered', 10_000);
+    await harness.standIns.mailbox.waitFor((m) => m.subject === 'Your order has been delivered', 30_000);
 
     const history = (await api.get(`/api/orders/${orderId}/events`)).body.events.map(
       (e: { type: string }) => e.type,

@@ -96,7 +96,7 @@ describe('texts to a US patient who chose them at enrollment', () => {
     // No name, no drug, no date of birth in a text.
     expect(payText.body).not.toMatch(/Adaeze|Okafor|adalimumab|humira/i);
     // The dev mailbox shows it beside the e-mails.
-    await harness.standIns.mailbox.waitFor((m) => m.subject === `SMS to ${phone}`, 10_000);
+    await harness.standIns.mailbox.waitFor((m) => m.subject === `SMS to ${phone}`, 30_000);
 
     await steps.pay(orderId);
     await waitForStatus(steps.api, orderId, 'shipped');
@@ -171,7 +171,7 @@ describe('texts to a US patient who chose them at enrollment', () => {
     await waitForStatus(steps.api, orderId, 'awaiting_payment');
     await harness.standIns.mailbox.waitFor(
       (m) => m.subject === 'Your copay is ready to pay' && m.text?.includes(orderId) === true,
-      10_000,
+      30_000,
     );
     await harness.composition.platform.drain();
     await harness.composition.smsOutbox!.drain();
