@@ -18,11 +18,11 @@ import type { TestDatabase } from '../support/database.js';
 // effect in any stream, every cent reconciled; e-mails sent twice are counted (the outbox allows a
 // repeat only when a crash falls between the SMTP server's acceptance and the 'sent' mark).
 
-const ORDERS = 100;
-const CONSULTATIONS = 12;
-const MIN_KILLS = 20;
+const ORDERS = 80;
+const CONSULTATIONS = 10;
+const MIN_KILLS = 16;
 /** Enough: beyond this the cases are left to finish (a slow machine restarts slowly). */
-const MAX_KILLS = 40;
+const MAX_KILLS = 32;
 /** Orders arrive over time, as prescriptions do, so the kills fall among cases at every step. */
 const ARRIVAL_MS = 700;
 
