@@ -86,7 +86,7 @@ describe('intake claims the MessageID and records the order in one append', () =
     const first = await commands.receiveNewRx(await newRxWith('CHANGED-1'), actor);
     const changed = await commands.receiveNewRx(await newRxWith('CHANGED-1', { Okafor: 'Okafour' }), actor);
     expect(first.kind).toBe('accepted');
-    expect(changed).toMatchObject({ kind: 'refused', status: 409 });
+    expect(changed).toMatchObject({ kind: 'refused', reason: 'message_id_reused' });
     expect(await receivedCount('CHANGED-1')).toBe(1);
   });
 
@@ -155,7 +155,7 @@ describe('orders claimed the earlier way (a claim stream and a random order id) 
       await commands.receiveNewRx(await newRxWith('LEGACY-1', { Okafor: 'Okafour' }), actor),
     ).toMatchObject({
       kind: 'refused',
-      status: 409,
+      reason: 'message_id_reused',
     });
     expect(await receivedCount('LEGACY-1')).toBe(1);
     expect(await store.readStream(orderStream(orderId))).toHaveLength(1);

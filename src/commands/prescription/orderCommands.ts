@@ -39,9 +39,16 @@ export type OrderCommandsDeps = {
 
 export type Actor = { actor: string; correlationId?: string };
 
+/**
+ * Why a message was refused, in the flow's terms; the HTTP edge chooses the status: a body that is
+ * no well-formed, acceptable message; a message that is not a NewRx; a MessageID already received
+ * with another body.
+ */
+export type IntakeRefusal = 'malformed' | 'not_newrx' | 'message_id_reused';
+
 export type IntakeOutcome =
   | { kind: 'accepted'; orderId: string; status: string; duplicate: boolean }
-  | { kind: 'refused'; status: 400 | 409 | 422; title: string; problems: string[] };
+  | { kind: 'refused'; reason: IntakeRefusal; title: string; problems: string[] };
 
 /** `{ patient: { dateOfBirth } }` → `['patient.dateOfBirth']`: what ops changed, for the history. */
 const correctedPaths = (corrections: PrescriptionCorrections) =>
@@ -108,7 +115,7 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
         }[parsed.kind];
         return {
           kind: 'refused',
-          status: parsed.kind === 'not_newrx' ? 422 : 400,
+          reason: parsed.kind === 'not_newrx' ? 'not_newrx' : 'malformed',
           title,
           problems: parsed.problems,
         };
@@ -116,7 +123,7 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
       const { messageId } = parsed.message.header;
       const conflict: IntakeOutcome = {
         kind: 'refused',
-        status: 409,
+        reason: 'message_id_reused',
         title: 'MessageID already used',
         problems: [`Header/MessageID ${messageId} was already received with a different body`],
       };

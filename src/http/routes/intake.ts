@@ -1,11 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { IntakeKeys } from '../../commands/intakeKeys.js';
-import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
+import type { IntakeRefusal, OrderCommands } from '../../commands/prescription/orderCommands.js';
 import { problem } from '../auth/problem.js';
 import { intakeAccepted, intakeHeaders } from '../contracts/intake.js';
 
 /** NCPDP messages are small; anything over 1 MiB is refused before it is read. */
 export const MAX_INTAKE_BYTES = 1024 * 1024;
+
+/** A refusal's status: the body is bad (400), the message is not a NewRx (422), its ID is taken (409). */
+const INTAKE_REFUSAL_STATUS: Record<IntakeRefusal, 400 | 409 | 422> = {
+  malformed: 400,
+  not_newrx: 422,
+  message_id_reused: 409,
+};
 
 const ASK = 'send the NewRx message as application/xml.';
 
@@ -91,9 +98,15 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ commands: OrderCommands; keys
       const body = request.body as string;
       const outcome = await options.commands.receiveNewRx(body, { actor: `intake:${keyName}` });
       if (outcome.kind === 'refused') {
-        return problem(reply, outcome.status, outcome.title, outcome.problems.join('; '), {
-          errors: outcome.problems.map((message) => ({ path: 'body', message })),
-        });
+        return problem(
+          reply,
+          INTAKE_REFUSAL_STATUS[outcome.reason],
+          outcome.title,
+          outcome.problems.join('; '),
+          {
+            errors: outcome.problems.map((message) => ({ path: 'body', message })),
+          },
+        );
       }
       return reply
         .code(202)
