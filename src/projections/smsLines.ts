@@ -1,4 +1,4 @@
-import type { SmsLineEvent } from '../commands/smsLine.js';
+import type { SmsLineEvent } from '../domain/smsLine.js';
 import type { Projection } from './runtime.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../../sandbox/twilio/signature.js';
-import { smsLineStream } from '../../src/commands/smsLine.js';
+import { smsLineStream } from '../../src/domain/smsLine.js';
 import { apiClient, eventually, type Harness, startHarness, tinyPng } from '../support/platformHarness.js';
 import { insurance, prescriptionSteps, waitForStatus } from '../support/prescriptionSteps.js';
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Account, AccountEvent } from '../../domain/consultation/account.js';
 import { findProduct, type Product } from '../../domain/consultation/catalogue.js';
 import {
   type ConsultationCommand,
@@ -14,7 +15,7 @@ import type { Clock } from '../../platform/clock.js';
 import { newUuid } from '../../platform/ids.js';
 import { createUkProducts } from '../catalogue/ukProducts.js';
 import { createCommandHandler } from '../commandHandler.js';
-import { type Account, type AccountEvent, loadAccount, recordAccountFact } from './account.js';
+import { loadAccount, recordAccountFact } from './account.js';
 import type { StockCommands } from './stock.js';
 
 export type ConsultationCommandsDeps = {

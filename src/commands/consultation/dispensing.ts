@@ -1,5 +1,5 @@
+import type { PostalAddress } from '../../domain/consultation/account.js';
 import type { ProductSnapshot } from '../../domain/consultation/consultationEvents.js';
-import type { PostalAddress } from './account.js';
 
 /**
  * What goes on the prescription, the PMR order, the dispensing slip and the GP letter for each

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PatientDetails } from '../../domain/consultation/account.js';
 import type { RenewalBasis } from '../../domain/consultation/consultationEvents.js';
 import type { Plan } from '../../domain/consultation/plan.js';
 import type { Answers } from '../../domain/consultation/questionnaire.js';
@@ -6,7 +7,6 @@ import { DomainError } from '../../domain/decider.js';
 import { MAX_CARD_IMAGE_BYTES, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import { HOUR } from '../../platform/clock.js';
 import { deterministicId, idFromKey, newId } from '../../platform/ids.js';
-import type { PatientDetails } from './account.js';
 import type { Actor, ConsultationCore } from './core.js';
 import { consultationToken, patientRefFor } from './tokens.js';
 

@@ -1,10 +1,10 @@
+import type { Account } from '../../domain/consultation/account.js';
 import type { ConsultationState } from '../../domain/consultation/consultation.js';
 import type { ConsultationEvent } from '../../domain/consultation/consultationEvents.js';
 import { DomainError } from '../../domain/decider.js';
 import type { DispatchServiceCode } from '../../integrations/dispatch/port.js';
 import { DISPATCH_SERVICES } from '../../integrations/dispatch/port.js';
 import type { DispensingSlipInput } from '../../integrations/documents/pdf/dispensingSlip.js';
-import type { Account } from './account.js';
 import { addressLines, supplyItems } from './dispensing.js';
 
 /** Chilled parcels go guaranteed next day and signed for; everything else Tracked 24. */

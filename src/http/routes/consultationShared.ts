@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptio
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { z } from 'zod';
-import { accountStream } from '../../commands/consultation/account.js';
 import type { ConsultationCommands, Staff } from '../../commands/consultation/consultationCommands.js';
 import type { PatientLinks } from '../../commands/patientLinks.js';
+import { accountStream } from '../../domain/consultation/account.js';
 import { consultationStream } from '../../domain/consultation/consultation.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { DispatchService } from '../../integrations/dispatch/port.js';

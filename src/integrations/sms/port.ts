@@ -1,3 +1,6 @@
+import type { SmsStatus } from '../../domain/smsLine.js';
+
+export { SMS_STATUSES, type SmsStatus } from '../../domain/smsLine.js';
 /** A text message to one patient's phone, in E.164. */
 export type OutgoingSms = {
   to: string;
@@ -13,24 +16,6 @@ export type OutgoingSms = {
 export type SmsSender = {
   send(message: OutgoingSms): Promise<void>;
 };
-
-/** Twilio's message statuses (Message resource, `status`). */
-export const SMS_STATUSES = [
-  'queued',
-  'accepted',
-  'scheduled',
-  'sending',
-  'sent',
-  'delivered',
-  'undelivered',
-  'failed',
-  'canceled',
-  'receiving',
-  'received',
-  'read',
-  'partially_delivered',
-] as const;
-export type SmsStatus = (typeof SMS_STATUSES)[number];
 
 export type SentSms = { messageSid: string; status: SmsStatus };
 

@@ -1,4 +1,4 @@
-import type { AccountEvent } from '../../commands/consultation/account.js';
+import type { AccountEvent } from '../../domain/consultation/account.js';
 import { DAY } from '../../platform/clock.js';
 import type { ProcessManager } from '../runtime.js';
 import { type ConsultationProcessDeps, commandFrom, consultationIdOf, isConsultationEvent } from './deps.js';

@@ -1,4 +1,4 @@
-import { type Account, emptyAccount, evolveAccount } from '../../commands/consultation/account.js';
+import { type Account, emptyAccount, evolveAccount } from '../../domain/consultation/account.js';
 import type { ConsultationEvent } from '../../domain/consultation/consultationEvents.js';
 import {
   type ConsultationState,

@@ -1,5 +1,5 @@
-import type { StockEvent } from '../../commands/consultation/stock.js';
 import { findProduct } from '../../domain/consultation/catalogue.js';
+import type { StockEvent } from '../../domain/consultation/stock.js';
 import type { Projection } from '../runtime.js';
 
 /** Stock on hand per product, for the catalogue, the pharmacy queue and the stock page. */
