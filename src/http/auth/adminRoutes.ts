@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/decider.js';
 import type { StaffAccountCommand } from '../../domain/staff/staffAccount.js';
+import { enabledAdminsBesides } from '../../projections/staffDirectoryQueries.js';
 import { statusOfRefusal } from '../errors.js';
 import { emailAddress } from '../validation.js';
 import type { AuthRoutesOptions } from './authRoutes.js';
@@ -48,13 +49,7 @@ export const adminRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify
   });
 
   /** Nobody may leave the platform without an enabled admin. */
-  const wouldRemoveLastAdmin = async (staffId: string) => {
-    const { rows } = await pool.query<{ others: number }>(
-      `SELECT count(*)::int AS others FROM staff_users WHERE 'admin' = ANY (roles) AND NOT disabled AND id <> $1`,
-      [staffId],
-    );
-    return rows[0]!.others === 0;
-  };
+  const wouldRemoveLastAdmin = async (staffId: string) => (await enabledAdminsBesides(pool, staffId)) === 0;
 
   /** Runs one account command on `:id`, answering 404/409 for the refusals the domain names. */
   const change = async (

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { staffDirectory } from '../../projections/staffDirectoryQueries.js';
 import type { AuthRoutesOptions } from './authRoutes.js';
 
 /**
@@ -13,11 +14,6 @@ export const staffDirectoryRoutes: FastifyPluginAsync<AuthRoutesOptions> = async
       preHandler: fastify.requireRoles(),
       schema: { tags: ['staff'], summary: 'Every staff member’s id and name, for showing who did what' },
     },
-    async () => {
-      const { rows } = await pool.query<{ id: string; display_name: string; disabled: boolean }>(
-        'SELECT id, display_name, disabled FROM staff_users ORDER BY display_name, id',
-      );
-      return { staff: rows.map((r) => ({ id: r.id, displayName: r.display_name, active: !r.disabled })) };
-    },
+    async () => ({ staff: await staffDirectory(pool) }),
   );
 };

@@ -4,6 +4,7 @@ import { CATALOGUE, findProduct, isLowStock, type Product } from '../../domain/c
 import { type Plan, priceOf } from '../../domain/consultation/plan.js';
 import { withTerms } from '../../domain/consultation/productTerms.js';
 import { loadProductTerms } from '../../projections/consultations/productTermsProjection.js';
+import { onHandByProduct } from '../../projections/consultations/stockQueries.js';
 import { problem } from '../auth/problem.js';
 
 /** The plans a product is offered on, each with what it costs, in pence. */
@@ -49,13 +50,6 @@ const summaryOf = (product: Product, onHand: number | undefined) => ({
  * never leave the server.
  */
 export const consultationCatalogueRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  const stock = async () => {
-    const { rows } = await pool.query<{ product_id: string; on_hand: number }>(
-      'SELECT product_id, on_hand FROM consultation_stock',
-    );
-    return new Map(rows.map((r) => [r.product_id, r.on_hand]));
-  };
-
   app.get(
     '/api/catalogue',
     {
@@ -66,7 +60,7 @@ export const consultationCatalogueRoutes: FastifyPluginAsync<{ pool: pg.Pool }> 
       },
     },
     async () => {
-      const [onHand, terms] = await Promise.all([stock(), loadProductTerms(pool)]);
+      const [onHand, terms] = await Promise.all([onHandByProduct(pool), loadProductTerms(pool)]);
       return {
         products: CATALOGUE.map((seed) => {
           const product = withTerms(seed, terms.get(seed.id) ?? null);
@@ -88,7 +82,7 @@ export const consultationCatalogueRoutes: FastifyPluginAsync<{ pool: pg.Pool }> 
     async (request, reply) => {
       const seed = findProduct(request.params.productId);
       if (!seed) return problem(reply, 404, 'Not found', `There is no product ${request.params.productId}.`);
-      const [onHand, terms] = await Promise.all([stock(), loadProductTerms(pool)]);
+      const [onHand, terms] = await Promise.all([onHandByProduct(pool), loadProductTerms(pool)]);
       const product = withTerms(seed, terms.get(seed.id) ?? null);
       return {
         ...summaryOf(product, onHand.get(product.id)),

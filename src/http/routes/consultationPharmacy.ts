@@ -1,10 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CATALOGUE, findProduct, isLowStock } from '../../domain/consultation/catalogue.js';
+import { findProduct } from '../../domain/consultation/catalogue.js';
 import { CONSULTATION_TIMEOUT_DAYS } from '../../domain/consultation/decideExceptions.js';
 import { attachmentName, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import { DAY } from '../../platform/clock.js';
 import { newUuid } from '../../platform/ids.js';
+import {
+  consultationIncidents,
+  PHARMACY_VIEW_NAMES,
+  pharmacyQueue,
+} from '../../projections/consultations/consultationQueries.js';
+import { stockLevels } from '../../projections/consultations/stockQueries.js';
 import { problem } from '../auth/problem.js';
 import { pathParams } from '../contracts/params.js';
 import { sendError } from '../errors.js';
@@ -13,32 +19,12 @@ import {
   type ConsultationRoutesOptions,
   consultationActions,
   freshView,
-  INCIDENT_JOIN,
-  incidentsOf,
   pendingMarker,
   staffOf,
 } from './consultationShared.js';
 
-/** The pharmacy team's views of the queue. */
-const VIEWS = {
-  /** Authorised supplies to print, pack and dispatch (Phases 9–11). */
-  dispensing: `c.status IN ('prescribed', 'dispatch_pending')`,
-  /** Everything a person must act on. */
-  exceptions: `(c.status IN ('delivery_failed', 'instalment_paused')
-      OR (c.cancellation_requested_at IS NOT NULL AND c.status NOT IN ('cancelled', 'refunded'))
-      OR c.stock_blocked OR inc.incident_states IS NOT NULL
-      OR jsonb_array_length(c.detail->'refundsFailed') > 0)`,
-  identity: `c.status = 'id_manual_review'`,
-  /** Drafts flagged after 7 days without a save. */
-  drafts: `c.status = 'draft' AND c.draft_inactive_since IS NOT NULL`,
-  /** Paid cases untouched for 30 days: the team may close and refund them. */
-  stalled: `c.status IN ('awaiting_id_verification', 'id_document_requested', 'id_manual_review', 'in_clinical_review', 'awaiting_response')
-      AND c.last_activity_at <= $1`,
-  all: 'TRUE',
-} as const;
-
 const listQuery = z.object({
-  view: z.enum(Object.keys(VIEWS) as [keyof typeof VIEWS, ...(keyof typeof VIEWS)[]]).default('dispensing'),
+  view: z.enum(PHARMACY_VIEW_NAMES).default('dispensing'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -91,47 +77,15 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
     async (request) => {
       const query = request.query;
       const stalledBefore = new Date(clock.now().getTime() - CONSULTATION_TIMEOUT_DAYS * DAY);
-      const { rows } = await pool.query(
-        `SELECT c.consultation_id, c.status, c.status_since, c.patient_name, c.product_id, c.product_name, c.product_kind,
-                c.supply_number, c.stock_blocked, c.overlap_flagged, c.repeat_flagged, c.tracking_number,
-                c.cancellation_requested_at, c.draft_inactive_since, c.last_activity_at, c.plan_ends_at,
-                c.detail->'state'->'plan' AS plan, c.detail->'state'->'flags'->'renewalOverlap' AS overlap,
-                c.detail->'refundsFailed' AS refunds_failed, inc.incident_states, count(*) OVER () AS total
-           FROM consultations c ${INCIDENT_JOIN}
-          WHERE c.status <> 'none' AND $1::timestamptz IS NOT NULL AND (${VIEWS[query.view]})
-          ORDER BY c.overlap_flagged DESC, c.status_since LIMIT $2 OFFSET $3`,
-        [stalledBefore, query.pageSize, (query.page - 1) * query.pageSize],
-      );
+      const { total, items } = await pharmacyQueue(pool, { ...query, stalledBefore });
       return {
         view: query.view,
         page: query.page,
         pageSize: query.pageSize,
-        total: Number(rows[0]?.total ?? 0),
-        items: rows.map((r) => ({
-          consultationId: r.consultation_id,
-          status: r.status,
-          statusSince: r.status_since,
-          patientName: r.patient_name,
-          product: { id: r.product_id, name: r.product_name, kind: r.product_kind },
-          plan: r.plan,
-          supplyNumber: r.supply_number,
-          trackingNumber: r.tracking_number,
-          planEndsAt: r.plan_ends_at,
-          lastActivityAt: r.last_activity_at,
-          flags: {
-            renewalOverlap: r.overlap
-              ? {
-                  ...r.overlap,
-                  banner: `RENEWAL OVERLAP: an earlier plan runs until ${String(r.overlap.activePlanEndsAt).slice(0, 10)}`,
-                }
-              : null,
-            repeatSubmission: r.repeat_flagged,
-            outOfStock: r.stock_blocked,
-            cancellationRequestedAt: r.cancellation_requested_at,
-            draftInactiveSince: r.draft_inactive_since,
-            refundFailed: (r.refunds_failed ?? []).length > 0,
-          },
-          pending: pendingMarker((r.incident_states ?? '').split(',')),
+        total,
+        items: items.map(({ incidentStates, ...item }) => ({
+          ...item,
+          pending: pendingMarker(incidentStates),
         })),
       };
     },
@@ -151,7 +105,7 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
     async (request, reply) => {
       const view = await freshView(store, request.params.id);
       if (!view) return problem(reply, 404, 'Not found', `There is no consultation ${request.params.id}.`);
-      const incidents = await incidentsOf(pool, request.params.id);
+      const incidents = await consultationIncidents(pool, request.params.id);
       const { state, account } = view;
       return {
         consultationId: view.consultationId,
@@ -431,29 +385,7 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
         summary: 'Stock on hand per product, with low-stock flags',
       },
     },
-    async () => {
-      const { rows } = await pool.query(
-        'SELECT product_id, on_hand, low_stock_threshold, received_total, reserved_total, low_since, updated_at FROM consultation_stock',
-      );
-      const byId = new Map(rows.map((r) => [r.product_id, r]));
-      return {
-        items: CATALOGUE.map((product) => {
-          const row = byId.get(product.id);
-          const onHand = row?.on_hand ?? 0;
-          return {
-            productId: product.id,
-            name: product.name,
-            onHand,
-            threshold: product.lowStockThreshold,
-            low: isLowStock(product, onHand),
-            outOfStock: onHand < 1,
-            receivedTotal: row?.received_total ?? 0,
-            reservedTotal: row?.reserved_total ?? 0,
-            updatedAt: row?.updated_at ?? null,
-          };
-        }),
-      };
-    },
+    async () => ({ items: await stockLevels(pool) }),
   );
 
   const stockAction = <T>(

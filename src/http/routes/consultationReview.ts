@@ -5,6 +5,10 @@ import { findProduct } from '../../domain/consultation/catalogue.js';
 import type { ConsultationState } from '../../domain/consultation/consultationState.js';
 import { questionsOf } from '../../domain/consultation/questionnaire.js';
 import { lastRegistrationNumber } from '../../projections/consultations/clinicianRegistration.js';
+import {
+  consultationIncidents,
+  openReviewCases,
+} from '../../projections/consultations/consultationQueries.js';
 import type { ConsultationView } from '../../projections/consultations/consultationView.js';
 import { problem } from '../auth/problem.js';
 import { reviewList, reviewListQuery } from '../contracts/consultationReview.js';
@@ -13,16 +17,11 @@ import {
   type ConsultationRoutesOptions,
   consultationActions,
   freshView,
-  INCIDENT_JOIN,
-  incidentsOf,
   pendingMarker,
   staffOf,
 } from './consultationShared.js';
 
 type Queue = 'prescriber' | 'pharmacist';
-
-/** Cases a clinician still has in hand: to decide, waiting on the patient, or (POM) awaiting the signature. */
-const OPEN_STATUSES = ['in_clinical_review', 'awaiting_response', 'approved'];
 
 const approveBody = z.object({
   notes: z.string().trim().max(2_000).default(''),
@@ -160,26 +159,13 @@ export const consultationReviewRoutes: FastifyPluginAsyncZod<ConsultationRoutesO
       const query = request.query;
       const queue = queueFor(request, query.queue);
       if (!queue) return forbidden(reply, query.queue ?? 'requested');
-      const { rows } = await pool.query(
-        `SELECT c.consultation_id, c.status, c.status_since, c.queued_at, c.product_name, c.patient_name,
-                c.repeat_flagged, c.overlap_flagged, c.renewal_of, c.detail->'state'->'flags' AS flags, inc.incident_states
-           FROM consultations c ${INCIDENT_JOIN}
-          WHERE c.review_queue = $1 AND c.status = ANY ($2::text[])
-          ORDER BY c.overlap_flagged DESC, c.queued_at`,
-        [queue, OPEN_STATUSES],
-      );
+      const cases = await openReviewCases(pool, queue);
       return {
         queue,
-        items: rows.map((r) => ({
-          consultationId: r.consultation_id,
-          status: r.status,
-          statusSince: r.status_since,
-          queuedAt: r.queued_at,
-          product: r.product_name,
-          patientName: r.patient_name,
-          renewalOf: r.renewal_of,
-          flags: flagsOf(r.flags),
-          pending: pendingMarker((r.incident_states ?? '').split(',')),
+        items: cases.map(({ flags, incidentStates, ...item }) => ({
+          ...item,
+          flags: flagsOf(flags),
+          pending: pendingMarker(incidentStates),
         })),
       };
     },
@@ -200,7 +186,7 @@ export const consultationReviewRoutes: FastifyPluginAsyncZod<ConsultationRoutesO
       const view = await caseFor(request, reply);
       if (!view) return reply;
       const [incidents, registrationNumber] = await Promise.all([
-        incidentsOf(pool, request.params.id),
+        consultationIncidents(pool, request.params.id),
         lastRegistrationNumber(pool, request.staff!.id),
       ]);
       return caseOf(view, pendingMarker(incidents.map((i) => i.state)), incidents, registrationNumber);

@@ -111,33 +111,8 @@ export const freshView = async (
     );
 };
 
-export type Incident = {
-  state: 'pending_api_unavailable' | 'manual_handling';
-  integration: string;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string;
-  processManager: string;
-  triggerEventId: string;
-};
-
-/** Vendor calls of this consultation waiting on the retry schedule or flagged for a person. */
-export const incidentsOf = async (pool: pg.Pool, consultationId: string): Promise<Incident[]> => {
-  const { rows } = await pool.query(
-    `SELECT state, integration, attempts, next_attempt_at, last_error, process_manager, trigger_event_id
-       FROM integration_incidents WHERE stream_name = ANY ($1::text[]) ORDER BY updated_at DESC`,
-    [[consultationStream(consultationId), accountStream(consultationId)]],
-  );
-  return rows.map((r) => ({
-    state: r.state,
-    integration: r.integration,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at?.toISOString() ?? null,
-    lastError: r.last_error,
-    processManager: r.process_manager,
-    triggerEventId: r.trigger_event_id,
-  }));
-};
+/** The patient page reads its incidents through this name; staff routes use the query module directly. */
+export { consultationIncidents as incidentsOf } from '../../projections/consultations/consultationQueries.js';
 
 export const pendingMarker = (states: readonly (string | null | undefined)[]) =>
   states.includes('manual_handling')
@@ -145,9 +120,3 @@ export const pendingMarker = (states: readonly (string | null | undefined)[]) =>
     : states.includes('pending_api_unavailable')
       ? PENDING_API_UNAVAILABLE
       : null;
-
-/** SQL for a list row's worst incident across both of its streams. */
-export const INCIDENT_JOIN = `LEFT JOIN LATERAL (
-    SELECT string_agg(i.state, ',') AS incident_states FROM integration_incidents i
-     WHERE i.stream_name IN ('consultation-' || c.consultation_id, 'consultationaccount-' || c.consultation_id)
-  ) inc ON TRUE`;

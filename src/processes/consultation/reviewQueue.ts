@@ -1,25 +1,27 @@
-import type { ActivePlan, PriorSubmission } from '../../domain/consultation/consultation.js';
+import type { PriorSubmission } from '../../domain/consultation/consultation.js';
 import type { ConsultationState } from '../../domain/consultation/consultationState.js';
-import { type Answers, diffAnswers } from '../../domain/consultation/questionnaire.js';
+import { diffAnswers } from '../../domain/consultation/questionnaire.js';
+import {
+  casesAwaitingReview,
+  latestOtherSubmission,
+  otherActivePlan,
+} from '../../projections/consultations/consultationQueries.js';
 import { consultationsProjection } from '../../projections/consultations/consultationsProjection.js';
 import type { ProcessManager } from '../runtime.js';
 import { type ConsultationProcessDeps, commandFrom, consultationIdOf, isConsultationEvent } from './deps.js';
 import { teamEmails } from './emails.js';
 
-/** Statuses in which a plan is still supplying the patient. */
-const SUPPLYING = [
-  'prescribed',
-  'dispatch_pending',
-  'dispatched',
-  'delivered',
-  'delivery_failed',
-  'instalment_paused',
-];
-
 type DigestTimer = { queue: 'prescriber' | 'pharmacist' };
 
 export const reviewUrl = (publicUrl: string, consultationId: string) =>
   `${publicUrl}/review/${consultationId}`;
+
+/** The consultation's own patient and product, asked about every other consultation. */
+const samePatientAndProduct = (state: ConsultationState) => ({
+  patientRef: state.patientRef,
+  productId: state.product!.productId,
+  excludingConsultationId: state.consultationId!,
+});
 
 /**
  * The same patient's latest earlier answers for this product, found in the read model (caught up
@@ -42,35 +44,7 @@ const priorSubmissionFor = async (
         }
       : null;
   }
-  const { rows } = await deps.pool.query<{ consultation_id: string; submitted_at: Date; answers: Answers }>(
-    `SELECT consultation_id, submitted_at, detail->'lastSubmission'->'answers' AS answers FROM consultations
-      WHERE patient_ref = $1 AND product_id = $2 AND consultation_id <> $3 AND submitted_at IS NOT NULL
-      ORDER BY submitted_at DESC LIMIT 1`,
-    [state.patientRef, state.product!.productId, state.consultationId],
-  );
-  const row = rows[0];
-  return row
-    ? {
-        consultationId: row.consultation_id,
-        answers: row.answers,
-        submittedAt: row.submitted_at.toISOString(),
-      }
-    : null;
-};
-
-/** Another consultation of this patient's still supplying the same treatment. */
-const activePlanFor = async (deps: ConsultationProcessDeps, state: ConsultationState, now: Date) => {
-  const { rows } = await deps.pool.query<{ consultation_id: string; plan_ends_at: Date }>(
-    `SELECT consultation_id, plan_ends_at FROM consultations
-      WHERE patient_ref = $1 AND product_id = $2 AND consultation_id <> $3 AND plan_ends_at > $4
-        AND status = ANY ($5::text[])
-      ORDER BY plan_ends_at DESC LIMIT 1`,
-    [state.patientRef, state.product!.productId, state.consultationId, now, SUPPLYING],
-  );
-  const row = rows[0];
-  return row
-    ? ({ consultationId: row.consultation_id, endsAt: row.plan_ends_at.toISOString() } satisfies ActivePlan)
-    : null;
+  return latestOtherSubmission(deps.pool, samePatientAndProduct(state));
 };
 
 const flagsOf = (state: ConsultationState) => [
@@ -101,7 +75,7 @@ export const reviewQueueProcess = (deps: ConsultationProcessDeps): ProcessManage
         type: 'QueueForReview',
         questionnaire: product.questionnaire,
         priorSubmission: await priorSubmissionFor(deps, state, product.questionnaire),
-        activePlan: await activePlanFor(deps, state, now),
+        activePlan: await otherActivePlan(deps.pool, { ...samePatientAndProduct(state), now }),
         now: now.toISOString(),
       });
       return;
@@ -140,27 +114,18 @@ export const reviewQueueProcess = (deps: ConsultationProcessDeps): ProcessManage
   timers: {
     async digest(payload, context) {
       const { queue } = payload as DigestTimer;
-      const { rows } = await deps.pool.query<{
-        consultation_id: string;
-        product_name: string;
-        repeat_flagged: boolean;
-        overlap_flagged: boolean;
-      }>(
-        `SELECT consultation_id, product_name, repeat_flagged, overlap_flagged FROM consultations
-          WHERE review_queue = $1 AND status = 'in_clinical_review' ORDER BY queued_at`,
-        [queue],
-      );
-      if (rows.length === 0) return;
+      const cases = await casesAwaitingReview(deps.pool, queue);
+      if (cases.length === 0) return;
       await deps.mailer.send({
         to: queue === 'prescriber' ? deps.team.prescriberTeamEmail : deps.team.pharmacistTeamEmail,
         ...teamEmails.digest(
           queue,
-          rows.map((r) => ({
-            consultationId: r.consultation_id,
-            product: r.product_name,
+          cases.map((c) => ({
+            consultationId: c.consultationId,
+            product: c.productName,
             flags: [
-              ...(r.overlap_flagged ? ['RENEWAL OVERLAP'] : []),
-              ...(r.repeat_flagged ? ['REPEAT SUBMISSION'] : []),
+              ...(c.renewalOverlap ? ['RENEWAL OVERLAP'] : []),
+              ...(c.repeatSubmission ? ['REPEAT SUBMISSION'] : []),
             ],
           })),
           `${deps.publicUrl}/review?queue=${queue}`,
