@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { findProduct } from '../../domain/consultation/catalogue.js';
 import { AUTO_DENY_PATIENT_MESSAGE } from '../../domain/consultation/questionnaire.js';
 import { MAX_CARD_IMAGE_BYTES } from '../../integrations/documents/sniff.js';
+import { consultationIncidents } from '../../projections/consultations/consultationQueries.js';
 import type { ConsultationView } from '../../projections/consultations/consultationView.js';
 import type { RouteAccess } from '../access.js';
 import { problem } from '../auth/problem.js';
@@ -15,7 +16,6 @@ import {
   CONSULTATION_TOKEN_HEADER,
   type ConsultationRoutesOptions,
   freshView,
-  incidentsOf,
   pendingMarker,
 } from './consultationShared.js';
 
@@ -227,7 +227,7 @@ export const consultationPatientRoutes: FastifyPluginAsyncZod<ConsultationRoutes
     async (request, reply) => {
       const view = await freshView(store, request.params.id);
       if (!view) return problem(reply, 404, 'Not found', 'We could not find this consultation.');
-      const incidents = await incidentsOf(pool, request.params.id);
+      const incidents = await consultationIncidents(pool, request.params.id);
       return patientViewOf(view, clock.now(), pendingMarker(incidents.map((i) => i.state)));
     },
   );

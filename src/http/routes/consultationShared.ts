@@ -111,9 +111,6 @@ export const freshView = async (
     );
 };
 
-/** The patient page reads its incidents through this name; staff routes use the query module directly. */
-export { consultationIncidents as incidentsOf } from '../../projections/consultations/consultationQueries.js';
-
 export const pendingMarker = (states: readonly (string | null | undefined)[]) =>
   states.includes('manual_handling')
     ? MANUAL_HANDLING
