@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { EventStore } from '../eventstore/types.js';
 import { type Clock, MINUTE } from '../platform/clock.js';
 import { newUuid } from '../platform/ids.js';
+import { casesOfEmail } from '../projections/patientCaseQueries.js';
 import { judgeConsultationToken } from './consultation/tokens.js';
 import type { LinkTokenVerdict } from './patientLinkToken.js';
 import { judgePatientStatusToken } from './prescription/tokens.js';
@@ -74,16 +75,8 @@ export const patientLinks = (deps: PatientLinksDeps) => {
      */
     async requestByEmail(email: string): Promise<number> {
       const address = email.trim().toLowerCase();
-      const { rows } = await pool.query<{ kind: 'order' | 'consultation'; id: string }>(
-        `(SELECT 'order' AS kind, order_id AS id FROM orders WHERE lower(patient_email) = $1
-            ORDER BY received_at DESC LIMIT 10)
-         UNION ALL
-         (SELECT 'consultation' AS kind, consultation_id AS id FROM consultations WHERE lower(patient_email) = $1
-            ORDER BY started_at DESC NULLS LAST LIMIT 10)`,
-        [address],
-      );
       let requested = 0;
-      for (const subject of rows) {
+      for (const subject of await casesOfEmail(pool, address)) {
         const earlier = (await history(subject.id)).filter((e) => e.type === 'PatientLinkRequested').at(-1);
         if (
           earlier &&

@@ -4,6 +4,7 @@ import type { LinkSubject } from '../commands/patientLinks.js';
 import { patientStatusToken } from '../commands/prescription/tokens.js';
 import type { Mailer } from '../integrations/email/port.js';
 import type { Brand } from '../platform/brand.js';
+import { emailOnFile } from '../projections/patientCaseQueries.js';
 import type { ProcessManager } from './runtime.js';
 
 export type PatientLinkEmailDeps = {
@@ -18,17 +19,6 @@ export type PatientLinkEmailDeps = {
 const signOff = (pharmacy: string) =>
   `\n\nIf you did not ask for this link, you can ignore this e-mail.\n\nThe ${pharmacy} team`;
 
-/** The address on file for the subject, from its read model (the request itself never carries one). */
-const addressOf = async (pool: pg.Pool, subject: LinkSubject): Promise<string | null> => {
-  const { rows } = await pool.query<{ email: string | null }>(
-    subject.kind === 'order'
-      ? 'SELECT patient_email AS email FROM orders WHERE order_id = $1'
-      : 'SELECT patient_email AS email FROM consultations WHERE consultation_id = $1',
-    [subject.id],
-  );
-  return rows[0]?.email ?? null;
-};
-
 /**
  * Sends a fresh link for each `PatientLinkRequested`, to the address on file (never to the one the
  * request was typed with), issued at the request's own moment so a redelivery sends the same link.
@@ -41,7 +31,7 @@ export const patientLinkEmailsProcess = (deps: PatientLinkEmailDeps): ProcessMan
       kind: (event.data as LinkSubject & { subjectId: string }).kind,
       id: (event.data as { subjectId: string }).subjectId,
     };
-    const to = await addressOf(deps.pool, subject);
+    const to = await emailOnFile(deps.pool, subject);
     if (!to) return;
     const issuedAt = new Date(event.metadata.occurredAt);
     const url =

@@ -23,7 +23,8 @@ import type { DocumentStore } from '../../integrations/documents/port.js';
 import { MAX_CARD_IMAGE_BYTES, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import { type Clock, HOUR } from '../../platform/clock.js';
 import { deterministicId, newUuid } from '../../platform/ids.js';
-import { findPharmacy } from '../../projections/pharmacies.js';
+import { orderOfEnrollmentLink } from '../../projections/orders/orderQueries.js';
+import { findPharmacy } from '../../projections/pharmacyQueries.js';
 import { type CommandResult, createCommandHandler } from '../commandHandler.js';
 import { intakeOrderId, legacyIntakeClaim, legacyIntakeClaimsPresent } from './intake.js';
 import { enrollmentToken, hashToken, newLinkId } from './tokens.js';
@@ -92,12 +93,9 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
   /** Finds the order behind a magic-link token; the decider then judges expiry and use. */
   const orderForToken = async (token: string) => {
     const tokenHash = hashToken(token);
-    const { rows } = await deps.pool.query<{ order_id: string }>(
-      'SELECT order_id FROM enrollment_links WHERE token_hash = $1',
-      [tokenHash],
-    );
-    if (!rows[0]) throw new DomainError('not_found', 'LINK_INVALID', 'this enrollment link is not valid');
-    return { orderId: rows[0].order_id, tokenHash };
+    const orderId = await orderOfEnrollmentLink(deps.pool, tokenHash);
+    if (!orderId) throw new DomainError('not_found', 'LINK_INVALID', 'this enrollment link is not valid');
+    return { orderId, tokenHash };
   };
 
   return {

@@ -5,6 +5,8 @@ import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
 import { needsAttention } from '../../projections/attention/needsAttention.js';
+import { parkedEvents } from '../../projections/attention/parkedEvents.js';
+import { openIncidents, unmatchedPayments } from '../../projections/integrationIncidentQueries.js';
 import { problem } from '../auth/problem.js';
 import { pathParams } from '../contracts/params.js';
 import { scrubbedMessage } from '../safeError.js';
@@ -66,25 +68,9 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
     '/api/operations/parked',
     { ...guard, schema: { tags: ['operations'], summary: 'Events parked with their error' } },
     async () => {
-      const { rows } = await options.pool.query(
-        `SELECT subscription_id, event_id, stream_name, event_type, error, attempts, status, parked_at, resolved_at
-         FROM parked_events ORDER BY parked_at DESC LIMIT 500`,
-      );
-      return {
-        items: rows.map((r) => ({
-          subscriptionId: r.subscription_id,
-          eventId: r.event_id,
-          streamName: r.stream_name,
-          eventType: r.event_type,
-          // The first line says what went wrong (quoted values taken out: they may be patient data);
-          // the stack stays in the table for engineers.
-          error: scrubbedMessage(String(r.error).split('\n')[0]!),
-          attempts: r.attempts,
-          status: r.status,
-          parkedAt: r.parked_at,
-          resolvedAt: r.resolved_at,
-        })),
-      };
+      const parked = await parkedEvents(options.pool);
+      // Quoted values are taken out of the error: they may be patient data.
+      return { items: parked.map((p) => ({ ...p, error: scrubbedMessage(p.error) })) };
     },
   );
 
@@ -113,11 +99,9 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
     '/api/operations/incidents',
     { ...guard, schema: { tags: ['operations'], summary: 'Vendor calls pending or flagged' } },
     async () => {
-      const { rows } = await options.pool.query(
-        'SELECT * FROM integration_incidents ORDER BY coalesce(opened_at, updated_at) DESC',
-      );
+      const incidents = await openIncidents(options.pool);
       // Vendor and database messages may quote what was sent: quoted values are taken out.
-      return { items: rows.map((r) => ({ ...r, last_error: scrubbedMessage(String(r.last_error)) })) };
+      return { items: incidents.map((r) => ({ ...r, last_error: scrubbedMessage(String(r.last_error)) })) };
     },
   );
 
@@ -130,24 +114,6 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
         summary: 'Verified payment events no order or consultation could take (answered 2xx, kept here)',
       },
     },
-    async () => {
-      const { rows } = await options.pool.query(
-        `SELECT stripe_event_id, kind, flow, reference, payment_intent_id, amount_minor, currency, reason, received_at
-           FROM unmatched_payment_events ORDER BY received_at DESC LIMIT 500`,
-      );
-      return {
-        items: rows.map((r) => ({
-          stripeEventId: r.stripe_event_id,
-          kind: r.kind,
-          flow: r.flow,
-          reference: r.reference,
-          paymentIntentId: r.payment_intent_id,
-          amountMinor: r.amount_minor === null ? null : Number(r.amount_minor),
-          currency: r.currency,
-          reason: r.reason,
-          receivedAt: r.received_at,
-        })),
-      };
-    },
+    async () => ({ items: await unmatchedPayments(options.pool) }),
   );
 };

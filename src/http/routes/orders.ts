@@ -4,15 +4,19 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
 import { PENDING_API_UNAVAILABLE } from '../../domain/integrationEvents.js';
-import { ORDER_STATUSES } from '../../domain/prescription/orderEvents.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
 import { attachmentName, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import type { Clock } from '../../platform/clock.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
 import { orderFlow } from '../../projections/orders/orderFlow.js';
+import {
+  insuranceCardKeys,
+  orderDetail as orderDetailOf,
+  orderExists,
+  orderStatusCounts,
+} from '../../projections/orders/orderQueries.js';
 import { searchOrders } from '../../projections/orders/orderSearch.js';
-import { upgradeOrderView } from '../../projections/orders/orderView.js';
 import { recentOrderChanges } from '../../projections/orders/recentChanges.js';
 import { smsLineOf } from '../../projections/smsLines.js';
 import { problem } from '../auth/problem.js';
@@ -35,7 +39,6 @@ import {
   resubmitBody,
   retryAccepted,
   retryBody,
-  type StatusCounts,
   statusCounts,
 } from '../contracts/orders.js';
 import { pathParams } from '../contracts/params.js';
@@ -72,8 +75,7 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
 
   const requireKnownOrder = async (orderId: string) => {
     if (!ORDER_ID.test(orderId)) return null;
-    const { rows } = await pool.query('SELECT 1 FROM orders WHERE order_id = $1', [orderId]);
-    return rows.length > 0 ? orderId : null;
+    return (await orderExists(pool, orderId)) ? orderId : null;
   };
 
   app.get(
@@ -122,14 +124,7 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
       config: { phiRead: false },
       schema: { tags: ['orders'], summary: 'Orders per status', response: { 200: statusCounts } },
     },
-    async () => {
-      const { rows } = await pool.query<{ status: string; n: number }>(
-        'SELECT status, count(*)::int AS n FROM orders GROUP BY status',
-      );
-      return Object.fromEntries(
-        ORDER_STATUSES.map((s) => [s, rows.find((r) => r.status === s)?.n ?? 0]),
-      ) as StatusCounts;
-    },
+    async () => orderStatusCounts(pool),
   );
 
   app.get(
@@ -176,17 +171,14 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
       },
     },
     async (request, reply) => {
-      const { rows } = await pool.query('SELECT o.detail, o.version FROM orders o WHERE o.order_id = $1', [
-        request.params.id,
-      ]);
-      const row = rows[0];
-      if (!row) return problem(reply, 404, 'Order not found', `There is no order ${request.params.id}.`);
-      const view = upgradeOrderView(row.detail);
+      const found = await orderDetailOf(pool, request.params.id);
+      if (!found) return problem(reply, 404, 'Order not found', `There is no order ${request.params.id}.`);
+      const { view, version } = found;
       return {
         ...view,
         // Whether the patient has since texted STOP, and what became of the last text.
         ...(view.texts ? { texts: { ...view.texts, line: await smsLineOf(pool, view.texts.phone) } } : {}),
-        version: row.version,
+        version,
         pending: pendingMarker(view.incidents.map((i) => i.state)),
       };
     },
@@ -247,12 +239,9 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
       const { id, side } = request.params;
       if (side !== 'front' && side !== 'back')
         return problem(reply, 404, 'Not found', 'The card side is front or back.');
-      const { rows } = await pool.query(
-        `SELECT detail->'enrollment'->'cards' AS cards FROM orders WHERE order_id = $1`,
-        [id],
-      );
-      if (rows.length === 0) return problem(reply, 404, 'Order not found', `There is no order ${id}.`);
-      const key = (rows[0].cards as { front: string; back: string } | null)?.[side];
+      const order = await insuranceCardKeys(pool, id);
+      if (!order) return problem(reply, 404, 'Order not found', `There is no order ${id}.`);
+      const key = order.cards?.[side];
       if (!key || !options.documents)
         return problem(reply, 404, 'Not found', 'The patient has not completed enrollment with card images.');
       const stored = await options.documents.get(key);

@@ -9,6 +9,7 @@ import { CONSENT } from '../../domain/prescription/consent.js';
 import type { EventStore } from '../../eventstore/types.js';
 import { MAX_CARD_IMAGE_BYTES } from '../../integrations/documents/sniff.js';
 import type { Clock } from '../../platform/clock.js';
+import { patientOrderStatus } from '../../projections/orders/orderQueries.js';
 import type { RouteAccess } from '../access.js';
 import { problem } from '../auth/problem.js';
 import { pathParams } from '../contracts/params.js';
@@ -213,53 +214,9 @@ export const patientRoutes: FastifyPluginAsyncZod<PatientRoutesOptions> = async 
           { code: 'LINK_INVALID' },
         );
       }
-      const { rows } = await options.pool.query('SELECT detail FROM orders WHERE order_id = $1', [
-        request.params.id,
-      ]);
-      if (!rows[0]) return problem(reply, 404, 'Order not found', 'We could not find this order.');
-      const d = rows[0].detail;
-      return {
-        orderId: d.orderId,
-        status: d.status,
-        statusSince: d.statusSince,
-        medication: d.prescription.medication.description,
-        pharmacy: d.pharmacy?.name ?? null,
-        payment: {
-          status: d.payment.status,
-          // Only an order still waiting for its money shows a way to pay.
-          url: d.status === 'awaiting_payment' && d.payment.status === 'link_sent' ? d.payment.url : null,
-          amountMinor: d.payment.amountMinor,
-        },
-        money: d.money
-          ? {
-              chargedMinor: d.money.chargedMinor,
-              refundedMinor: d.money.refundedMinor,
-              refundPendingMinor: d.money.refundPendingMinor,
-              refunds: d.money.refunds.map(
-                (r: {
-                  amountMinor: number;
-                  status: string;
-                  requestedAt: string;
-                  settledAt: string | null;
-                }) => ({
-                  amountMinor: r.amountMinor,
-                  status: r.status,
-                  requestedAt: r.requestedAt,
-                  settledAt: r.settledAt,
-                }),
-              ),
-            }
-          : null,
-        shipment: d.shipment
-          ? {
-              carrier: d.shipment.carrier,
-              trackingNumber: d.shipment.trackingNumber,
-              trackingUrl: d.shipment.trackingUrl,
-            }
-          : null,
-        tracking: d.tracking,
-        completedAt: d.completedAt,
-      };
+      const order = await patientOrderStatus(options.pool, request.params.id);
+      if (!order) return problem(reply, 404, 'Order not found', 'We could not find this order.');
+      return order;
     },
   );
 };

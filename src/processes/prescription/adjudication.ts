@@ -1,4 +1,5 @@
 import { VendorRejectedError } from '../../integrations/errors.js';
+import { pharmacyNpi } from '../../projections/pharmacyQueries.js';
 import type { ProcessManager } from '../runtime.js';
 import { commandFrom, orderIdOf, type PrescriptionProcessDeps } from './deps.js';
 
@@ -15,10 +16,7 @@ export const adjudicationProcess = (deps: PrescriptionProcessDeps): ProcessManag
       !state.normalisedNdc
     )
       return;
-    const pharmacy = await deps.pool.query<{ npi: string }>(
-      "SELECT data->>'npi' AS npi FROM pharmacies WHERE pharmacy_id = $1",
-      [state.pharmacyId],
-    );
+    const npi = await pharmacyNpi(deps.pool, state.pharmacyId);
     const claimId = context.idempotencyKey('claim');
     const medication = state.prescription.medication;
     let result: Awaited<ReturnType<typeof deps.adjudicator.adjudicate>>;
@@ -39,7 +37,7 @@ export const adjudicationProcess = (deps: PrescriptionProcessDeps): ProcessManag
         quantity: Number(medication.quantity),
         daysSupply: Number(medication.daysSupply),
         dateOfService: context.clock.now().toISOString().slice(0, 10),
-        pharmacyNpi: pharmacy.rows[0]?.npi,
+        pharmacyNpi: npi,
         ...(state.priorAuthorization ? { priorAuthorizationNumber: state.priorAuthorization.number } : {}),
       });
     } catch (error) {
