@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { EMPTY_NETWORK_MESSAGE } from '../processes/prescription/routing.js';
-import { activePharmacyCount } from '../projections/pharmacies.js';
+import { activePharmacyCount } from '../projections/pharmacyQueries.js';
 import { type ComposeOptions, type Composition, composePlatform, type SeedContext } from './compose.js';
 import { shutdownAwareLog } from './shutdownLog.js';
 import { type Vendors, vendorsFromConfig } from './vendors.js';

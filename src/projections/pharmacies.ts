@@ -8,14 +8,6 @@ import {
 import { findPharmacy } from './pharmacyQueries.js';
 import type { Projection } from './runtime.js';
 
-// Every read of the network lives in pharmacyQueries.ts; these names stay for callers not yet moved to it.
-export {
-  activePharmacyCount,
-  findPharmacy,
-  loadRoutableNetwork,
-  searchPharmacies,
-} from './pharmacyQueries.js';
-
 const upsert = (client: pg.PoolClient, pharmacy: Pharmacy, at: string) =>
   client.query(
     `INSERT INTO pharmacies (pharmacy_id, name, state, npi, status, suspension, data, updated_at)

@@ -3,7 +3,6 @@ import type pg from 'pg';
 import { type AuditEntry, type AuditFilter, auditPages } from '../../projections/audit/auditQueries.js';
 
 // The audit routes still take the filter and the screen's page from here.
-export { type AuditFilter, recentEntries } from '../../projections/audit/auditQueries.js';
 
 export type AuditExportFormat = 'csv' | 'ndjson';
 

@@ -7,12 +7,13 @@ import type { EventStore } from '../../eventstore/types.js';
 import { complianceReportPdf } from '../../integrations/documents/pdf/complianceReport.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Anchor, AnchorSource } from '../../projections/audit/anchors.js';
+import { type AuditFilter, recentEntries } from '../../projections/audit/auditQueries.js';
 import type { AuditKey } from '../../projections/audit/auditRecord.js';
 import { complianceReport } from '../../projections/audit/complianceReport.js';
 import { verifyAuditTrail } from '../../projections/audit/verifyAudit.js';
 import { problem } from '../auth/problem.js';
 import { CONSULTATION_ID } from '../routes/consultationShared.js';
-import { type AuditFilter, auditExportStream, recentEntries } from './auditExport.js';
+import { auditExportStream } from './auditExport.js';
 import { complianceReportCsv } from './complianceCsv.js';
 
 export type AuditRoutesOptions = {

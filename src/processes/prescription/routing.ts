@@ -8,7 +8,8 @@ import { findDrug } from '../../projections/catalogue/drugCatalogue.js';
 import { drugCatalogueProjection } from '../../projections/catalogue/drugCatalogueProjection.js';
 import { ordersWaitingForNetwork } from '../../projections/orders/orderQueries.js';
 import { ordersProjection } from '../../projections/orders/ordersProjection.js';
-import { loadRoutableNetwork, pharmaciesProjection } from '../../projections/pharmacies.js';
+import { pharmaciesProjection } from '../../projections/pharmacies.js';
+import { loadRoutableNetwork } from '../../projections/pharmacyQueries.js';
 import type { ProcessContext, ProcessManager } from '../runtime.js';
 import type { PrescriptionProcessDeps } from './deps.js';
 

@@ -5,7 +5,7 @@ import { VendorRejectedError, VendorUnavailableError } from '../../integrations/
 import { coldChainShipment, parcelFor } from '../../integrations/shipping/chooseRate.js';
 import type { LabelQuote, PurchasedLabel } from '../../integrations/shipping/port.js';
 import { findDrug } from '../../projections/catalogue/drugCatalogue.js';
-import { findPharmacy } from '../../projections/pharmacies.js';
+import { findPharmacy } from '../../projections/pharmacyQueries.js';
 import type { ProcessContext, ProcessManager } from '../runtime.js';
 import { commandFrom, orderIdOf, type PrescriptionProcessDeps } from './deps.js';
 

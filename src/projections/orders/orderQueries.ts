@@ -99,8 +99,8 @@ export const patientOrderStatus = async (db: Db, orderId: string): Promise<Patie
     orderId: d.orderId,
     status: d.status,
     statusSince: d.statusSince,
-    // Absent when the NewRx named no DrugDescription; the page's contract then refuses the answer, as it always has.
-    medication: d.prescription.medication.description as string | null,
+    // Absent when the NewRx named no DrugDescription: the page then names no medication.
+    medication: d.prescription.medication.description ?? null,
     pharmacy: d.pharmacy?.name ?? null,
     payment: {
       status: d.payment.status,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { PharmacyNetwork } from '../../../commands/catalogue/pharmacyNetwork.js';
 import { PHARMACY_ID, type PharmacyDetails } from '../../../domain/routing/pharmacy.js';
 import { CsvFormatError, readPharmacyCsv } from '../../../domain/routing/pharmacyCsv.js';
-import { findPharmacy, searchPharmacies } from '../../../projections/pharmacies.js';
+import { findPharmacy, searchPharmacies } from '../../../projections/pharmacyQueries.js';
 import { problem } from '../../auth/problem.js';
 import { pathParams } from '../../contracts/params.js';
 import { sendError } from '../../errors.js';
