@@ -39,7 +39,7 @@ import type { AuditKey } from '../projections/audit/auditRecord.js';
 import { allProjections } from '../projections/index.js';
 import { openPlatform, type Platform } from './platform.js';
 import { auditAnchorSink, loadPlatformKeys } from './platformKeys.js';
-import type { Vendors } from './vendors.js';
+import { tracedVendors, type Vendors } from './vendors.js';
 
 export type Composition = {
   platform: Platform;
@@ -106,7 +106,8 @@ export type ComposeOptions = {
 
 /** Wires one running platform: database, processes, projections, HTTP. Nothing listens until `listen`. */
 export const composePlatform = async (options: ComposeOptions): Promise<Composition> => {
-  const { config, vendors } = options;
+  const { config } = options;
+  const vendors = tracedVendors(options.vendors);
   const clock = options.clock ?? systemClock;
   const keys = await loadPlatformKeys(config);
   const log = options.log ?? (() => {});
@@ -216,7 +217,13 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     paymentCheckMs: config.paymentCheckMinutes * MINUTE,
   });
   const consultations = vendors.uk
-    ? await composeConsultations(platform, options, { linkSecret, publicUrl }, mailer, smsOutbox?.sender)
+    ? await composeConsultations(
+        platform,
+        { ...options, vendors },
+        { linkSecret, publicUrl },
+        mailer,
+        smsOutbox?.sender,
+      )
     : null;
   const anchoring = startAuditAnchoring({
     pool,

@@ -6,6 +6,7 @@ import type { Notifier } from '../eventstore/postgres/notifier.js';
 import { createNotifier } from '../eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
 import type { SubscriptionRunner } from '../eventstore/postgres/subscriptionRunner.js';
+import { tracedAppends } from '../eventstore/tracedAppends.js';
 import type { EventStore } from '../eventstore/types.js';
 import { useUpcasters } from '../eventstore/upcasting.js';
 import { type AppDatabase, type AppDatabaseConfig, openAppDatabase } from '../platform/appRole.js';
@@ -84,7 +85,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     notifier.announce(hint);
     for (const category of hint?.categories ?? []) metrics?.appends.inc({ category });
   };
-  const store = createPostgresEventStore(db.pool, { afterAppend });
+  const store = tracedAppends(createPostgresEventStore(db.pool, { afterAppend }));
   metrics?.readFrom({
     subscriptionLags: () => subscriptionLags(db.pool),
     backlog: () => backlogCounts(db.pool, clock.now()),
@@ -96,7 +97,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   });
   const http = {
     pool: httpPool,
-    store: createPostgresEventStore(httpPool, { afterAppend }),
+    store: tracedAppends(createPostgresEventStore(httpPool, { afterAppend })),
   };
   const timers = createTimerService(db.pool, clock, log);
   const leaseHeartbeat = createLeaseHeartbeat(db.pool, { log });

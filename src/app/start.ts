@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
+import { startTracing } from '../platform/tracing.js';
 import { EMPTY_NETWORK_MESSAGE } from '../processes/prescription/routing.js';
 import { activePharmacyCount } from '../projections/pharmacyQueries.js';
 import { type ComposeOptions, type Composition, composePlatform, type SeedContext } from './compose.js';
@@ -64,6 +65,7 @@ const rememberIntakeKey = async (file: string, composition: Composition): Promis
 /** Brings the platform up, listens, prints where everything is, and stops cleanly on SIGINT/SIGTERM. */
 export const startPlatform = async (config: Config, options: StartOptions = {}): Promise<Composition> => {
   const { log, stopping } = shutdownAwareLog((line) => console.error(line));
+  const tracing = config.tracesEndpoint ? startTracing({ otlpUrl: config.tracesEndpoint }) : null;
   const composition = await composePlatform({
     config,
     vendors: options.vendors ?? vendorsFromConfig(config, options.clock ?? systemClock),
@@ -117,6 +119,7 @@ export const startPlatform = async (config: Config, options: StartOptions = {}):
     stopping();
     console.log(`${signal}: shutting down`);
     await composition.close();
+    await tracing?.shutdown();
     await options.onClose?.();
     process.exit(0);
   };

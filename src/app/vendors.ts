@@ -20,6 +20,7 @@ import type { SmsGateway } from '../integrations/sms/port.js';
 import { createTwilioSms } from '../integrations/sms/twilioSms.js';
 import type { Clock } from '../platform/clock.js';
 import { type Config, ConfigError } from '../platform/config.js';
+import { tracedPort } from '../platform/tracing.js';
 
 export type Vendors = {
   mailer: Mailer;
@@ -139,3 +140,19 @@ export const vendorsFromConfig = (config: Config, clock: Clock): Vendors => {
     uk: ukVendorsFromConfig(config, clock),
   };
 };
+
+/** Every vendor call in a span when the platform is traced (see platform/tracing.ts). */
+export const tracedVendors = (vendors: Vendors): Vendors => ({
+  mailer: tracedPort('smtp', vendors.mailer),
+  documents: tracedPort('documents', vendors.documents),
+  payments: tracedPort('stripe', vendors.payments),
+  carrier: tracedPort('shippo', vendors.carrier),
+  adjudicator: tracedPort('payer', vendors.adjudicator),
+  sms: vendors.sms && tracedPort('twilio', vendors.sms),
+  uk: vendors.uk && {
+    identity: tracedPort('lexisnexis', vendors.uk.identity),
+    prescribing: tracedPort('signaturerx', vendors.uk.prescribing),
+    pmr: tracedPort('titanpmr', vendors.uk.pmr),
+    dispatch: tracedPort('royalmail', vendors.uk.dispatch),
+  },
+});

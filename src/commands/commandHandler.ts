@@ -3,6 +3,7 @@ import { isWrongExpectedRevision } from '../eventstore/errors.js';
 import type { EventMetadata, EventStore, RecordedEvent } from '../eventstore/types.js';
 import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
+import { contextOf, inSpan, linkToActive, tracingOn } from '../platform/tracing.js';
 
 export type CommandEnvelope<Command> = {
   /** Unique per intent: the same id again is answered from the stream, never applied twice. */
@@ -39,17 +40,23 @@ export type CommandHandler<State, Command> = (
  * a bounded number of times. Event ids derive from the command id, so even a repeat that races past
  * the commandId check is discarded by the store.
  */
-export const createCommandHandler =
-  <State, Command, Event extends DomainEvent>(
-    store: EventStore,
-    decider: Decider<State, Command, Event>,
-    options: { clock: Clock; maxAttempts?: number },
-  ): CommandHandler<State, Command> =>
-  async (envelope) => {
+export const createCommandHandler = <State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Decider<State, Command, Event>,
+  options: { clock: Clock; maxAttempts?: number },
+): CommandHandler<State, Command> => {
+  const run = async (
+    envelope: CommandEnvelope<Command>,
+    loaded?: RecordedEvent[],
+  ): Promise<CommandResult<State>> => {
     const maxAttempts = options.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
       const assumeNew = attempt === 1 && envelope.startsStream === true;
-      const history = assumeNew ? [] : await store.readStream(envelope.streamName);
+      const history = assumeNew
+        ? []
+        : attempt === 1 && loaded
+          ? loaded
+          : await store.readStream(envelope.streamName);
       const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
       const state = fold(decider, history as unknown as Event[]);
       const revision = history.at(-1)?.streamRevision ?? -1;
@@ -96,3 +103,19 @@ export const createCommandHandler =
       }
     }
   };
+
+  return async (envelope) => {
+    const name = `command ${(envelope.command as { type?: string }).type ?? 'unknown'}`;
+    const attributes = { 'pharmacy.stream': envelope.streamName, 'pharmacy.command_id': envelope.commandId };
+    if (!tracingOn() || envelope.startsStream === true) {
+      return inSpan(name, { attributes }, () => run(envelope));
+    }
+    // Traced: the command joins its stream's trace (the order's or consultation's, from its first
+    // event) and links the request or delivery that issued it.
+    const history = await store.readStream(envelope.streamName);
+    const parent = contextOf(history[0]?.metadata.traceparent);
+    return inSpan(name, { attributes, parent, links: parent ? linkToActive() : [] }, () =>
+      run(envelope, history),
+    );
+  };
+};

@@ -31,6 +31,7 @@ import { patientLinkRoutes } from './routes/patientLinkRoutes.js';
 import { readinessRoutes } from './routes/readiness.js';
 import { type PaymentEventHandler, webhookRoutes } from './routes/webhooks.js';
 import { safeError } from './safeError.js';
+import { registerRequestSpans } from './tracing.js';
 import { registerContracts } from './validation.js';
 import { registerSecurityHeaders } from './web/securityHeaders.js';
 
@@ -145,6 +146,7 @@ export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => 
   // Every route's zod contract (src/http/contracts) parses its request and checks its answer;
   // staff guards run before it.
   registerContracts(app);
+  registerRequestSpans(app);
   app.addHook('onRoute', guardBeforeContract);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   registerSecurityHeaders(app, { hsts: deps.secureCookies });

@@ -42,6 +42,8 @@ const schema = z.object({
   // The UK pharmacy's registered premises, its lines separated by commas (GP letters, dispensing).
   UK_PHARMACY_ADDRESS: z.string().trim().min(1).max(200).default('12 Northfield Parade, Leeds, LS1 4AP'),
   SMTP_URL: optionalUrl,
+  // Where traces go (an OpenTelemetry collector's OTLP/HTTP traces endpoint); unset, nothing is traced.
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
   // Unset: the brand's name at no-reply@pharmacy.example.org.
   MAIL_FROM: z.string().optional(),
   EMAIL_SENDERS: z.coerce.number().int().min(1).max(64).default(8),
@@ -125,6 +127,8 @@ export type Config = {
   trackingPollMinutes: number;
   /** How often an open checkout is read back from Stripe, in case its webhook never arrives. */
   paymentCheckMinutes: number;
+  /** The OTLP/HTTP traces endpoint; undefined: tracing off. */
+  tracesEndpoint: string | undefined;
   /** How long a claimed e-mail or text stays with its sender before another may take it. */
   outboxClaimSeconds: number;
   slaHours: number;
@@ -223,6 +227,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     linkSecret: e.LINK_SECRET,
     trackingPollMinutes: e.TRACKING_POLL_MINUTES,
     paymentCheckMinutes: e.PAYMENT_CHECK_MINUTES,
+    tracesEndpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     outboxClaimSeconds: e.OUTBOX_CLAIM_SECONDS,
     slaHours: e.SLA_HOURS,
     pharmacyTimeZone: e.PHARMACY_TIME_ZONE,

@@ -17,6 +17,7 @@ import type {
 import { VendorUnavailableError } from '../integrations/errors.js';
 import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
+import { contextOf, inSpan } from '../platform/tracing.js';
 import { type Projection, waitForProjection } from '../projections/runtime.js';
 import { IMMEDIATE_ATTEMPTS, immediateRetryDelayMs, nextVendorAttemptAt } from './retryPolicy.js';
 import { deliverByStream } from './streamDelivery.js';
@@ -245,7 +246,15 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
   ): Promise<DeliveryOutcome> => {
     for (let tries = 1; ; tries++) {
       try {
-        await pm.handle(event, context(pm, event, attempt));
+        await inSpan(
+          `process ${pm.name} ${event.type}`,
+          {
+            // The delivery continues the trace of the append that wrote the event.
+            parent: contextOf(event.metadata.traceparent),
+            attributes: { 'pharmacy.event_id': event.id, 'pharmacy.attempt': attempt },
+          },
+          () => pm.handle(event, context(pm, event, attempt)),
+        );
         // A retry that succeeds (scheduled, or a new cycle someone started) clears the incident.
         if (attempt > 1 || cycle !== '0') {
           await appendIntegrationEvent(
