@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../domain/decider.js';
 import type { StaffAccountCommand } from '../../domain/staff/staffAccount.js';
@@ -49,6 +49,7 @@ const parse = <T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T 
  */
 export const adminRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (fastify, options) => {
   fastify.setErrorHandler(problemErrorHandler);
+  fastify.setSerializerCompiler(serializerCompiler);
   const { pool, clock, accounts } = options;
   const adminOnly = { preHandler: fastify.requireRoles('admin') };
   const actor = (request: FastifyRequest) => ({

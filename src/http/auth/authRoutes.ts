@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteAccess } from '../access.js';
 import { sessionInfo, signedIn } from '../contracts/staff.js';
@@ -38,6 +38,8 @@ const ANY_SESSION: { access: RouteAccess } = { access: { kind: 'session' } };
 /** Sign-in, sign-out, "who am I" and changing one's password. Logs carry staff ids, never emails, passwords or tokens. */
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (fastify, options) => {
   fastify.setErrorHandler(problemErrorHandler);
+  // The answers are checked against their contracts wherever the plugin is registered (tests too).
+  fastify.setSerializerCompiler(serializerCompiler);
   const { accounts, clock } = options;
 
   fastify.post(

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, serializerCompiler } from 'fastify-type-provider-zod';
 import { staffDirectory } from '../../projections/staffDirectoryQueries.js';
 import { staffDirectoryList } from '../contracts/staff.js';
 import type { AuthRoutesOptions } from './authRoutes.js';
@@ -9,6 +9,7 @@ import type { AuthRoutesOptions } from './authRoutes.js';
  * holds names only, no e-mail addresses or roles.
  */
 export const staffDirectoryRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (fastify, { pool }) => {
+  fastify.setSerializerCompiler(serializerCompiler);
   fastify.get(
     '/api/staff/directory',
     {
