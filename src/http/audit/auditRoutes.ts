@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
@@ -12,6 +12,12 @@ import type { AuditKey } from '../../projections/audit/auditRecord.js';
 import { complianceReport } from '../../projections/audit/complianceReport.js';
 import { verifyAuditTrail } from '../../projections/audit/verifyAudit.js';
 import { problem } from '../auth/problem.js';
+import {
+  auditAnchor,
+  auditEntries,
+  auditVerification,
+  complianceReport as complianceReportSchema,
+} from '../contracts/audit.js';
 import { CONSULTATION_ID } from '../routes/consultationShared.js';
 import { auditExportStream } from './auditExport.js';
 import { complianceReportCsv } from './complianceCsv.js';
@@ -155,6 +161,8 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRoutesOptions> = async (app
         summary:
           'Per period: orders and consultations by outcome, refusals with reasons, refunds, reads of patient data by staff member (JSON, CSV or PDF)',
         querystring: reportQuery,
+        // The JSON form; the CSV and PDF files are sent as they are.
+        response: { 200: complianceReportSchema },
       },
     },
     async (request, reply) => {
@@ -169,16 +177,25 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRoutesOptions> = async (app
       const name = `compliance-${report.period.from.slice(0, 10)}-${report.period.to.slice(0, 10)}`;
       reply.header('cache-control', 'no-store');
       if (query.format === 'json') return report;
-      reply.header('content-disposition', `attachment; filename="${name}.${query.format}"`);
+      // A file is sent as it is: fastify applies the response schema to JSON bodies only.
+      const file: FastifyReply = reply;
+      file.header('content-disposition', `attachment; filename="${name}.${query.format}"`);
       return query.format === 'csv'
-        ? reply.type(CONTENT_TYPES.csv).send(complianceReportCsv(report))
-        : reply.type('application/pdf').send(await complianceReportPdf(report, options.reportTitle));
+        ? file.type(CONTENT_TYPES.csv).send(complianceReportCsv(report))
+        : file.type('application/pdf').send(await complianceReportPdf(report, options.reportTitle));
     },
   );
 
   app.get(
     '/api/audit/verify',
-    { ...auditors, schema: { tags: ['audit'], summary: 'Recompute the hash chain; report the first break' } },
+    {
+      ...auditors,
+      schema: {
+        tags: ['audit'],
+        summary: 'Recompute the hash chain; report the first break',
+        response: { 200: auditVerification },
+      },
+    },
     async () => verifyAuditTrail(pool, { key: options.audit.key, anchors: options.audit.anchors }),
   );
 
@@ -189,6 +206,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRoutesOptions> = async (app
       schema: {
         tags: ['audit'],
         summary: 'Sign the chain’s current head now and export it where the auditor keeps anchors',
+        response: { 201: auditAnchor },
       },
     },
     async (request, reply) => {
@@ -207,6 +225,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRoutesOptions> = async (app
         tags: ['audit'],
         summary: 'The most recent audit rows, optionally of one order or consultation; `before` pages back',
         querystring: entriesQuery,
+        response: { 200: auditEntries },
       },
     },
     async (request) => {

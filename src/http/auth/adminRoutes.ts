@@ -1,8 +1,16 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type FastifyPluginAsyncZod, serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../domain/decider.js';
 import type { StaffAccountCommand } from '../../domain/staff/staffAccount.js';
 import { enabledAdminsBesides } from '../../projections/staffDirectoryQueries.js';
+import {
+  staffChanged,
+  staffCreated,
+  staffList,
+  staffPasswordReset,
+  staffSessionList,
+} from '../contracts/staff.js';
 import { statusOfRefusal } from '../errors.js';
 import { emailAddress } from '../validation.js';
 import type { AuthRoutesOptions } from './authRoutes.js';
@@ -39,8 +47,9 @@ const parse = <T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T 
  * audit trail) with the admin as its actor. Responses never include password hashes or tokens; a
  * password the platform generates is shown once, in the answer to the request that made it.
  */
-export const adminRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify, options) => {
+export const adminRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (fastify, options) => {
   fastify.setErrorHandler(problemErrorHandler);
+  fastify.setSerializerCompiler(serializerCompiler);
   const { pool, clock, accounts } = options;
   const adminOnly = { preHandler: fastify.requireRoles('admin') };
   const actor = (request: FastifyRequest) => ({
@@ -84,7 +93,14 @@ export const adminRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify
 
   fastify.get(
     '/api/admin/staff',
-    { ...adminOnly, schema: { tags: ['admin'], summary: 'Staff accounts with their roles and state' } },
+    {
+      ...adminOnly,
+      schema: {
+        tags: ['admin'],
+        summary: 'Staff accounts with their roles and state',
+        response: { 200: staffList },
+      },
+    },
     async () => ({
       staff: (await listStaffUsers(pool)).map((account) => ({
         ...account,
@@ -101,6 +117,7 @@ export const adminRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify
       schema: {
         tags: ['admin'],
         summary: 'Create a staff account; its first password must be changed at sign-in',
+        response: { 201: staffCreated },
       },
     },
     async (request, reply) => {
@@ -134,7 +151,11 @@ export const adminRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify
     '/api/admin/staff/:id/roles',
     {
       ...adminOnly,
-      schema: { tags: ['admin'], summary: 'Set a member’s roles: each role granted or revoked is an event' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Set a member’s roles: each role granted or revoked is an event',
+        response: { 200: staffChanged },
+      },
     },
     async (request, reply) => {
       const body = parse(rolesBody, request.body, reply);
@@ -150,7 +171,14 @@ export const adminRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify
 
   fastify.post<{ Params: { id: string } }>(
     '/api/admin/staff/:id/disable',
-    { ...adminOnly, schema: { tags: ['admin'], summary: 'Disable an account: its sessions end at once' } },
+    {
+      ...adminOnly,
+      schema: {
+        tags: ['admin'],
+        summary: 'Disable an account: its sessions end at once',
+        response: { 200: staffChanged },
+      },
+    },
     async (request, reply) => {
       const body = parse(reasonBody, request.body, reply);
       if (!body) return reply;
@@ -164,7 +192,14 @@ export const adminRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify
 
   fastify.post<{ Params: { id: string } }>(
     '/api/admin/staff/:id/enable',
-    { ...adminOnly, schema: { tags: ['admin'], summary: 'Enable a disabled account again' } },
+    {
+      ...adminOnly,
+      schema: {
+        tags: ['admin'],
+        summary: 'Enable a disabled account again',
+        response: { 200: staffChanged },
+      },
+    },
     async (request, reply) => {
       const body = parse(reasonBody, request.body, reply);
       if (!body) return reply;
@@ -180,6 +215,7 @@ export const adminRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify
         tags: ['admin'],
         summary:
           'Reset a password: sessions end; the temporary password (shown once) must be changed at sign-in',
+        response: { 200: staffPasswordReset },
       },
     },
     async (request, reply) => {
@@ -198,7 +234,14 @@ export const adminRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify
 
   fastify.get<{ Params: { id: string } }>(
     '/api/admin/staff/:id/sessions',
-    { ...adminOnly, schema: { tags: ['admin'], summary: 'A member’s sessions that still work' } },
+    {
+      ...adminOnly,
+      schema: {
+        tags: ['admin'],
+        summary: 'A member’s sessions that still work',
+        response: { 200: staffSessionList },
+      },
+    },
     async (request, reply) => {
       if (!STAFF_ID.test(request.params.id) || !(await findStaffAccount(pool, request.params.id)))
         return problem(reply, 404, 'Not found', 'There is no such staff member.');
@@ -208,7 +251,14 @@ export const adminRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify
 
   fastify.post<{ Params: { id: string } }>(
     '/api/admin/staff/:id/sessions/revoke',
-    { ...adminOnly, schema: { tags: ['admin'], summary: 'End one of a member’s sessions, or all of them' } },
+    {
+      ...adminOnly,
+      schema: {
+        tags: ['admin'],
+        summary: 'End one of a member’s sessions, or all of them',
+        response: { 200: staffChanged },
+      },
+    },
     async (request, reply) => {
       const body = parse(revokeBody, request.body, reply);
       if (!body) return reply;

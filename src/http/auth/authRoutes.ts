@@ -1,6 +1,8 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type FastifyPluginAsyncZod, serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteAccess } from '../access.js';
+import { sessionInfo, signedIn } from '../contracts/staff.js';
 import { credentialOf, SESSION_COOKIE, type StaffAuthOptions } from './context.js';
 import { MAX_FAILED_ATTEMPTS } from './lockout.js';
 import { MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
@@ -34,15 +36,21 @@ const PUBLIC: { access: RouteAccess } = { access: { kind: 'public' } };
 const ANY_SESSION: { access: RouteAccess } = { access: { kind: 'session' } };
 
 /** Sign-in, sign-out, "who am I" and changing one's password. Logs carry staff ids, never emails, passwords or tokens. */
-export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify, options) => {
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (fastify, options) => {
   fastify.setErrorHandler(problemErrorHandler);
+  // The answers are checked against their contracts wherever the plugin is registered (tests too).
+  fastify.setSerializerCompiler(serializerCompiler);
   const { accounts, clock } = options;
 
   fastify.post(
     '/api/auth/login',
     {
       config: { csrfExempt: true, ...PUBLIC },
-      schema: { tags: ['staff'], summary: 'Sign in: sets the session cookie and returns a bearer token' },
+      schema: {
+        tags: ['staff'],
+        summary: 'Sign in: sets the session cookie and returns a bearer token',
+        response: { 200: signedIn },
+      },
     },
     async (request, reply) => {
       const parsed = loginBody.safeParse(request.body);
@@ -113,7 +121,11 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify,
     '/api/auth/me',
     {
       config: ANY_SESSION,
-      schema: { tags: ['staff'], summary: 'The signed-in staff member and their session' },
+      schema: {
+        tags: ['staff'],
+        summary: 'The signed-in staff member and their session',
+        response: { 200: sessionInfo },
+      },
     },
     async (request, reply) => {
       const credential = credentialOf(request);

@@ -1,5 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { type FastifyPluginAsyncZod, serializerCompiler } from 'fastify-type-provider-zod';
 import { staffDirectory } from '../../projections/staffDirectoryQueries.js';
+import { staffDirectoryList } from '../contracts/staff.js';
 import type { AuthRoutesOptions } from './authRoutes.js';
 
 /**
@@ -7,12 +8,17 @@ import type { AuthRoutesOptions } from './authRoutes.js';
  * and exports show who did something rather than an id. Any signed-in staff member may read it; it
  * holds names only, no e-mail addresses or roles.
  */
-export const staffDirectoryRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify, { pool }) => {
+export const staffDirectoryRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (fastify, { pool }) => {
+  fastify.setSerializerCompiler(serializerCompiler);
   fastify.get(
     '/api/staff/directory',
     {
       preHandler: fastify.requireRoles(),
-      schema: { tags: ['staff'], summary: 'Every staff member’s id and name, for showing who did what' },
+      schema: {
+        tags: ['staff'],
+        summary: 'Every staff member’s id and name, for showing who did what',
+        response: { 200: staffDirectoryList },
+      },
     },
     async () => ({ staff: await staffDirectory(pool) }),
   );

@@ -8,6 +8,14 @@ import { needsAttention } from '../../projections/attention/needsAttention.js';
 import { parkedEvents } from '../../projections/attention/parkedEvents.js';
 import { openIncidents, unmatchedPayments } from '../../projections/integrationIncidentQueries.js';
 import { problem } from '../auth/problem.js';
+import {
+  attentionList,
+  consoleSettings,
+  incidentList,
+  parkedList,
+  parkedRetry,
+  unmatchedPaymentList,
+} from '../contracts/operations.js';
 import { pathParams } from '../contracts/params.js';
 import { scrubbedMessage } from '../safeError.js';
 
@@ -38,7 +46,11 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
     '/api/console/settings',
     {
       preHandler: app.requireRoles(),
-      schema: { tags: ['operations'], summary: 'The pharmacy’s time zone and SLA, as staff pages show them' },
+      schema: {
+        tags: ['operations'],
+        summary: 'The pharmacy’s time zone and SLA, as staff pages show them',
+        response: { 200: consoleSettings },
+      },
     },
     async () => ({ timeZone: options.pharmacyTimeZone, slaHours: options.slaHours }),
   );
@@ -54,6 +66,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
         summary:
           'Needs attention: SLA breaches, open incidents, parked events, payment mismatches, drug reviews, claim rejects; oldest first, each with its next action',
         querystring: attentionQuery,
+        response: { 200: attentionList },
       },
     },
     async (request) => {
@@ -66,7 +79,14 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
 
   app.get(
     '/api/operations/parked',
-    { ...guard, schema: { tags: ['operations'], summary: 'Events parked with their error' } },
+    {
+      ...guard,
+      schema: {
+        tags: ['operations'],
+        summary: 'Events parked with their error',
+        response: { 200: parkedList },
+      },
+    },
     async () => {
       const parked = await parkedEvents(options.pool);
       // Quoted values are taken out of the error: they may be patient data.
@@ -82,6 +102,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
         params: pathParams('subscription', 'eventId'),
         tags: ['operations'],
         summary: 'Retry a parked event',
+        response: { 200: parkedRetry },
       },
     },
     async (request, reply) => {
@@ -97,7 +118,14 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
 
   app.get(
     '/api/operations/incidents',
-    { ...guard, schema: { tags: ['operations'], summary: 'Vendor calls pending or flagged' } },
+    {
+      ...guard,
+      schema: {
+        tags: ['operations'],
+        summary: 'Vendor calls pending or flagged',
+        response: { 200: incidentList },
+      },
+    },
     async () => {
       const incidents = await openIncidents(options.pool);
       // Vendor and database messages may quote what was sent: quoted values are taken out.
@@ -112,6 +140,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
       schema: {
         tags: ['operations'],
         summary: 'Verified payment events no order or consultation could take (answered 2xx, kept here)',
+        response: { 200: unmatchedPaymentList },
       },
     },
     async () => ({ items: await unmatchedPayments(options.pool) }),

@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { api } from '../api/client.js';
+import type { ConsoleSettings } from '../api/types.js';
 import { Loading } from '../ui/components.js';
 import { setDisplayTimeZone } from '../ui/zone.js';
 
@@ -13,7 +14,7 @@ export const PharmacySettings = ({ children }: { children: ReactNode }) => {
   useEffect(() => {
     const controller = new AbortController();
     api
-      .get<{ timeZone: string }>('/api/console/settings', { signal: controller.signal })
+      .get<ConsoleSettings>('/api/console/settings', { signal: controller.signal })
       .then((settings) => {
         setDisplayTimeZone(settings.timeZone);
         setZone(settings.timeZone);

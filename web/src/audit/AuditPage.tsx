@@ -1,6 +1,12 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, query } from '../api/client.js';
-import type { AuditVerification, ConsultationHistory, OrderHistory, OrderPage } from '../api/types.js';
+import type {
+  AuditFinding,
+  AuditVerification,
+  ConsultationHistory,
+  OrderHistory,
+  OrderPage,
+} from '../api/types.js';
 import { navigate } from '../app/router.js';
 import { Loading, PageHeading, ProblemMessage } from '../ui/components.js';
 import { useResource } from '../ui/useResource.js';
@@ -8,12 +14,7 @@ import { ConsultationReplayView } from './ConsultationReplayView.js';
 import { ReplayView } from './ReplayView.js';
 import { localInputToIso } from './replay.js';
 
-const brokenAtText = (brokenAt: AuditVerification['brokenAt']) =>
-  brokenAt === null || brokenAt === undefined
-    ? ''
-    : typeof brokenAt === 'number'
-      ? ` at row ${brokenAt}`
-      : ` at row ${brokenAt.seq}: ${brokenAt.reason}`;
+const brokenAtText = (brokenAt: AuditFinding) => ` at row ${brokenAt.seq}: ${brokenAt.reason}`;
 
 const Verification = () => {
   const result = useResource((signal) => api.get<AuditVerification>('/api/audit/verify', { signal }), []);

@@ -1,26 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { api, query } from '../api/client.js';
+import type { ComplianceReport } from '../api/types.js';
 import { navigate } from '../app/router.js';
 import { ActorName } from '../staff/directory.js';
 import { Loading, PageHeading, ProblemMessage } from '../ui/components.js';
 import { eventLabel, formatDateTime, statusLabel } from '../ui/format.js';
 import { useResource } from '../ui/useResource.js';
-
-type ComplianceReport = {
-  period: { from: string; to: string };
-  orders: { status: string; count: number }[];
-  consultations: { status: string; count: number }[];
-  refusals: { at: string; caseId: string; kind: string; reason: string; actor: string }[];
-  refunds: {
-    at: string;
-    caseId: string;
-    amountMinor: number;
-    currency: string;
-    reason: string;
-    actor: string;
-  }[];
-  phiReads: { actor: string; actorName: string | null; reads: number; subjects: number }[];
-};
 
 /** `YYYY-MM-DD` of the first day of this month and of the next: the default period. */
 const thisMonth = (now = new Date()) => {

@@ -1,7 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, setCsrfToken, setUnauthorizedHandler } from '../api/client.js';
 import { ApiError } from '../api/problem.js';
-import type { SessionInfo, StaffUser } from '../api/types.js';
+import type { SessionInfo, SignedIn, StaffUser } from '../api/types.js';
 
 export type SessionState =
   | { status: 'loading' }
@@ -49,7 +49,7 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
   }, []);
 
   const signIn = useCallback(async (email: string, password: string) => {
-    const session = await api.post<SessionInfo>('/api/auth/login', { email, password });
+    const session = await api.post<SignedIn>('/api/auth/login', { email, password });
     setCsrfToken(session.csrfToken);
     setState({ status: 'signed-in', user: session.user });
     return session.user;

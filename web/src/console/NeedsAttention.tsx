@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import type { AttentionItem } from '../../../src/projections/attention/needsAttention.js';
 import { api, query } from '../api/client.js';
 import { type Problem, problemOf } from '../api/problem.js';
+import type { AttentionItem, AttentionList } from '../api/types.js';
 import { Link } from '../app/router.js';
 import { useConsultationSignals, useLiveSignals } from '../live/LiveProvider.js';
 import { Loading, ProblemMessage } from '../ui/components.js';
@@ -70,12 +70,9 @@ const NextAction = ({ item, onDone }: { item: AttentionItem; onDone: () => void 
 export const NeedsAttention = ({ slaHours, now }: { slaHours: number; now: number }) => {
   const queue = useResource(
     (signal) =>
-      api.get<{ slaHours: number; items: AttentionItem[] }>(
-        `/api/operations/attention${query({ slaHours })}`,
-        {
-          signal,
-        },
-      ),
+      api.get<AttentionList>(`/api/operations/attention${query({ slaHours })}`, {
+        signal,
+      }),
     [slaHours],
   );
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);

@@ -1,8 +1,9 @@
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { api } from '../api/client.js';
+import type { StaffDirectoryEntry, StaffDirectoryList } from '../api/types.js';
 import { actorLabel } from '../ui/format.js';
 
-type DirectoryEntry = { id: string; displayName: string; active: boolean };
+type DirectoryEntry = StaffDirectoryEntry;
 
 const DirectoryContext = createContext<ReadonlyMap<string, DirectoryEntry>>(new Map());
 
@@ -15,7 +16,7 @@ export const StaffDirectoryProvider = ({ children }: { children: ReactNode }) =>
   useEffect(() => {
     const controller = new AbortController();
     api
-      .get<{ staff: DirectoryEntry[] }>('/api/staff/directory', { signal: controller.signal })
+      .get<StaffDirectoryList>('/api/staff/directory', { signal: controller.signal })
       .then((answer) => setDirectory(new Map(answer.staff.map((entry) => [entry.id, entry]))))
       .catch(() => {});
     return () => controller.abort();
