@@ -254,7 +254,7 @@ describe('the UK consultation flow, in the browser', () => {
     await approval.getByText(/once you sign it, it is final/).waitFor();
     await approval.getByRole('button', { name: 'Yes, approve' }).click();
     const signLink = prescriber.page.getByRole('link', { name: 'Sign the prescription in SignatureRx' });
-    await signLink.waitFor({ timeout: 20_000 });
+    await signLink.waitFor({ timeout: 30_000 });
     await screenshot(prescriber.page, 'uk-12-review-approved');
 
     // SignatureRx's own signing page, opened from the case: signing is final and fires Phase 8.
@@ -262,17 +262,17 @@ describe('the UK consultation flow, in the browser', () => {
     await signing.getByRole('button', { name: 'Sign prescription' }).click();
     await signing.getByText(/This prescription is final/).waitFor();
     await screenshot(signing, 'uk-13-signaturerx-signed');
-    await prescriber.page.getByText(/^Approved$/).waitFor({ timeout: 20_000 });
+    await prescriber.page.getByText(/^Approved$/).waitFor({ timeout: 30_000 });
 
     // Phases 9–11: the pharmacy team prints the slip and dispatches.
     const team = await person();
     await signIn(team.page, platform.staff.ops);
     await team.page.getByRole('link', { name: 'Pharmacy queue' }).click();
     await team.page.getByRole('heading', { name: 'Pharmacy queue — To dispense' }).waitFor();
-    await queueEntry(team.page, id).waitFor({ timeout: 20_000 });
+    await queueEntry(team.page, id).waitFor({ timeout: 30_000 });
     await screenshot(team.page, 'uk-14-pharmacy-queue');
     await queueEntry(team.page, id).getByRole('link').click();
-    await team.page.locator('[data-pmr="synced"]').waitFor({ timeout: 20_000 });
+    await team.page.locator('[data-pmr="synced"]').waitFor({ timeout: 30_000 });
     const dispatch = team.page.getByRole('button', { name: 'Dispatch: pack and book Royal Mail' });
     await expect(dispatch.isDisabled()).resolves.toBe(true);
     await team.page.getByText('Print the dispensing slip first.').waitFor();
@@ -284,11 +284,11 @@ describe('the UK consultation flow, in the browser', () => {
     ]);
     expect(slip.status()).toBe(200);
     expect(slip.headers()['content-type']).toBe('application/pdf');
-    await team.page.locator('[data-slip="printed"]').waitFor({ timeout: 10_000 });
+    await team.page.locator('[data-slip="printed"]').waitFor({ timeout: 30_000 });
     await screenshot(team.page, 'uk-15-pharmacy-case-ready');
     await dispatch.click();
     const parcel = team.page.locator('.shipment[data-tracking-number]');
-    await parcel.waitFor({ timeout: 20_000 });
+    await parcel.waitFor({ timeout: 30_000 });
     const trackingNumber = (await parcel.getAttribute('data-tracking-number'))!;
     await screenshot(team.page, 'uk-16-pharmacy-case-dispatched');
 
@@ -361,16 +361,16 @@ describe('the UK consultation flow, in the browser', () => {
 
     // The pharmacist also works the pharmacy queue: month 1 of 3.
     await pharmacist.page.getByRole('link', { name: 'Pharmacy queue' }).click();
-    await queueEntry(pharmacist.page, id).getByText('Supply 1').waitFor({ timeout: 20_000 });
+    await queueEntry(pharmacist.page, id).getByText('Supply 1').waitFor({ timeout: 30_000 });
     await queueEntry(pharmacist.page, id).getByRole('link').click();
     await pharmacist.page.getByRole('heading', { name: 'Dispense supply 1 of 3' }).waitFor();
     await pharmacist.page.getByText('Pharmacist approval', { exact: false }).waitFor();
-    await pharmacist.page.locator('[data-pmr="synced"]').waitFor({ timeout: 20_000 });
+    await pharmacist.page.locator('[data-pmr="synced"]').waitFor({ timeout: 30_000 });
     await Promise.all([
       pharmacist.context.waitForEvent('response', (r) => r.url().endsWith('/slip')),
       pharmacist.page.getByRole('link', { name: 'Print dispensing slip (PDF)' }).click(),
     ]);
-    await pharmacist.page.locator('[data-slip="printed"]').waitFor({ timeout: 10_000 });
+    await pharmacist.page.locator('[data-slip="printed"]').waitFor({ timeout: 30_000 });
     const caseUrl = pharmacist.page.url();
 
     // The shelf is empty (a count correction on the stock page): dispatch is blocked, with the reason.
@@ -404,7 +404,7 @@ describe('the UK consultation flow, in the browser', () => {
     await pharmacist.page.goto(caseUrl);
     await expect(dispatch.isEnabled()).resolves.toBe(true);
     await dispatch.click();
-    await pharmacist.page.locator('.shipment[data-tracking-number]').waitFor({ timeout: 20_000 });
+    await pharmacist.page.locator('.shipment[data-tracking-number]').waitFor({ timeout: 30_000 });
 
     await patientStatus(page, 'dispatched');
     await page.getByRole('heading', { name: 'Month 1' }).waitFor();
@@ -509,7 +509,7 @@ describe('the UK consultation flow, in the browser', () => {
       buffer: cardPng(600, 400, [20, 120, 60], true),
     });
     await page.getByRole('img', { name: 'Preview of your driving licence' }).waitFor();
-    await page.getByText('Your ID is uploaded.').waitFor({ timeout: 15_000 });
+    await page.getByText('Your ID is uploaded.').waitFor({ timeout: 30_000 });
     await expectNoHorizontalOverflow(page);
     await screenshot(page, 'uk-24-id-uploaded-phone');
     await patientStatus(page, 'id_manual_review');
@@ -546,9 +546,9 @@ describe('the UK consultation flow, in the browser', () => {
     await screenshot(page, 'uk-26-message-reply-phone');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await patientStatus(page, 'in_clinical_review');
-    await prescriber.page.getByText('About two years, slowly.').waitFor({ timeout: 10_000 });
+    await prescriber.page.getByText('About two years, slowly.').waitFor({ timeout: 30_000 });
     // With the reply in, the case is back for a decision: "Question sent…" is no longer true.
-    await prescriber.page.getByText('Question sent').waitFor({ state: 'detached', timeout: 10_000 });
+    await prescriber.page.getByText('Question sent').waitFor({ state: 'detached', timeout: 30_000 });
     await prescriber.page.getByRole('button', { name: 'Send question' }).waitFor();
     await screenshot(prescriber.page, 'uk-26a-review-after-reply-phone');
 
@@ -560,12 +560,12 @@ describe('the UK consultation flow, in the browser', () => {
     await team.page.goto('/pharmacy?view=exceptions');
     await queueEntry(team.page, id)
       .getByText(/Cancellation requested/)
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 30_000 });
     await queueEntry(team.page, id).getByRole('link').click();
     const cancel = team.page.getByRole('region', { name: 'Cancellation requested' });
     await cancel
       .getByText('I have decided to see my GP instead.', { exact: false })
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 30_000 });
     await expectNoHorizontalOverflow(team.page);
     await cancel.getByLabel('Reason').fill('Patient asked by message');
     await cancel.getByRole('button', { name: 'Cancel and refund' }).click();

@@ -58,7 +58,7 @@ describe('the console’s live connection', () => {
 
     // 1. The network goes away: the console says so, and orders keep arriving meanwhile.
     await context.setOffline(true);
-    await page.locator('.live[data-live-state="reconnecting"]').waitFor({ timeout: 5_000 });
+    await page.locator('.live[data-live-state="reconnecting"]').waitFor({ timeout: 15_000 });
     await expect(page.locator('.live').textContent()).resolves.toMatch(/Reconnecting/);
     await screenshot(page, '16-console-reconnecting');
     const missed = [await platform.intake(), await platform.intake()];
@@ -67,7 +67,7 @@ describe('the console’s live connection', () => {
 
     // Back online: it reconnects at once, replays what it missed, and shows each change once.
     await context.setOffline(false);
-    await page.locator('.live[data-live-state="live"]').waitFor({ timeout: 5_000 });
+    await page.locator('.live[data-live-state="live"]').waitFor({ timeout: 15_000 });
     for (const id of missed)
       await page.locator(`li.order[data-order-id="${id}"][data-status="validated"]`).waitFor();
     await expectEveryChangeOnce(page);
@@ -76,7 +76,7 @@ describe('the console’s live connection', () => {
     const burst = Promise.all([platform.intake(), platform.intake(), platform.intake()]);
     for (const socket of platform.composition.http.websocketServer.clients) socket.terminate();
     const during = await burst;
-    await page.locator('.live[data-live-state="live"]').waitFor({ timeout: 5_000 });
+    await page.locator('.live[data-live-state="live"]').waitFor({ timeout: 15_000 });
     for (const id of during)
       await page.locator(`li.order[data-order-id="${id}"][data-status="validated"]`).waitFor();
     await expectEveryChangeOnce(page);
@@ -121,7 +121,7 @@ describe('the console’s live connection', () => {
     const before = await platform.intake();
     await page.locator(`li.order[data-order-id="${before}"][data-status="validated"]`).waitFor();
     for (const socket of platform.composition.http.websocketServer.clients) socket.terminate();
-    await page.locator('.live[data-live-state="live"]').waitFor({ timeout: 5_000 });
+    await page.locator('.live[data-live-state="live"]').waitFor({ timeout: 15_000 });
     await expect.poll(() => connections).toBe(2);
     const after = await platform.intake();
     await page.locator(`li.order[data-order-id="${after}"][data-status="validated"]`).waitFor();

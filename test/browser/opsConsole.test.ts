@@ -72,7 +72,7 @@ const eventTypes = async (orderId: string) =>
     )
   ).rows.map((r) => r.event_type);
 
-const until = async (what: string, probe: () => Promise<boolean>, timeoutMs = 20_000) => {
+const until = async (what: string, probe: () => Promise<boolean>, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -181,7 +181,7 @@ describe('the ops console', () => {
     // from the page clears it from the queue.
     await stripeOutage(false);
     await incident.getByRole('button', { name: 'Retry stripe now' }).click();
-    await incident.waitFor({ state: 'detached', timeout: 15_000 });
+    await incident.waitFor({ state: 'detached', timeout: 30_000 });
     await until('the payment link', async () =>
       (await eventTypes(stuck.orderId)).includes('PaymentLinkCreated'),
     );
@@ -211,7 +211,7 @@ describe('the ops console', () => {
       await screenshot(page, 'console-incidents-page');
       await stripeOutage(false);
       await call.getByRole('button', { name: 'Retry stripe now' }).click();
-      await call.waitFor({ state: 'detached', timeout: 15_000 });
+      await call.waitFor({ state: 'detached', timeout: 30_000 });
       await context.close();
     } finally {
       await stripeOutage(false);
@@ -250,13 +250,13 @@ describe('the ops console', () => {
     await until('validation', async () => (await eventTypes(orderId)).includes('PrescriptionValidated'));
     await flow
       .locator('[data-count="all"]', { hasText: String(before.all + 1) })
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 30_000 });
     await flow
       .locator('[data-flow="received-24h"]', { hasText: String(before.received + 1) })
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 30_000 });
     await flow.locator('[data-count="validated"]', { hasText: String(before.validated + 1) }).waitFor({
       state: 'attached',
-      timeout: 10_000,
+      timeout: 30_000,
     });
     // The charts drew the new numbers too, without a reload.
     await until('the funnel redrawn', async () => (await funnelTotal()) === before.all + 1);
@@ -368,7 +368,7 @@ describe('the ops console', () => {
     const validated = feed
       .locator('li', { hasText: 'Prescription validated' })
       .filter({ hasText: 'Adaeze Livewell' });
-    await validated.waitFor({ timeout: 10_000 });
+    await validated.waitFor({ timeout: 30_000 });
     await validated.getByText('adalimumab', { exact: false }).waitFor();
     await expect(validated.getByRole('link', { name: 'Adaeze Livewell' }).getAttribute('href')).resolves.toBe(
       `/orders/${orderId}`,

@@ -119,8 +119,8 @@ describe('the web app, driven as people use it', () => {
       buffer: bigCard,
     });
     await patient.page.getByRole('img', { name: 'Preview of the front of your card' }).waitFor();
-    await patient.page.getByText(/Uploading… ([1-9]|[1-9]\d)%/).waitFor({ timeout: 10_000 });
-    await patient.page.getByText('The front of your card is uploaded.').waitFor({ timeout: 20_000 });
+    await patient.page.getByText(/Uploading… ([1-9]|[1-9]\d)%/).waitFor({ timeout: 30_000 });
+    await patient.page.getByText('The front of your card is uploaded.').waitFor({ timeout: 30_000 });
     await cdp.send('Network.emulateNetworkConditions', {
       offline: false,
       latency: 0,
@@ -161,7 +161,7 @@ describe('the web app, driven as people use it', () => {
     await expect(firstChoice.isChecked()).resolves.toBe(true);
     await screenshot(ops.page, '05-order-detail-recommendations');
     await ops.page.getByRole('button', { name: 'Select pharmacy' }).click();
-    await detailStatus(ops.page, 'Awaiting payment').waitFor({ timeout: 20_000 });
+    await detailStatus(ops.page, 'Awaiting payment').waitFor({ timeout: 30_000 });
     await ops.page.locator('#adjudication-heading').waitFor();
     await expect(ops.page.getByText('Patient pays after coupon').isVisible()).resolves.toBe(true);
 
@@ -186,25 +186,25 @@ describe('the web app, driven as people use it', () => {
     );
 
     // The watcher's console follows the order through shipping to completion, live.
-    await orderRow(watcher.page, orderId, 'shipped').waitFor({ timeout: 20_000 });
+    await orderRow(watcher.page, orderId, 'shipped').waitFor({ timeout: 30_000 });
     const { rows } = await platform.db.pool.query<{ tracking_number: string }>(
       'SELECT tracking_number FROM orders WHERE order_id = $1',
       [orderId],
     );
     const trackingNumber = rows[0]!.tracking_number;
     await platform.standIns.shippo.advanceTracking(trackingNumber, 'TRANSIT');
-    await orderRow(watcher.page, orderId, 'in_transit').waitFor({ timeout: 10_000 });
+    await orderRow(watcher.page, orderId, 'in_transit').waitFor({ timeout: 30_000 });
     await platform.standIns.shippo.advanceTracking(trackingNumber, 'DELIVERED');
     await waitForEvent(orderId, 'OrderCompleted');
     // Committed → on screen by the live socket alone (the page is never reloaded). How fast is the
     // bench's business, not this test's: a test file beside this one can hold the feed back.
-    await orderRow(watcher.page, orderId, 'completed').waitFor({ timeout: 20_000 });
+    await orderRow(watcher.page, orderId, 'completed').waitFor({ timeout: 30_000 });
     await expect(watcher.page.evaluate('window.__sameDocument')).resolves.toBe(true);
     await watcher.page.locator('.recent li', { hasText: 'Order completed' }).first().waitFor();
     await screenshot(watcher.page, '08-console-completed');
 
     // The staff detail shows every step and the timeline; the patient sees the tracking.
-    await detailStatus(ops.page, 'Completed').waitFor({ timeout: 10_000 });
+    await detailStatus(ops.page, 'Completed').waitFor({ timeout: 30_000 });
     await ops.page.locator('.timeline li[data-event-type="OrderCompleted"]').waitFor();
     await screenshot(ops.page, '09-order-detail-completed');
     await patient.page.goto(statusUrl);
@@ -235,7 +235,7 @@ describe('the web app, driven as people use it', () => {
     const { page, context } = await newPerson(browser, platform.url);
     await signIn(page, platform.staff.ops);
     await page.goto(`/orders/${faulty}`);
-    await detailStatus(page, 'Validation issue').waitFor({ timeout: 10_000 });
+    await detailStatus(page, 'Validation issue').waitFor({ timeout: 30_000 });
     const issues = page.getByRole('list', { name: 'Validation issues' });
     await expect(issues.locator('li').count()).resolves.toBeGreaterThan(0);
 
@@ -257,7 +257,7 @@ describe('the web app, driven as people use it', () => {
     await medication.getByLabel(/^Directions/).fill('Inject 40 mg under the skin every other week');
     await form.getByRole('button', { name: 'Save corrections and revalidate' }).click();
     await page.getByText('Corrections saved; the prescription is being validated again.').waitFor();
-    await detailStatus(page, 'Validated').waitFor({ timeout: 10_000 });
+    await detailStatus(page, 'Validated').waitFor({ timeout: 30_000 });
     await page.getByText('No validation issues.').waitFor();
     await page.getByRole('heading', { name: 'Corrections' }).waitFor();
 
@@ -271,7 +271,7 @@ describe('the web app, driven as people use it', () => {
       .getByText('Nothing was paid, so nothing is refunded. This cannot be undone.')
       .waitFor();
     await cancel.getByRole('button', { name: 'Yes, cancel the order' }).click();
-    await detailStatus(page, 'Cancelled').waitFor({ timeout: 10_000 });
+    await detailStatus(page, 'Cancelled').waitFor({ timeout: 30_000 });
     await page.getByText('Cancelled: “Patient moved to another pharmacy”', { exact: false }).waitFor();
     await page.getByText('No action is needed from ops in this status.').waitFor();
     expect(await dbEvents(faulty)).toEqual([

@@ -108,9 +108,9 @@ describe('money and ways out on the ops order page', () => {
 
     await cancel.getByRole('button', { name: 'Cancel order…' }).click();
     await cancel.getByRole('button', { name: 'Yes, cancel the order' }).click();
-    await detailStatus(page, 'Cancelled').waitFor({ timeout: 10_000 });
+    await detailStatus(page, 'Cancelled').waitFor({ timeout: 30_000 });
     const refund = ledgerEntry(page, 'cancellation');
-    await refund.locator('[data-status="settled"]').waitFor({ timeout: 10_000 });
+    await refund.locator('[data-status="settled"]').waitFor({ timeout: 30_000 });
     await refund.getByText('Patient moved abroad').waitFor();
     await moneySection(page)
       .getByText(`Charged ${dollars(due)} − refunded ${dollars(due)} = kept $0.00`)
@@ -172,7 +172,7 @@ describe('money and ways out on the ops order page', () => {
       .getByLabel('What the carrier said')
       .fill('UPS confirmed delivery by phone, left with neighbour');
     await record.getByRole('button', { name: 'Record delivery status' }).click();
-    await detailStatus(page, 'Completed').waitFor({ timeout: 10_000 });
+    await detailStatus(page, 'Completed').waitFor({ timeout: 30_000 });
     await page.getByRole('list', { name: 'Tracking' }).getByText('Delivered').waitFor();
     const tracking = (await detail(orderId)).tracking;
     expect(tracking.at(-1)).toMatchObject({
@@ -208,7 +208,7 @@ describe('money and ways out on the ops order page', () => {
     await refund.getByRole('button', { name: 'Yes, refund $25.29' }).click();
     await page.getByText('Refund of $25.29 requested; Stripe confirms it shortly.').waitFor();
     const entry = ledgerEntry(page, 'partial');
-    await entry.locator('[data-status="settled"]').waitFor({ timeout: 10_000 });
+    await entry.locator('[data-status="settled"]').waitFor({ timeout: 30_000 });
     await entry.getByText('Coupon applied after payment').waitFor();
     await moneySection(page)
       .getByText(`Charged ${dollars(due)} − refunded $25.29 = kept ${dollars(due - 2_529)}`)
@@ -265,7 +265,7 @@ describe('money and ways out on the ops order page', () => {
       .getByRole('alertdialog', { name: `Accept ${dollars(due - 100)} instead of ${dollars(due)}?` })
       .waitFor();
     await accept.getByRole('button', { name: 'Yes, accept the payment' }).click();
-    await detailStatus(page, 'Shipped').waitFor({ timeout: 20_000 });
+    await detailStatus(page, 'Shipped').waitFor({ timeout: 30_000 });
     await expect(held.count()).resolves.toBe(0);
     await context.close();
   }, 120_000);
@@ -292,7 +292,7 @@ describe('money and ways out on the ops order page', () => {
     await address.getByLabel('State').fill('tx');
     await address.getByLabel('ZIP code').fill('78701');
     await reship.getByRole('button', { name: 'Reship order' }).click();
-    await detailStatus(page, 'Shipped').waitFor({ timeout: 20_000 });
+    await detailStatus(page, 'Shipped').waitFor({ timeout: 30_000 });
     await page
       .getByRole('region', { name: 'Patient' })
       .getByText('400 Congress Ave, Austin TX 78701')
@@ -328,7 +328,7 @@ describe('money and ways out on the ops order page', () => {
     await pa.getByLabel('Received by').selectOption('phone');
     await pa.getByLabel('Note (optional)').fill('Approved by the plan’s PA desk');
     await pa.getByRole('button', { name: 'Record and resubmit claim' }).click();
-    await detailStatus(page, 'Awaiting payment').waitFor({ timeout: 20_000 });
+    await detailStatus(page, 'Awaiting payment').waitFor({ timeout: 30_000 });
     await page
       .getByRole('region', { name: 'Adjudication' })
       .getByText(`Prior authorization on file: ${priorAuthorizationNumber}, received by phone`)

@@ -171,7 +171,7 @@ describe('reference data pages', () => {
     // The order the classification unblocked goes on: routed to a cold-chain pharmacy, paid, shipped cold.
     await opsPerson.page
       .locator('.order-summary .badge', { hasText: 'Awaiting pharmacy selection' })
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: 30_000 });
     const routed = await ops('GET', `/api/orders/${orderId}`);
     await ops('POST', `/api/orders/${orderId}/pharmacy`, {
       pharmacyId: routed.recommendations[0].pharmacyId,
@@ -189,7 +189,7 @@ describe('reference data pages', () => {
     expect(keepsInRange(shipped.shipment.serviceLevel, 'refrigerated')).toBe(true);
     await opsPerson.page
       .locator('.order-summary .badge', { hasText: 'Shipped' })
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: 30_000 });
     await opsPerson.context.close();
   }, 90_000);
 
@@ -215,7 +215,7 @@ describe('reference data pages', () => {
     await page.getByText(/suspended: routing no longer offers it/).waitFor();
     await page
       .locator(`li.pharmacy[data-pharmacy-id="${best}"][data-status="suspended"]`)
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 30_000 });
     await page.getByText(/: licence under review by the state board/).waitFor();
     await screenshot(page, '32-pharmacy-suspended');
     await context.close();

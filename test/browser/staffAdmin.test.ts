@@ -58,7 +58,7 @@ describe('staff accounts in the browser', () => {
     await screenshot(admin.page, '31-admin-staff-member');
     await admin.page.getByLabel('Reason (kept in the audit trail)').fill('shared computer left signed in');
     await admin.page.getByRole('button', { name: 'End every session' }).click();
-    await expect.poll(() => sessions.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => sessions.count(), { timeout: 30_000 }).toBe(0);
     await member.page.reload();
     await member.page.waitForURL((url) => url.pathname === '/login');
 
@@ -82,10 +82,10 @@ describe('staff accounts in the browser', () => {
     await signIn(ops.page, platform.staff.ops);
     await ops.page.goto(`/orders/${orderId}`);
     const start = ops.page.getByRole('button', { name: 'Start enrollment' });
-    await start.waitFor({ timeout: 15_000 });
+    await start.waitFor({ timeout: 30_000 });
     await start.click();
     const actor = ops.page.locator('.timeline [data-actor^="staff:"]').first();
-    await actor.waitFor({ timeout: 15_000 });
+    await actor.waitFor({ timeout: 30_000 });
     await expect(actor.textContent()).resolves.toBe('Dev ops');
     await expect(actor.getAttribute('title')).resolves.toMatch(/^staff:[0-9A-Z]{26}$/);
     await ops.context.close();
