@@ -1,4 +1,5 @@
 import { INTEGRATION_EVENT_TYPES, type IntegrationEvent } from '../domain/integrationEvents.js';
+import type { UnmatchedPayment } from './integrationIncidentQueries.js';
 import type { Projection } from './runtime.js';
 
 /**
@@ -67,16 +68,7 @@ export const unmatchedPaymentsProjection: Projection = {
   tables: ['unmatched_payment_events'],
   async applyBatch(client, events) {
     for (const recorded of events) {
-      const data = recorded.data as {
-        stripeEventId: string;
-        kind: string;
-        flow: string | null;
-        reference: string | null;
-        paymentIntentId: string | null;
-        amountMinor: number | null;
-        currency: string | null;
-        reason: string;
-      };
+      const data = recorded.data as Omit<UnmatchedPayment, 'receivedAt'>;
       await client.query(
         `INSERT INTO unmatched_payment_events (stripe_event_id, kind, flow, reference, payment_intent_id,
                 amount_minor, currency, reason, received_at)
