@@ -165,7 +165,14 @@ describe('staff access', () => {
 
 describe('dispatch', () => {
   const ready: Pick<PharmacyCase, 'supply' | 'gpLetter'> = {
-    supply: { number: 1, slipId: 'slip-1', packed: false, blockedOutOfStockAt: null, shipmentId: null },
+    supply: {
+      number: 1,
+      slipId: 'slip-1',
+      packed: false,
+      blockedOutOfStockAt: null,
+      shipmentId: null,
+      lastTrackingAt: null,
+    },
     gpLetter: { letterId: 'l', sentAt: '2026-03-03T11:00:00.000Z' },
   };
   const shelf = (onHand: number): Pick<StockItem, 'name' | 'onHand'> => ({ name: 'Vireza', onHand });

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { CATALOGUE, findProduct, isLowStock, type Product } from '../../domain/consultation/catalogue.js';
 import { type Plan, priceOf } from '../../domain/consultation/plan.js';
@@ -6,6 +6,8 @@ import { withTerms } from '../../domain/consultation/productTerms.js';
 import { loadProductTerms } from '../../projections/consultations/productTermsProjection.js';
 import { onHandByProduct } from '../../projections/consultations/stockQueries.js';
 import { problem } from '../auth/problem.js';
+import { catalogue, productDetail } from '../contracts/consultationCatalogue.js';
+import { pathParams } from '../contracts/params.js';
 
 /** The plans a product is offered on, each with what it costs, in pence. */
 const plansOf = (product: Product) => {
@@ -49,7 +51,10 @@ const summaryOf = (product: Product, onHand: number | undefined) => ({
  * the wizard needs it (steps, questions, which answer shows which question); the auto-deny rules
  * never leave the server.
  */
-export const consultationCatalogueRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+export const consultationCatalogueRoutes: FastifyPluginAsyncZod<{ pool: pg.Pool }> = async (
+  app,
+  { pool },
+) => {
   app.get(
     '/api/catalogue',
     {
@@ -57,6 +62,7 @@ export const consultationCatalogueRoutes: FastifyPluginAsync<{ pool: pg.Pool }> 
       schema: {
         tags: ['consultation: catalogue'],
         summary: 'Products (POM or P), plans, prices in pence, stock',
+        response: { 200: catalogue },
       },
     },
     async () => {
@@ -70,13 +76,15 @@ export const consultationCatalogueRoutes: FastifyPluginAsync<{ pool: pg.Pool }> 
     },
   );
 
-  app.get<{ Params: { productId: string } }>(
+  app.get(
     '/api/catalogue/:productId',
     {
       config: { access: { kind: 'public' } },
       schema: {
+        params: pathParams('productId'),
         tags: ['consultation: catalogue'],
         summary: 'One product with its questionnaire (steps and questions)',
+        response: { 200: productDetail },
       },
     },
     async (request, reply) => {

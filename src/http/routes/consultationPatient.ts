@@ -5,9 +5,17 @@ import { findProduct } from '../../domain/consultation/catalogue.js';
 import { AUTO_DENY_PATIENT_MESSAGE } from '../../domain/consultation/questionnaire.js';
 import { MAX_CARD_IMAGE_BYTES } from '../../integrations/documents/sniff.js';
 import { consultationIncidents } from '../../projections/consultations/consultationQueries.js';
-import type { ConsultationView } from '../../projections/consultations/consultationView.js';
 import type { RouteAccess } from '../access.js';
 import { problem } from '../auth/problem.js';
+import {
+  answersSaved,
+  checkoutOpened,
+  consultationActionResult,
+  consultationStarted,
+  patientConsultation,
+  questionnaireSubmitted,
+  renewalStarted,
+} from '../contracts/consultationPatient.js';
 import { pathParams, type RequestWithId } from '../contracts/params.js';
 import { sendError } from '../errors.js';
 import { absentBodyIsEmpty, emailAddress, smsPhoneNumber } from '../validation.js';
@@ -17,6 +25,7 @@ import {
   type ConsultationRoutesOptions,
   freshView,
   pendingMarker,
+  type StartedView,
 } from './consultationShared.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -65,7 +74,7 @@ const messageBody = z.object({ message: text(2_000) });
 const documentQuery = z.object({ type: z.enum(['passport', 'driving_licence']).default('passport') });
 
 /** What the patient sees of their consultation: never the auto-deny rule, nor clinical notes. */
-const patientViewOf = (view: ConsultationView, now: Date, pending: string | null) => {
+const patientViewOf = (view: StartedView, now: Date, pending: string | null) => {
   const { state, account } = view;
   const product = state.product && findProduct(state.product.productId);
   const checkout = account.checkoutLinks.at(-1);
@@ -177,6 +186,7 @@ export const consultationPatientRoutes: FastifyPluginAsyncZod<ConsultationRoutes
         tags: ['consultation: patient'],
         summary: 'Start a consultation for a product; answers with the consultation’s patient key',
         body: startBody,
+        response: { 201: consultationStarted },
       },
     },
     async (request, reply) => {
@@ -222,6 +232,7 @@ export const consultationPatientRoutes: FastifyPluginAsyncZod<ConsultationRoutes
         params: pathParams('id'),
         tags: ['consultation: patient'],
         summary: 'The patient’s view of their consultation',
+        response: { 200: patientConsultation },
       },
     },
     async (request, reply) => {
@@ -245,7 +256,13 @@ export const consultationPatientRoutes: FastifyPluginAsyncZod<ConsultationRoutes
       url: `/api/consultations/:id${path}`,
       ...patientRoute,
       preValidation: [patientKey, absentBodyIsEmpty],
-      schema: { params: pathParams('id'), tags: ['consultation: patient'], summary, body: schema },
+      schema: {
+        params: pathParams('id'),
+        tags: ['consultation: patient'],
+        summary,
+        body: schema,
+        response: { 200: consultationActionResult },
+      },
       handler: async (request, reply) => {
         const body = request.body as T;
         try {
@@ -272,6 +289,7 @@ export const consultationPatientRoutes: FastifyPluginAsyncZod<ConsultationRoutes
         tags: ['consultation: patient'],
         summary: 'Save one wizard step’s answers (draft)',
         body: answersBody,
+        response: { 200: answersSaved },
       },
     },
     async (request, reply) => {
@@ -303,6 +321,7 @@ export const consultationPatientRoutes: FastifyPluginAsyncZod<ConsultationRoutes
         params: pathParams('id'),
         tags: ['consultation: patient'],
         summary: 'Submit the questionnaire (auto-deny rules judged here)',
+        response: { 200: questionnaireSubmitted },
       },
     },
     async (request, reply) => {
@@ -332,6 +351,7 @@ export const consultationPatientRoutes: FastifyPluginAsyncZod<ConsultationRoutes
         summary:
           'Choose one-off or an instalment plan and open Stripe Checkout (again, after a failed payment)',
         body: checkoutBody,
+        response: { 201: checkoutOpened },
       },
     },
     async (request, reply) => {
@@ -360,6 +380,7 @@ export const consultationPatientRoutes: FastifyPluginAsyncZod<ConsultationRoutes
         tags: ['consultation: patient'],
         summary: 'Upload a photo ID (passport or driving licence; JPEG, PNG or PDF, ≤ 10 MB) as the raw body',
         querystring: documentQuery,
+        response: { 200: consultationActionResult },
       },
     },
     async (request, reply) => {
@@ -411,6 +432,7 @@ export const consultationPatientRoutes: FastifyPluginAsyncZod<ConsultationRoutes
         tags: ['consultation: patient'],
         summary:
           'Reorder (one-off) or renew (plan) on the answers on record; a new consultation to re-confirm',
+        response: { 201: renewalStarted },
       },
     },
     async (request, reply) => {

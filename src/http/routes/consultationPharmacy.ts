@@ -12,6 +12,14 @@ import {
 } from '../../projections/consultations/consultationQueries.js';
 import { stockLevels } from '../../projections/consultations/stockQueries.js';
 import { problem } from '../auth/problem.js';
+import {
+  consultationHistory,
+  integrationRetryAccepted,
+  pharmacyCase,
+  pharmacyList,
+  stockChanged,
+  stockList,
+} from '../contracts/consultationPharmacy.js';
 import { pathParams } from '../contracts/params.js';
 import { sendError } from '../errors.js';
 import { absentBodyIsEmpty } from '../validation.js';
@@ -72,6 +80,7 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
         tags: ['consultation: pharmacy'],
         summary: 'The pharmacy queue by view',
         querystring: listQuery,
+        response: { 200: pharmacyList },
       },
     },
     async (request) => {
@@ -100,6 +109,7 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
         params: pathParams('id'),
         tags: ['consultation: pharmacy'],
         summary: 'One consultation as the pharmacy team sees it',
+        response: { 200: pharmacyCase },
       },
     },
     async (request, reply) => {
@@ -172,6 +182,7 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
         params: pathParams('id'),
         tags: ['consultation: pharmacy'],
         summary: 'The consultation’s full history',
+        response: { 200: consultationHistory },
       },
     },
     async (request, reply) => {
@@ -354,6 +365,7 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
         tags: ['consultation: pharmacy'],
         summary: 'Retry a vendor call flagged for manual handling',
         body: retryBody,
+        response: { 202: integrationRetryAccepted },
       },
     },
     async (request, reply) => {
@@ -383,6 +395,7 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
       schema: {
         tags: ['consultation: pharmacy'],
         summary: 'Stock on hand per product, with low-stock flags',
+        response: { 200: stockList },
       },
     },
     async () => ({ items: await stockLevels(pool) }),
@@ -399,7 +412,13 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
       {
         ...team,
         preValidation: absentBodyIsEmpty,
-        schema: { params: pathParams('productId'), tags: ['consultation: pharmacy'], summary, body: schema },
+        schema: {
+          params: pathParams('productId'),
+          tags: ['consultation: pharmacy'],
+          summary,
+          body: schema,
+          response: { 200: stockChanged },
+        },
       },
       async (request, reply) => {
         const body = request.body as T;

@@ -6,6 +6,7 @@ import type { ConsultationCommands, Staff } from '../../commands/consultation/co
 import type { PatientLinks } from '../../commands/patientLinks.js';
 import { accountStream } from '../../domain/consultation/account.js';
 import { consultationStream } from '../../domain/consultation/consultation.js';
+import type { ConsultationStatus } from '../../domain/consultation/consultationEvents.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { DispatchService } from '../../integrations/dispatch/port.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
@@ -16,6 +17,7 @@ import {
   applyToConsultationView,
   type ConsultationView,
 } from '../../projections/consultations/consultationView.js';
+import { consultationActionResult } from '../contracts/consultationPatient.js';
 import { pathParams, type RequestWithId } from '../contracts/params.js';
 import { sendError } from '../errors.js';
 import { absentBodyIsEmpty } from '../validation.js';
@@ -69,7 +71,13 @@ export const consultationActions =
       {
         ...route.guard,
         preValidation: absentBodyIsEmpty,
-        schema: { params: pathParams('id'), tags: [route.tag], summary, body: schema },
+        schema: {
+          params: pathParams('id'),
+          tags: [route.tag],
+          summary,
+          body: schema,
+          response: { 200: consultationActionResult },
+        },
       },
       async (request, reply) => {
         const body = request.body as T;
@@ -89,26 +97,33 @@ export const staffOf = (request: FastifyRequest): Staff => ({
   roles: request.staff!.roles,
 });
 
+/** A consultation that has started: its status is one the clients know, never `none`. */
+export type StartedView = ConsultationView & {
+  state: ConsultationView['state'] & { status: ConsultationStatus };
+};
+
+const hasStarted = (view: ConsultationView | null): view is StartedView =>
+  view !== null && view.state.status !== 'none';
+
 /**
  * One consultation's view, folded now from its two streams with the projection's own fold: a
  * patient saving a step, or a clinician deciding, reads their own write at once.
  */
-export const freshView = async (
-  store: EventStore,
-  consultationId: string,
-): Promise<ConsultationView | null> => {
+export const freshView = async (store: EventStore, consultationId: string): Promise<StartedView | null> => {
   if (!CONSULTATION_ID.test(consultationId)) return null;
   const [own, account] = await Promise.all([
     store.readStream(consultationStream(consultationId)),
     store.readStream(accountStream(consultationId)),
   ]);
   if (own.length === 0) return null;
-  return [...own, ...account]
+  const view = [...own, ...account]
     .sort((a, b) => a.globalPosition - b.globalPosition)
     .reduce<ConsultationView | null>(
       (view, event) => applyToConsultationView(view, consultationId, event),
       null,
     );
+  // The stream opens with ConsultationStarted, so a folded view has always left `none`.
+  return hasStarted(view) ? view : null;
 };
 
 export const pendingMarker = (states: readonly (string | null | undefined)[]) =>

@@ -1,4 +1,5 @@
 import { ApiError, type Problem, toProblem } from '../api/problem.js';
+import type { ConsultationActionResult } from './types.js';
 
 /**
  * The patient's key to one consultation. It arrives once (from the start of the consultation, or in
@@ -107,7 +108,7 @@ export const uploadIdDocument = (
   documentType: 'passport' | 'driving_licence',
   file: File,
   onProgress: (fraction: number) => void,
-): Promise<{ status: string }> =>
+): Promise<ConsultationActionResult> =>
   new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', consultationPath(consultationId, `/id-document?type=${documentType}`));
@@ -126,7 +127,7 @@ export const uploadIdDocument = (
       }
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(1);
-        resolve(body as { status: string });
+        resolve(body as ConsultationActionResult);
       } else reject(new ApiError(toProblem(xhr.status, xhr.statusText, body)));
     };
     xhr.onerror = () =>

@@ -6,7 +6,7 @@ import { formatDateTime } from '../../ui/format.js';
 import { useNow } from '../../ui/useNow.js';
 import { mayAskToCancel, renewalDue, trackingText } from '../format.js';
 import { ConsultationApiError, consultationPath, patientRequest, rememberToken } from '../patientApi.js';
-import type { PatientConsultation } from '../types.js';
+import type { PatientConsultation, RenewalStarted } from '../types.js';
 
 /** Royal Mail's parcels and their scans, per month's supply. */
 export const Delivery = ({ consultation }: { consultation: PatientConsultation }) => {
@@ -85,7 +85,7 @@ export const Renewal = ({ consultation, token }: { consultation: PatientConsulta
     setBusy(true);
     setProblem(null);
     try {
-      const renewal = await patientRequest<{ consultationId: string; token: string }>(
+      const renewal = await patientRequest<RenewalStarted>(
         'POST',
         consultationPath(consultation.consultationId, '/renewal'),
         { token },

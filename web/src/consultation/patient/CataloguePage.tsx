@@ -4,7 +4,7 @@ import { PatientPage } from '../../patient/PatientLayout.js';
 import { Loading, PageHeading, ProblemMessage } from '../../ui/components.js';
 import { useResource } from '../../ui/useResource.js';
 import { formatPence, kindText } from '../format.js';
-import type { ProductSummary } from '../types.js';
+import type { Catalogue, ProductSummary } from '../types.js';
 
 /** Lowest monthly price on offer: what "from" means on the product list. */
 const fromPrice = (product: ProductSummary) =>
@@ -19,10 +19,7 @@ export const KindBadge = ({ kind }: { kind: 'POM' | 'P' }) => (
 
 /** Phase 1: what the pharmacy supplies online after a consultation. */
 export const CataloguePage = () => {
-  const catalogue = useResource(
-    (signal) => api.get<{ products: ProductSummary[] }>('/api/catalogue', { signal }),
-    [],
-  );
+  const catalogue = useResource((signal) => api.get<Catalogue>('/api/catalogue', { signal }), []);
   return (
     <PatientPage flow="uk">
       <PageHeading>Treatments</PageHeading>

@@ -6,7 +6,7 @@ import { webLink } from '../../ui/format.js';
 import { useResource } from '../../ui/useResource.js';
 import { formatPence, planName, planPriceText } from '../format.js';
 import { consultationPath, patientRequest } from '../patientApi.js';
-import type { OfferedPlan, PatientConsultation, Plan, ProductDetail } from '../types.js';
+import type { CheckoutOpened, OfferedPlan, PatientConsultation, Plan, ProductDetail } from '../types.js';
 
 const planKey = (plan: Plan) => (plan.kind === 'one_off' ? 'one_off' : `instalment-${plan.months}`);
 
@@ -62,7 +62,7 @@ export const PlanChoice = ({
     try {
       const plan: Plan =
         selected.kind === 'one_off' ? { kind: 'one_off' } : { kind: 'instalment', months: selected.months };
-      const checkout = await patientRequest<{ url: string }>(
+      const checkout = await patientRequest<CheckoutOpened>(
         'POST',
         consultationPath(consultation.consultationId, '/checkout'),
         {

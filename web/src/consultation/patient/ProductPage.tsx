@@ -7,7 +7,7 @@ import { Fact, Facts, Loading, PageHeading, ProblemMessage } from '../../ui/comp
 import { useResource } from '../../ui/useResource.js';
 import { formatPence, kindText, planName, planPriceText } from '../format.js';
 import { patientRequest, rememberToken } from '../patientApi.js';
-import type { ProductDetail } from '../types.js';
+import type { ConsultationStarted, ProductDetail } from '../types.js';
 import { KindBadge } from './CataloguePage.js';
 
 type Details = {
@@ -102,31 +102,27 @@ export const ProductPage = ({ productId }: { productId: string }) => {
     setBusy(true);
     setProblem(null);
     try {
-      const started = await patientRequest<{ consultationId: string; token: string }>(
-        'POST',
-        '/api/consultations',
-        {
-          idempotencyKey: requestKey,
-          body: {
-            productId: p.id,
-            patient: {
-              firstName: details.firstName.trim(),
-              lastName: details.lastName.trim(),
-              email: details.email.trim(),
-              phone: trimmedOrUndefined(details.phone),
-              nhsNumber: trimmedOrUndefined(details.nhsNumber.replace(/\s+/g, '')),
-              address: {
-                line1: details.line1.trim(),
-                line2: trimmedOrUndefined(details.line2),
-                town: details.town.trim(),
-                postcode: details.postcode.trim().toUpperCase(),
-              },
+      const started = await patientRequest<ConsultationStarted>('POST', '/api/consultations', {
+        idempotencyKey: requestKey,
+        body: {
+          productId: p.id,
+          patient: {
+            firstName: details.firstName.trim(),
+            lastName: details.lastName.trim(),
+            email: details.email.trim(),
+            phone: trimmedOrUndefined(details.phone),
+            nhsNumber: trimmedOrUndefined(details.nhsNumber.replace(/\s+/g, '')),
+            address: {
+              line1: details.line1.trim(),
+              line2: trimmedOrUndefined(details.line2),
+              town: details.town.trim(),
+              postcode: details.postcode.trim().toUpperCase(),
             },
-            consentToInformGp: gpConsent,
-            ...(texts ? { notifications: { sms: details.phone } } : {}),
           },
+          consentToInformGp: gpConsent,
+          ...(texts ? { notifications: { sms: details.phone } } : {}),
         },
-      );
+      });
       rememberToken(started.consultationId, started.token);
       navigate(`/consultations/${encodeURIComponent(started.consultationId)}`);
     } catch (error) {

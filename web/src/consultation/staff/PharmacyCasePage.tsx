@@ -1,6 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../../api/client.js';
-import type { OrderEventRecord } from '../../api/types.js';
 import { Link } from '../../app/router.js';
 import { ConfirmStep, useConfirmStep } from '../../orders/actionParts.js';
 import { Timeline } from '../../orders/sections.js';
@@ -10,7 +9,13 @@ import { formatDateTime } from '../../ui/format.js';
 import { useResource } from '../../ui/useResource.js';
 import { answerText, electronicCheckText, formatPence, planName, trackingText } from '../format.js';
 import { MessageThread } from '../MessageThread.js';
-import type { ConsultationStatus, PharmacyCase, StockItem } from '../types.js';
+import type {
+  ConsultationHistory,
+  ConsultationStatus,
+  PharmacyCase,
+  StockItem,
+  StockList,
+} from '../types.js';
 import { dispatchBlockers } from './dispatch.js';
 import {
   ActionCard,
@@ -565,13 +570,10 @@ export const PharmacyCasePage = ({ consultationId }: { consultationId: string })
     [consultationId],
   );
   const history = useResource(
-    (signal) => api.get<{ events: OrderEventRecord[] }>(path(consultationId, '/events'), { signal }),
+    (signal) => api.get<ConsultationHistory>(path(consultationId, '/events'), { signal }),
     [consultationId],
   );
-  const stock = useResource(
-    (signal) => api.get<{ items: StockItem[] }>('/api/pharmacy/stock', { signal }),
-    [],
-  );
+  const stock = useResource((signal) => api.get<StockList>('/api/pharmacy/stock', { signal }), []);
   const reload = () => {
     detail.reload();
     history.reload();

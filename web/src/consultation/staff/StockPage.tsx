@@ -5,7 +5,7 @@ import { useAction } from '../../orders/useAction.js';
 import { Loading, PageHeading, ProblemMessage } from '../../ui/components.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useResource } from '../../ui/useResource.js';
-import type { StockItem } from '../types.js';
+import type { StockItem, StockList } from '../types.js';
 import { SuccessNote, useLiveConsultations, usePolling } from './shared.js';
 
 const levelText = (item: StockItem) =>
@@ -121,10 +121,7 @@ const StockRow = ({ item, onDone }: { item: StockItem; onDone(confirmation: stri
 /** Stock per product, the lowest first: low stock is marked in words as well as colour. */
 export const StockPage = () => {
   const [notice, setNotice] = useState<string | null>(null);
-  const stock = useResource(
-    (signal) => api.get<{ items: StockItem[] }>('/api/pharmacy/stock', { signal }),
-    [],
-  );
+  const stock = useResource((signal) => api.get<StockList>('/api/pharmacy/stock', { signal }), []);
   // Packing (a consultation change) takes stock off the shelf; stock booked in elsewhere shows on the poll.
   useLiveConsultations(stock.reload);
   usePolling(stock.reload, 10_000);

@@ -3,7 +3,7 @@ import { type Problem, problemOf } from '../../api/problem.js';
 import { ProblemMessage } from '../../ui/components.js';
 import { answerText } from '../format.js';
 import { ConsultationApiError, consultationPath, patientRequest } from '../patientApi.js';
-import type { Answers, AnswerValue, Question } from '../types.js';
+import type { Answers, AnswerValue, Question, QuestionnaireSubmitted } from '../types.js';
 import { fieldId, QuestionField } from './QuestionField.js';
 import {
   type Draft,
@@ -117,7 +117,7 @@ export const Wizard = ({ consultationId, token, questionnaire, saved, renewal, o
     setBusy(true);
     setProblem(null);
     try {
-      const result = await patientRequest<{ status: string }>(
+      const result = await patientRequest<QuestionnaireSubmitted>(
         'POST',
         consultationPath(consultationId, '/submit'),
         {
