@@ -10,7 +10,7 @@ import { orderEventRecord } from './orders.js';
  * The team console imports the inferred types, so a changed field breaks its build.
  */
 
-const answerValue = z.union([z.boolean(), z.number(), z.string(), z.array(z.string()).readonly()]);
+export const answerValue = z.union([z.boolean(), z.number(), z.string(), z.array(z.string()).readonly()]);
 
 export const renewalOverlap = z.object({
   activeConsultationId: z.string(),
@@ -128,7 +128,7 @@ const refund = z.object({
   confirmed: z.object({ refundId: z.string(), confirmedAt: instant }).nullable(),
 });
 
-const prescriptionScope = z.discriminatedUnion('phase', [
+export const prescriptionScope = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('7A'), kind: z.literal('single_order') }),
   z.object({
     phase: z.literal('7B'),

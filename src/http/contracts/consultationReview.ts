@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { CONSULTATION_STATUSES } from '../../domain/consultation/consultationEvents.js';
 import { instant, type Wire } from './common.js';
+import { plan } from './consultationCatalogue.js';
+import { consultationStatus } from './consultationPatient.js';
+import {
+  decision,
+  identity,
+  incident,
+  message,
+  prescriptionScope,
+  productSnapshot,
+} from './consultationPharmacy.js';
 
 /** The UK review queues (`/api/review/cases`): prescribers review POM, pharmacists P. */
 
@@ -47,3 +57,38 @@ export type ReviewListItem = Wire<typeof reviewListItem>;
 
 export const reviewList = z.object({ queue: reviewQueue, items: z.array(reviewListItem) });
 export type ReviewList = Wire<typeof reviewList>;
+
+/** One case as a clinician reviews it: the answers with their questions, flags, messages, history. */
+export const reviewCase = z.object({
+  consultationId: z.string(),
+  status: consultationStatus,
+  statusSince: instant,
+  pending: z.string().nullable(),
+  incidents: z.array(incident),
+  queue: reviewQueue.nullable(),
+  queuedAt: instant.nullable(),
+  product: productSnapshot.nullable(),
+  plan: plan.nullable(),
+  patient: z
+    .object({ name: z.string(), dateOfBirth: answerValue.nullable(), postcode: z.string() })
+    .nullable(),
+  renewalOf: z
+    .object({ previousConsultationId: z.string(), firstApprovedAt: instant, previousPlanEndsAt: instant })
+    .nullable(),
+  flags: reviewFlags,
+  answers: z.array(z.object({ questionId: z.string(), question: z.string(), answer: answerValue })),
+  identity,
+  messages: z.array(message),
+  decision: decision.nullable(),
+  prescription: z
+    .object({
+      id: z.string(),
+      scope: prescriptionScope,
+      signedAt: instant.nullable(),
+      signingUrl: z.string().nullable(),
+    })
+    .nullable(),
+  /** The reader's GMC/GPhC number from their last approval, to start the approval form with. */
+  yourRegistrationNumber: z.string().nullable(),
+});
+export type ReviewCase = Wire<typeof reviewCase>;

@@ -6,18 +6,19 @@ import type { ConsultationState } from '../../domain/consultation/consultationSt
 import { questionsOf } from '../../domain/consultation/questionnaire.js';
 import { lastRegistrationNumber } from '../../projections/consultations/clinicianRegistration.js';
 import {
+  type ConsultationIncident,
   consultationIncidents,
   openReviewCases,
 } from '../../projections/consultations/consultationQueries.js';
-import type { ConsultationView } from '../../projections/consultations/consultationView.js';
 import { problem } from '../auth/problem.js';
-import { reviewList, reviewListQuery } from '../contracts/consultationReview.js';
+import { reviewCase, reviewList, reviewListQuery } from '../contracts/consultationReview.js';
 import { pathParams, type RequestWithId } from '../contracts/params.js';
 import {
   type ConsultationRoutesOptions,
   consultationActions,
   freshView,
   pendingMarker,
+  type StartedView,
   staffOf,
 } from './consultationShared.js';
 
@@ -47,9 +48,9 @@ const flagsOf = ({ renewalOverlap, repeatSubmission }: ConsultationState['flags'
 
 /** The case as a clinician reviews it: the answers with their questions, flags, messages, history. */
 const caseOf = (
-  view: ConsultationView,
+  view: StartedView,
   pending: string | null,
-  incidents: unknown[],
+  incidents: ConsultationIncident[],
   yourRegistrationNumber: string | null,
 ) => {
   const { state, account } = view;
@@ -77,9 +78,10 @@ const caseOf = (
       previousPlanEndsAt: state.renewalOf.previousPlanEndsAt,
     },
     flags: flagsOf(state.flags),
-    answers: questions
-      .filter((q) => answers[q.id] !== undefined)
-      .map((q) => ({ questionId: q.id, question: q.text, answer: answers[q.id] })),
+    answers: questions.flatMap((q) => {
+      const answer = answers[q.id];
+      return answer === undefined ? [] : [{ questionId: q.id, question: q.text, answer }];
+    }),
     identity: {
       verifiedAt: state.identityVerifiedAt,
       ...view.identity,
@@ -180,6 +182,7 @@ export const consultationReviewRoutes: FastifyPluginAsyncZod<ConsultationRoutesO
         params: pathParams('id'),
         tags: ['consultation: review'],
         summary: 'One case with answers, flags (repeat diff, overlap), messages',
+        response: { 200: reviewCase },
       },
     },
     async (request, reply) => {
