@@ -3,6 +3,7 @@ import type { ConsultationCommands } from '../../commands/consultation/consultat
 import { DomainError } from '../../domain/decider.js';
 import { InvalidSignatureError, UnreadableWebhookError } from '../../integrations/prescribing/port.js';
 import { problem } from '../auth/problem.js';
+import { webhookAcknowledged } from '../contracts/consultationWebhooks.js';
 import { sendError } from '../errors.js';
 import type { ConsultationRoutesOptions } from './consultationShared.js';
 import type { PaymentEventHandler } from './webhooks.js';
@@ -91,7 +92,11 @@ export const consultationWebhookRoutes: FastifyPluginAsync<ConsultationRoutesOpt
         csrfExempt: true,
         access: { kind: 'vendor', proof: 'SignatureRx signature over the raw body' },
       },
-      schema: { tags: ['webhooks'], summary: 'SignatureRx prescription events (signed: final)' },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'SignatureRx prescription events (signed: final)',
+        response: { 200: webhookAcknowledged },
+      },
     },
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body))
@@ -113,7 +118,11 @@ export const consultationWebhookRoutes: FastifyPluginAsync<ConsultationRoutesOpt
         csrfExempt: true,
         access: { kind: 'vendor', proof: 'Royal Mail signature over the raw body' },
       },
-      schema: { tags: ['webhooks'], summary: 'Royal Mail tracking pushes' },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Royal Mail tracking pushes',
+        response: { 200: webhookAcknowledged },
+      },
     },
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body))
