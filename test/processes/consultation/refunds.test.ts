@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { accountStream } from '../../../src/domain/consultation/account.js';
 import {
   checkoutCheckProcess,
   checkoutClosingProcess,
   refundsProcess,
 } from '../../../src/processes/consultation/refunds.js';
-import { decided, journey } from '../../domain/consultation/fixtures.js';
+import { decided, journey, month } from '../../domain/consultation/fixtures.js';
 import { CONSULTATION_ID, consultationWorld, NOW } from './harness.js';
 
 const j = journey();
@@ -49,6 +50,67 @@ describe('the refunds process manager', () => {
         },
       },
     ]);
+  });
+});
+
+describe('the refunds process manager, asked again by ops', () => {
+  it('given a refund of two payments of which one settled, when ops retry it, then only the unsettled payment is refunded, under a key of the retry', async () => {
+    const world = consultationWorld();
+    await world.given([
+      ...j.delivered,
+      ...month(2, '2026-04-03T10:05:00.000Z').charged,
+      {
+        type: 'RefundRequested',
+        data: {
+          reason: 'patient_cancellation',
+          amountPence: j.price.firstChargePence + j.price.monthlyPence,
+          paymentIntentIds: ['pi_1', 'pi_2'],
+          requestedAt: NOW,
+        },
+      },
+    ]);
+    const requested = await world.last('RefundRequested');
+    await world.givenAccount(
+      {
+        type: 'RefundSettled',
+        data: {
+          refundRequestId: requested.id,
+          refundId: 're_1',
+          paymentIntentId: 'pi_1',
+          amountPence: j.price.firstChargePence,
+          stripeEventId: 'evt_1',
+        },
+      },
+      {
+        type: 'RefundFailedAtStripe',
+        data: {
+          refundRequestId: requested.id,
+          refundId: 're_2',
+          reason: 'expired_or_canceled_card',
+          stripeEventId: 'evt_2',
+        },
+      },
+      {
+        type: 'RefundRetryRequested',
+        data: { refundRequestId: requested.id, attempt: 1, requestedBy: 'ops-kim' },
+      },
+    );
+    const retry = await world.last('RefundRetryRequested', accountStream(CONSULTATION_ID));
+    const pm = refundsProcess(world.deps);
+
+    await world.deliver(pm, retry);
+
+    expect(world.calls).toHaveLength(1);
+    expect(world.calls[0]).toMatchObject({
+      port: 'payments',
+      method: 'refund',
+      input: {
+        idempotencyKey: world.contextFor(pm, retry).idempotencyKey('refund:pi_2'),
+        paymentIntentId: 'pi_2',
+        amountMinor: j.price.monthlyPence,
+        metadata: { refundRequestId: requested.id },
+      },
+    });
   });
 });
 

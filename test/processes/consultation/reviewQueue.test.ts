@@ -77,4 +77,38 @@ describe('the review queue process manager', () => {
       },
     ]);
   });
+
+  it('given two cases waiting in the pharmacists’ queue, when the digest timer fires, then one e-mail lists both', async () => {
+    const world = consultationWorld({
+      team: { reviewNotifications: 'digest' },
+      rows: (sql) =>
+        sql.includes('review_queue = $1')
+          ? [
+              {
+                consultation_id: 'case-a',
+                product_name: 'Vireza',
+                repeat_flagged: true,
+                overlap_flagged: false,
+              },
+              {
+                consultation_id: 'case-b',
+                product_name: 'Vireza',
+                repeat_flagged: false,
+                overlap_flagged: false,
+              },
+            ]
+          : [],
+    });
+    const history = await world.given(j.inReview);
+    const pm = reviewQueueProcess(world.deps);
+
+    await pm.timers!.digest!({ queue: 'pharmacist' }, world.contextFor(pm, history.at(-1)!));
+
+    expect(world.queries.map((q) => q.params)).toEqual([['pharmacist']]);
+    expect(world.mails).toHaveLength(1);
+    expect(world.mails[0]!.to).toBe('pharmacists@northfield.example');
+    expect(world.mails[0]!.text).toContain('case-a');
+    expect(world.mails[0]!.text).toContain('case-b');
+    expect(world.mails[0]!.text).toContain('REPEAT SUBMISSION');
+  });
 });
