@@ -213,9 +213,16 @@ export const fakeVendors = () => {
       payments,
       carrier,
       mailer: {
-        send: async (message: OutgoingMail) => (mail.push(message), { messageId: `m${mail.length}` }),
+        async send(message: OutgoingMail) {
+          mail.push(message);
+          return { messageId: `m${mail.length}` };
+        },
       },
-      sms: { send: async (message: OutgoingSms) => void texts.push(message) },
+      sms: {
+        async send(message: OutgoingSms) {
+          texts.push(message);
+        },
+      },
     },
   };
 };
