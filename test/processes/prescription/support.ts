@@ -291,3 +291,48 @@ export const orderHistory = {
     return [received(), ...history.inTransit.slice(1)];
   },
 };
+
+/** A catalogue row (drug_catalogue) for the sample's adalimumab, classified as given. */
+export const catalogueRow = (handling: { storageClass: 'ambient' | 'refrigerated' | 'frozen' | null }) => ({
+  data: {
+    ndc11: '00074055402',
+    proprietaryName: 'Humira',
+    genericName: 'adalimumab',
+    strength: '40 mg/0.4 mL',
+    dosageForm: 'INJECTION',
+    route: 'SUBCUTANEOUS',
+    labeler: 'AbbVie',
+    packageDescription: null,
+    deaSchedule: null,
+    storageClass: handling.storageClass,
+    specialty: true,
+    limitedDistribution: null,
+    rems: false,
+  },
+  added_by: 'admin',
+  source: 'admin',
+  classified_by: handling.storageClass ? 'pharmacist' : null,
+  classified_at: handling.storageClass ? NOW : null,
+  updated_at: NOW,
+  updated_by: 'admin',
+});
+
+/** A pharmacies row: an Ohio specialty pharmacy with cold chain, in network for the sample plan. */
+export const pharmacyRow = (id = 'PH-1', openOrders = 0) => ({
+  data: {
+    id,
+    name: 'Scioto Specialty Pharmacy',
+    npi: '1234567893',
+    ncpdpId: '3612345',
+    address: { line1: '50 W Broad St', city: 'Columbus', state: 'OH', postalCode: '43215' },
+    location: null,
+    licensedStates: ['OH'],
+    acceptedPlans: [{ bin: '610014', pcn: 'P' }],
+    capabilities: { specialty: true, coldChain: true, frozen: false, limitedDistribution: [] },
+    capacityPerDay: 40,
+    turnaroundHours: 24,
+  },
+  status: 'active',
+  suspension: null,
+  open_orders: openOrders,
+});
