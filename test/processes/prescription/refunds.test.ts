@@ -55,11 +55,7 @@ describe('refunds', () => {
 
   it('given Stripe answers the refund is pending, when handled, then the webhook is left to settle it', async () => {
     const { deps, calls, answers } = prescriptionDeps();
-    answers.refund = async (request) => ({
-      refundId: 're_1',
-      status: 'pending',
-      amountMinor: request.amountMinor,
-    });
+    answers.refund = async () => ({ refundId: 're_1', status: 'pending', amountMinor: 2_500 });
     const history = [...orderHistory.paid, refundRequested];
     const event = await givenOrder(deps, history);
     const pm = refundsProcess(deps);
