@@ -21,6 +21,7 @@ import type {
   LabelRequest,
   PurchasedLabel,
   ShippingCarrier,
+  TrackingUpdate,
 } from '../../../src/integrations/shipping/port.js';
 import type { OutgoingSms } from '../../../src/integrations/sms/port.js';
 import { type Clock, manualClock } from '../../../src/platform/clock.js';
@@ -73,8 +74,11 @@ export const givenOrder = async (
 
 export type Scheduled = Parameters<ProcessContext['schedule']>[0];
 
-/** A hand-made context: ids derived as the runtime derives them, timers recorded, read models current. */
-export const processContext = (processName: string, event: RecordedEvent, clock: Clock) => {
+/**
+ * A hand-made context: ids derived as the runtime derives them, timers recorded, read models current.
+ * A timer handler gets the same context, keyed by the timer instead of an event.
+ */
+export const processContext = (processName: string, event: Pick<RecordedEvent, 'id'>, clock: Clock) => {
   const scheduled: Scheduled[] = [];
   const readModelsAwaited: string[] = [];
   const context: ProcessContext = {
@@ -160,8 +164,16 @@ export const fakeVendors = () => {
   const refunds: RefundRequest[] = [];
   const quotes: LabelRequest[] = [];
   const purchases: LabelQuote[] = [];
+  const tracked: string[] = [];
   const answers = {
     adjudicate: async (claim: PharmacyClaim): Promise<ClaimResult> => paidClaim(claim),
+    findPurchasedLabel: async (_quote: LabelQuote): Promise<PurchasedLabel | null> => null,
+    getTracking: async (carrier: string, trackingNumber: string): Promise<TrackingUpdate> => ({
+      carrier,
+      trackingNumber,
+      status: 'in_transit',
+      statusDate: '2026-11-22T09:00:00Z',
+    }),
     refund: async (request: RefundRequest): Promise<RefundCreated> => ({
       refundId: 're_1',
       status: 'succeeded',
@@ -202,13 +214,17 @@ export const fakeVendors = () => {
       purchases.push(quote);
       return sampleLabel;
     },
-    async findPurchasedLabel() {
-      return null;
+    async findPurchasedLabel(quote: LabelQuote) {
+      return answers.findPurchasedLabel(quote);
+    },
+    async getTracking(carrierName: string, trackingNumber: string) {
+      tracked.push(trackingNumber);
+      return answers.getTracking(carrierName, trackingNumber);
     },
   } as unknown as ShippingCarrier;
   return {
     answers,
-    calls: { mail, texts, claims, checkouts, expired, refunds, quotes, purchases },
+    calls: { mail, texts, claims, checkouts, expired, refunds, quotes, purchases, tracked },
     ports: {
       adjudicator,
       payments,
