@@ -86,4 +86,56 @@ describe('payment', () => {
       { type: 'PaymentLinkClosed', data: { sessionId: 'cs_1', outcome: 'expired' } },
     ]);
   });
+
+  it('given an open checkout whose webhook never came, when the check finds it paid, then the payment is recorded', async () => {
+    const { deps, answers } = prescriptionDeps();
+    answers.getCheckout = async (sessionId) => ({
+      sessionId,
+      status: 'complete',
+      paid: true,
+      paymentIntentId: 'pi_late',
+      customerId: null,
+      amountMinor: 2_500,
+      currency: 'usd',
+      metadata: {},
+    });
+    await givenOrder(deps, orderHistory.awaitingPayment);
+    const pm = paymentProcess(deps);
+    const { context, scheduled } = processContext(pm.name, { id: 'check:cs_1' }, deps.clock);
+
+    await pm.timers!.check!({ orderId: ORDER_ID, sessionId: 'cs_1', checks: 1 }, context);
+
+    expect(await eventsAfter(deps, orderHistory.awaitingPayment.length)).toEqual([
+      {
+        type: 'PaymentReceived',
+        data: {
+          sessionId: 'cs_1',
+          paymentIntentId: 'pi_late',
+          stripeEventId: 'checkout-check:cs_1',
+          amountMinor: 2_500,
+          currency: 'usd',
+        },
+      },
+    ]);
+    expect(scheduled).toEqual([]);
+  });
+
+  it('given an open checkout still unpaid, when checked, then the next check is scheduled', async () => {
+    const { deps } = prescriptionDeps();
+    await givenOrder(deps, orderHistory.awaitingPayment);
+    const pm = paymentProcess(deps);
+    const { context, scheduled } = processContext(pm.name, { id: 'check:cs_1' }, deps.clock);
+
+    await pm.timers!.check!({ orderId: ORDER_ID, sessionId: 'cs_1', checks: 1 }, context);
+
+    expect(await eventsAfter(deps, orderHistory.awaitingPayment.length)).toEqual([]);
+    expect(scheduled).toEqual([
+      {
+        name: 'check',
+        key: 'cs_1:2',
+        dueAt: new Date(NOW.getTime() + deps.paymentCheckMs),
+        payload: { orderId: ORDER_ID, sessionId: 'cs_1', checks: 2 },
+      },
+    ]);
+  });
 });

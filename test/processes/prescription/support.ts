@@ -12,6 +12,7 @@ import type {
 import type { OutgoingMail } from '../../../src/integrations/email/port.js';
 import type {
   CheckoutRequest,
+  CheckoutState,
   PaymentGateway,
   RefundCreated,
   RefundRequest,
@@ -174,6 +175,16 @@ export const fakeVendors = () => {
       status: 'in_transit',
       statusDate: '2026-11-22T09:00:00Z',
     }),
+    getCheckout: async (sessionId: string): Promise<CheckoutState> => ({
+      sessionId,
+      status: 'open',
+      paid: false,
+      paymentIntentId: null,
+      customerId: null,
+      amountMinor: null,
+      currency: null,
+      metadata: {},
+    }),
     refund: async (request: RefundRequest): Promise<RefundCreated> => ({
       refundId: 're_1',
       status: 'succeeded',
@@ -199,6 +210,9 @@ export const fakeVendors = () => {
     async expireCheckout({ sessionId }: { sessionId: string }) {
       expired.push(sessionId);
       return { status: 'expired' as const };
+    },
+    async getCheckout(sessionId: string) {
+      return answers.getCheckout(sessionId);
     },
     async refund(request: RefundRequest) {
       refunds.push(request);
