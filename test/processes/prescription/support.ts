@@ -2,7 +2,10 @@ import type pg from 'pg';
 import { createOrderCommands } from '../../../src/commands/prescription/orderCommands.js';
 import { orderStream } from '../../../src/domain/prescription/order.js';
 import type { OrderEvent } from '../../../src/domain/prescription/orderEvents.js';
-import { createMemoryEventStore } from '../../../src/eventstore/memory/memoryEventStore.js';
+import {
+  createMemoryEventStore,
+  type MemoryEventStore,
+} from '../../../src/eventstore/memory/memoryEventStore.js';
 import type { RecordedEvent } from '../../../src/eventstore/types.js';
 import type {
   ClaimAdjudicator,
@@ -61,7 +64,7 @@ export const recordedEvent = (
 
 /** Puts an order's history in the store; returns the last event, the one a process manager handles. */
 export const givenOrder = async (
-  deps: Pick<PrescriptionProcessDeps, 'commands'> & { store: ReturnType<typeof createMemoryEventStore> },
+  deps: { store: MemoryEventStore },
   history: OrderEvent[],
   orderId = ORDER_ID,
 ): Promise<RecordedEvent> => {
@@ -103,17 +106,14 @@ type Rows = Record<string, unknown>[];
  * A pool that answers the read-model queries a test names, by a fragment of their SQL, and records
  * every statement; any other query fails the test.
  */
-export const fakePool = (
-  answers: [sqlFragment: string, rows: Rows | ((params: unknown[]) => Rows)][] = [],
-) => {
+export const fakePool = (answers: [sqlFragment: string, rows: Rows][] = []) => {
   const statements: { sql: string; params: unknown[] }[] = [];
   const pool = {
     async query(sql: string, params: unknown[] = []) {
       statements.push({ sql, params });
       const answer = answers.find(([fragment]) => sql.includes(fragment));
       if (!answer) throw new Error(`unexpected query: ${sql}`);
-      const rows = typeof answer[1] === 'function' ? answer[1](params) : answer[1];
-      return { rows, rowCount: rows.length };
+      return { rows: answer[1], rowCount: answer[1].length };
     },
   };
   return { pool: pool as unknown as pg.Pool, statements };
@@ -288,7 +288,7 @@ export const prescriptionDeps = (pool: pg.Pool = fakePool().pool) => {
 };
 
 /** The events the order stream holds after `history`, by type: what a process manager added. */
-export const eventsAfter = async (deps: { store: ReturnType<typeof createMemoryEventStore> }, from: number) =>
+export const eventsAfter = async (deps: { store: MemoryEventStore }, from: number) =>
   (await deps.store.readStream(orderStream(ORDER_ID))).slice(from).map(({ type, data }) => ({ type, data }));
 
 /** The sample prescription as received for ORDER_ID. */
