@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from '../support/platformHarness.js';
+import { apiClient, eventually } from '../support/platformHarness.js';
 import {
   expectNoHorizontalOverflow,
   launchChromium,
@@ -27,6 +27,11 @@ describe('choosing texts at enrollment, on a phone', () => {
     const orderId = await platform.intake();
     const ops = apiClient(platform.url);
     await ops.signIn(platform.staff.ops.email, platform.staff.ops.password);
+    // Enrollment starts once the prescription has been validated.
+    await eventually(
+      async () => (await ops.get(`/api/orders/${orderId}`)).body?.status === 'validated',
+      'validation',
+    );
     const started = await ops.post(`/api/orders/${orderId}/enrollment`, {});
     expect(started.body.status).toBe('awaiting_enrollment');
     const invite = await platform.standIns.mailbox.waitFor(

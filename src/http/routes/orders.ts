@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
 import { PENDING_API_UNAVAILABLE } from '../../domain/integrationEvents.js';
+import { orderStream } from '../../domain/prescription/order.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
 import { attachmentName, sniffDocumentType } from '../../integrations/documents/sniff.js';
@@ -13,7 +14,6 @@ import { orderFlow } from '../../projections/orders/orderFlow.js';
 import {
   insuranceCardKeys,
   orderDetail as orderDetailOf,
-  orderExists,
   orderStatusCounts,
 } from '../../projections/orders/orderQueries.js';
 import { searchOrders } from '../../projections/orders/orderSearch.js';
@@ -73,9 +73,11 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
   const readers = { preHandler: app.requireRoles(...READERS) };
   const ops = { preHandler: app.requireRoles('ops') };
 
+  // Asked of the event store, not the orders read model: an order whose NewRx was just accepted may
+  // not be projected yet, and ops acting on it then must not be told it does not exist.
   const requireKnownOrder = async (orderId: string) => {
     if (!ORDER_ID.test(orderId)) return null;
-    return (await orderExists(pool, orderId)) ? orderId : null;
+    return (await store.streamRevision(orderStream(orderId))) !== null ? orderId : null;
   };
 
   app.get(

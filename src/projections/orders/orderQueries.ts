@@ -14,9 +14,6 @@ export const ordersWaitingForNetwork = async (db: Db): Promise<{ orderId: string
     )
   ).rows.map((r) => ({ orderId: r.order_id, reason: r.reason }));
 
-export const orderExists = async (db: Db, orderId: string): Promise<boolean> =>
-  (await db.query('SELECT 1 FROM orders WHERE order_id = $1', [orderId])).rows.length > 0;
-
 /** Orders per status, every status named, zero where there are none. */
 export const orderStatusCounts = async (db: Db): Promise<Record<OrderStatus, number>> => {
   const { rows } = await db.query<{ status: string; n: number }>(
