@@ -24,6 +24,11 @@ export type DatabaseConfig = {
   log?: (line: string) => void;
   /** The embedded server's own output; silent unless given. */
   serverLog?: (line: string) => void;
+  /**
+   * Connections the embedded server accepts (default 200). Each platform process holds one per
+   * lease it holds or waits for, besides its pools: a test running several instances needs more.
+   */
+  maxConnections?: number;
 };
 
 /**
@@ -166,7 +171,7 @@ export const startEmbeddedPostgres = async (config: DatabaseConfig = {}): Promis
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',
-      'max_connections=200',
+      `max_connections=${config.maxConnections ?? 200}`,
       '-c',
       'log_error_verbosity=terse',
     ],

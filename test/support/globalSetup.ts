@@ -12,6 +12,9 @@ export default async function setup(project: TestProject) {
     server = await startEmbeddedPostgres({
       dataDir: join(projectRoot, '.data', 'test-postgres'),
       embeddedPort: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54331),
+      // Two files at a time, one of them possibly three platform instances (each holds a connection
+      // per lease besides its pools).
+      maxConnections: 500,
     });
     url = server.connectionString;
   }
