@@ -17,7 +17,7 @@ import {
   type ShippingCarrier,
   ShippingWebhookError,
 } from '../../src/integrations/shipping/port.js';
-import { createShippoCarrier } from '../../src/integrations/shipping/shippoCarrier.js';
+import { classifyShippoError, createShippoCarrier } from '../../src/integrations/shipping/shippoCarrier.js';
 import { HOUR, manualClock } from '../../src/platform/clock.js';
 
 const API_KEY = 'shippo_test_5d1e0c';
@@ -412,5 +412,19 @@ describe('chooseRate', () => {
     expect(keepsInRange('fedex_standard_overnight', 'refrigerated')).toBe(true);
     expect(keepsInRange('fedex_standard_overnight', 'frozen')).toBe(false);
     expect(keepsInRange('fedex_priority_overnight', 'frozen')).toBe(true);
+  });
+});
+
+describe('a Shippo call the client gave up on', () => {
+  it('is unavailable (retried later) however the abort surfaces, also while the answer was being read', () => {
+    for (const error of [
+      new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+      new DOMException('This operation was aborted', 'AbortError'),
+    ]) {
+      expect(classifyShippoError(error)).toBeInstanceOf(VendorUnavailableError);
+    }
+    expect(classifyShippoError(new TypeError('Cannot read properties of undefined'))).toBeInstanceOf(
+      TypeError,
+    );
   });
 });

@@ -66,6 +66,10 @@ export const classifyShippoError = (error: unknown): Error => {
   ) {
     return new VendorUnavailableError(VENDOR, `Shippo unreachable: ${error.message}`, error);
   }
+  // The client's timeout can also fire while the answer is being read, past the SDK's own wrapping.
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return new VendorUnavailableError(VENDOR, `Shippo did not answer in time: ${error.message}`, error);
+  }
   if (error instanceof ResponseValidationError) {
     return new VendorUnavailableError(
       VENDOR,
