@@ -8,7 +8,7 @@ import { useStaffUser } from '../auth/session.js';
 import { useLive, useLiveSignals } from '../live/LiveProvider.js';
 import { readModelBehind } from '../live/protocol.js';
 import { useCatchUp } from '../live/useCatchUp.js';
-import { Loading, PageHeading, ProblemMessage } from '../ui/components.js';
+import { Loading, PageHeading, Pager, ProblemMessage } from '../ui/components.js';
 import { statusLabel } from '../ui/format.js';
 import { useNow } from '../ui/useNow.js';
 import { useResource } from '../ui/useResource.js';
@@ -178,28 +178,13 @@ export const ConsolePage = () => {
           {list.data ? (
             <div aria-busy={list.loading}>
               <OrderList items={list.data.items} now={now} slaHours={slaHours} />
-              <nav className="pager" aria-label="Pages">
-                <button
-                  type="button"
-                  className="secondary"
-                  disabled={filters.page <= 1}
-                  onClick={() => navigate(filtersUrl({ ...filters, page: filters.page - 1 }))}
-                >
-                  Previous
-                </button>
-                <span>
-                  Page {filters.page} of {pages} · {list.data.total}{' '}
-                  {list.data.total === 1 ? 'order' : 'orders'}
-                </span>
-                <button
-                  type="button"
-                  className="secondary"
-                  disabled={filters.page >= pages}
-                  onClick={() => navigate(filtersUrl({ ...filters, page: filters.page + 1 }))}
-                >
-                  Next
-                </button>
-              </nav>
+              <Pager
+                page={filters.page}
+                pages={pages}
+                onPage={(page) => navigate(filtersUrl({ ...filters, page }))}
+              >
+                {` · ${list.data.total} ${list.data.total === 1 ? 'order' : 'orders'}`}
+              </Pager>
             </div>
           ) : list.loading ? (
             <Loading what="orders" />

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api, query } from '../api/client.js';
 import { useStaffUser } from '../auth/session.js';
 import { SuccessNote } from '../consultation/staff/shared.js';
-import { Loading, PageHeading, ProblemMessage } from '../ui/components.js';
+import { Loading, PageHeading, Pager, ProblemMessage } from '../ui/components.js';
 import { formatDateTime } from '../ui/format.js';
 import { useResource } from '../ui/useResource.js';
 import { AddDrugForm, ClassifyForm, EditListingForm } from './DrugForms.js';
@@ -188,27 +188,12 @@ export const DrugCataloguePage = () => {
               ))}
             </ul>
             {total > PAGE_SIZE ? (
-              <nav className="inline-form" aria-label="Pages">
-                <button
-                  type="button"
-                  className="secondary"
-                  disabled={search.page <= 1}
-                  onClick={() => setSearch({ ...search, page: search.page - 1 })}
-                >
-                  Previous
-                </button>
-                <span>
-                  Page {search.page} of {Math.ceil(total / PAGE_SIZE)}
-                </span>
-                <button
-                  type="button"
-                  className="secondary"
-                  disabled={search.page * PAGE_SIZE >= total}
-                  onClick={() => setSearch({ ...search, page: search.page + 1 })}
-                >
-                  Next
-                </button>
-              </nav>
+              <Pager
+                className="inline-form"
+                page={search.page}
+                pages={Math.ceil(total / PAGE_SIZE)}
+                onPage={(page) => setSearch({ ...search, page })}
+              />
             ) : null}
           </>
         )}

@@ -65,6 +65,34 @@ export const Loading = ({ what }: { what: string }) => (
   </p>
 );
 
+/** Previous, "Page n of m" (and whatever follows it), Next: a list's pages. */
+export const Pager = ({
+  page,
+  pages,
+  onPage,
+  className = 'pager',
+  children,
+}: {
+  page: number;
+  pages: number;
+  onPage: (page: number) => void;
+  className?: string;
+  children?: ReactNode;
+}) => (
+  <nav className={className} aria-label="Pages">
+    <button type="button" className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+      Previous
+    </button>
+    <span>
+      Page {page} of {pages}
+      {children}
+    </span>
+    <button type="button" className="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+      Next
+    </button>
+  </nav>
+);
+
 /** Terms and their values, as a description list. */
 export const Facts = ({ children }: { children: ReactNode }) => <dl className="facts">{children}</dl>;
 
