@@ -3,7 +3,7 @@ import type { ConsultationHistory } from '../api/types.js';
 import { ActorName } from '../staff/directory.js';
 import { Fact, Facts } from '../ui/components.js';
 import { eventLabel, formatDateTime, statusLabel } from '../ui/format.js';
-import { ReplayControls } from './ReplayControls.js';
+import { ReplayControls, ReplayEvents } from './ReplayControls.js';
 import { changedStateFields, replayConsultationStates } from './replay.js';
 
 type Event = ConsultationHistory['events'][number];
@@ -80,29 +80,7 @@ export const ConsultationReplayView = ({ events }: { events: Event[] }) => {
         </details>
       </section>
 
-      <details className="replay-data">
-        <summary>Event data</summary>
-        <pre>{JSON.stringify(event.data, null, 2)}</pre>
-      </details>
-
-      <h3>All events</h3>
-      <ol className="replay-list">
-        {events.map((e, i) => (
-          <li key={e.id}>
-            <button
-              type="button"
-              className="link-button"
-              aria-current={i === index ? 'step' : undefined}
-              onClick={() => go(i)}
-            >
-              {eventLabel(e.type)}
-            </button>{' '}
-            <span className="muted">
-              {formatDateTime(e.metadata.occurredAt)} · <ActorName actor={e.metadata.actor} />
-            </span>
-          </li>
-        ))}
-      </ol>
+      <ReplayEvents events={events} index={index} go={go} />
     </div>
   );
 };

@@ -1,4 +1,5 @@
-import { eventLabel } from '../ui/format.js';
+import { ActorName } from '../staff/directory.js';
+import { eventLabel, formatDateTime } from '../ui/format.js';
 
 /** First, previous, a slider over every event, next, last: how a replay steps through a history. */
 export const ReplayControls = ({
@@ -45,3 +46,47 @@ export const ReplayControls = ({
     </div>
   );
 };
+
+type ReplayedEvent = {
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: { occurredAt: string; actor: string };
+};
+
+/** The step's event data, then every event of the history, each a step to go to. */
+export const ReplayEvents = ({
+  events,
+  index,
+  go,
+}: {
+  events: readonly ReplayedEvent[];
+  index: number;
+  go: (step: number) => void;
+}) => (
+  <>
+    <details className="replay-data">
+      <summary>Event data</summary>
+      <pre>{JSON.stringify(events[index]?.data, null, 2)}</pre>
+    </details>
+
+    <h3>All events</h3>
+    <ol className="replay-list">
+      {events.map((e, i) => (
+        <li key={e.id}>
+          <button
+            type="button"
+            className="link-button"
+            aria-current={i === index ? 'step' : undefined}
+            onClick={() => go(i)}
+          >
+            {eventLabel(e.type)}
+          </button>{' '}
+          <span className="muted">
+            {formatDateTime(e.metadata.occurredAt)} · <ActorName actor={e.metadata.actor} />
+          </span>
+        </li>
+      ))}
+    </ol>
+  </>
+);

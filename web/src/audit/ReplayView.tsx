@@ -4,7 +4,7 @@ import type { OrderEventRecord } from '../api/types.js';
 import { ActorName } from '../staff/directory.js';
 import { Fact, Facts, StatusBadge } from '../ui/components.js';
 import { eventLabel, formatDateTime, formatMoney, statusLabel } from '../ui/format.js';
-import { ReplayControls } from './ReplayControls.js';
+import { ReplayControls, ReplayEvents } from './ReplayControls.js';
 import { changedFields, replayStates } from './replay.js';
 
 /** Step through the events; beside each, the order exactly as it stood after it. */
@@ -88,29 +88,7 @@ export const ReplayView = ({ events }: { events: OrderEventRecord[] }) => {
         )}
       </section>
 
-      <details className="replay-data">
-        <summary>Event data</summary>
-        <pre>{JSON.stringify(event.data, null, 2)}</pre>
-      </details>
-
-      <h3>All events</h3>
-      <ol className="replay-list">
-        {events.map((e, i) => (
-          <li key={e.id}>
-            <button
-              type="button"
-              className="link-button"
-              aria-current={i === index ? 'step' : undefined}
-              onClick={() => go(i)}
-            >
-              {eventLabel(e.type)}
-            </button>{' '}
-            <span className="muted">
-              {formatDateTime(e.metadata.occurredAt)} · <ActorName actor={e.metadata.actor} />
-            </span>
-          </li>
-        ))}
-      </ol>
+      <ReplayEvents events={events} index={index} go={go} />
     </div>
   );
 };
