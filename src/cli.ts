@@ -75,12 +75,17 @@ program
         poolSize: 4,
         applicationName: 'pharmacy-rebuild',
       });
+      const leases = createPostgresLeases({
+        connectionString: db.ownerConnectionString,
+        applicationName: 'pharmacy-rebuild',
+      });
       try {
         return await rebuild({ ...db, pool: owner, connectionString: db.ownerConnectionString }, name, {
-          leases: createPostgresLeases({ connectionString: db.ownerConnectionString }),
+          leases,
           auditKey: keys.audit,
         });
       } finally {
+        await leases.close();
         await owner.end();
       }
     });

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import { EVENT_UPCASTERS } from '../domain/eventVersions.js';
-import { createLeaseHeartbeat } from '../eventstore/postgres/lease.js';
+import { createPostgresLeases } from '../eventstore/postgres/lease.js';
 import type { Notifier } from '../eventstore/postgres/notifier.js';
 import { createNotifier } from '../eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
@@ -100,8 +100,9 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     store: tracedAppends(createPostgresEventStore(httpPool, { afterAppend })),
   };
   const timers = createTimerService(db.pool, clock, log);
-  const leaseHeartbeat = createLeaseHeartbeat(db.pool, { log });
-  const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log, leaseHeartbeat };
+  // Every lease this process holds or waits for, on one connection.
+  const leases = createPostgresLeases({ connectionString: db.connectionString, log });
+  const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log, leases };
   const processes = createProcessRuntime({ ...deps, store, timers, clock });
   const holder = `${hostname()}:${process.pid}`;
   // Kept apart so a shutdown can stop the process managers first: one may be waiting for a read
@@ -146,7 +147,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
       await timers.stop();
       await Promise.all(processRunners.map((runner) => runner.stop()));
       await Promise.all(projectionRunners.map((runner) => runner.stop()));
-      leaseHeartbeat.stop();
+      await leases.close();
       await notifier.close();
       await httpPool.end();
       await db.close();

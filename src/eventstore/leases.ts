@@ -4,7 +4,11 @@ export type Lease = {
   acquired: Promise<void>;
   /** True while the lease is held. */
   isHeld(): boolean;
-  /** Resolves when a held lease is lost (connection gone); the holder must stop consuming. */
+  /**
+   * Resolves when a held lease is lost (connection gone) or asked back so that another instance can
+   * share the work; either way `isHeld` turns false and the holder must stop consuming, then
+   * `release` (a lease asked back stays locked until released, so no two consumers overlap).
+   */
   lost: Promise<void>;
   release(): Promise<void>;
 };

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Checkpoint, SubscriptionFilter } from '../types.js';
 import { loadCheckpoint } from './checkpoints.js';
-import { acquireLease, type Lease, type LeaseHeartbeat } from './lease.js';
+import type { Leases } from '../leases.js';
+import { createPostgresLeases, type Lease, type PostgresLeases } from './lease.js';
 import { hintMatches, type Notifier } from './notifier.js';
 import { type Batch, compareCheckpoints, newestCheckpoint, readBatch } from './readBatch.js';
 
@@ -10,8 +11,11 @@ export type SubscriptionDeps = {
   connectionString: string;
   notifier: Notifier;
   log: (line: string) => void;
-  /** The process's shared lease heartbeat (one UPDATE for all leases); per lease when absent. */
-  leaseHeartbeat?: LeaseHeartbeat;
+  /**
+   * The process's leases (one connection for all of them); when absent, a subscription that holds
+   * a lease opens leases of its own and closes them when it stops.
+   */
+  leases?: Leases;
 };
 
 export type SubscriptionOptions = {
@@ -34,7 +38,7 @@ export type SubscriptionOptions = {
    */
   pollIntervalMs?: number;
   /** Hold the group's lease while consuming (default); `false` for single-process tools. */
-  lease?: false | { holder: string; heartbeatMs?: number; staleAfterMs?: number };
+  lease?: false | { holder: string };
 };
 
 export type SubscriptionRunner = {
@@ -146,6 +150,12 @@ export const startSubscription = (
   // Whatever interrupts the subscription (no lease to be had, no checkpoint to read, a connection
   // refused while the database is busy or restarting) is logged and tried again after a back-off:
   // it only ends when stopped, never silently.
+  let ownLeases: PostgresLeases | undefined;
+  const leases = () => {
+    if (deps.leases) return deps.leases;
+    ownLeases ??= createPostgresLeases({ connectionString: deps.connectionString, log: deps.log });
+    return ownLeases;
+  };
   const running = (async () => {
     let failures = 0;
     while (!stopped) {
@@ -154,17 +164,15 @@ export const startSubscription = (
           await consume(() => true);
           return;
         }
-        const held = acquireLease({
-          connectionString: deps.connectionString,
-          subscriptionId: options.subscriptionId,
-          ...options.lease,
-          holder: options.lease?.holder ?? `pid-${process.pid}`,
-          log: deps.log,
-          heartbeat: deps.leaseHeartbeat,
-        });
+        const held = leases().acquire(options.subscriptionId, options.lease?.holder ?? `pid-${process.pid}`);
         lease = held;
         try {
           await held.acquired;
+          // Lost, or asked back for another instance: stop after the batch in hand, then release.
+          void held.lost.then(() => {
+            woken = true;
+            wake();
+          });
           failures = 0;
           await consume(() => held.isHeld());
         } finally {
@@ -210,6 +218,7 @@ export const startSubscription = (
       wake();
       await lease?.release();
       await running;
+      await ownLeases?.close();
     },
   };
 };
