@@ -9,6 +9,7 @@ import type {
   ShippingLabel,
   ValidationIssue,
 } from '../../domain/prescription/orderEvents.js';
+import { statusAfter } from '../../domain/prescription/orderState.js';
 import type { NewRxMessage } from '../../domain/prescription/types.js';
 
 /** What ops, the patient page and the auditor see of an order: a pure fold over its events. */
@@ -215,18 +216,28 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
     };
   }
   if (!view) return null;
+  // The status comes from the order decider's own rule (statusAfter); the view adds the facts.
+  const next = applyFacts(view, event, recorded, at);
+  const status = statusAfter(event);
+  return status ? withStatus(next, status, at) : next;
+};
+
+const touched = (view: OrderView, at: string): OrderView => ({ ...view, updatedAt: at });
+
+/** Everything an event changes in the view besides the status. */
+const applyFacts = (view: OrderView, event: OrderEvent, recorded: Recorded, at: string): OrderView => {
   switch (event.type) {
     case 'PrescriptionValidated':
       return {
-        ...withStatus(view, 'validated', at),
+        ...touched(view, at),
         normalisedNdc: event.data.normalisedNdc,
         validationIssues: [],
       };
     case 'PrescriptionValidationFailed':
-      return { ...withStatus(view, 'validation_issue', at), validationIssues: event.data.issues };
+      return { ...touched(view, at), validationIssues: event.data.issues };
     case 'PrescriptionCorrected':
       return {
-        ...withStatus(view, 'received', at),
+        ...touched(view, at),
         prescription: event.data.prescription,
         contact: {
           address: event.data.prescription.patient.address ?? {},
@@ -240,7 +251,7 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
       };
     case 'EnrollmentLinkIssued':
       return {
-        ...withStatus(view, 'awaiting_enrollment', at),
+        ...touched(view, at),
         enrollment: {
           ...view.enrollment,
           linkSentTo: event.data.email,
@@ -250,7 +261,7 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
       };
     case 'EnrollmentCompleted':
       return {
-        ...withStatus(view, 'awaiting_routing', at),
+        ...touched(view, at),
         enrollment: {
           ...view.enrollment,
           completedAt: at,
@@ -261,7 +272,7 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
       };
     case 'DrugReviewRequired':
       return {
-        ...withStatus(view, 'awaiting_drug_review', at),
+        ...touched(view, at),
         drugReview: {
           ndc11: event.data.ndc11,
           reason: event.data.reason,
@@ -270,7 +281,7 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
         },
       };
     case 'DrugReviewCleared':
-      return { ...withStatus(view, 'awaiting_routing', at), drugReview: null };
+      return { ...touched(view, at), drugReview: null };
     case 'RoutingBlocked':
       return {
         ...view,
@@ -279,24 +290,24 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
       };
     case 'PharmaciesRecommended':
       return {
-        ...withStatus(view, 'awaiting_pharmacy_selection', at),
+        ...touched(view, at),
         recommendations: event.data.recommendations,
         routingBlock: null,
       };
     case 'PharmacySelected':
       return {
-        ...withStatus(view, 'pharmacy_selected', at),
+        ...touched(view, at),
         pharmacy: { id: event.data.pharmacyId, name: event.data.pharmacyName, score: event.data.score },
       };
     case 'ClaimAdjudicated':
-      return { ...withStatus(view, 'adjudicated', at), adjudication: event.data, claimRejects: [] };
+      return { ...touched(view, at), adjudication: event.data, claimRejects: [] };
     case 'ClaimRejected':
-      return { ...withStatus(view, 'adjudication_rejected', at), claimRejects: event.data.rejects };
+      return { ...touched(view, at), claimRejects: event.data.rejects };
     case 'ClaimResubmitted':
-      return withStatus(view, 'pharmacy_selected', at);
+      return touched(view, at);
     case 'PaymentLinkCreated':
       return {
-        ...withStatus(view, 'awaiting_payment', at),
+        ...touched(view, at),
         payment: {
           ...view.payment,
           status: 'link_sent',
@@ -313,7 +324,7 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
         : { ...view, updatedAt: at };
     case 'PaymentReceived':
       return {
-        ...withStatus(view, 'paid', at),
+        ...touched(view, at),
         payment: {
           ...view.payment,
           status: 'paid',
@@ -325,7 +336,7 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
       };
     case 'PaymentAmountMismatched':
       return {
-        ...withStatus(view, 'payment_mismatch', at),
+        ...touched(view, at),
         payment: {
           ...view.payment,
           status: 'mismatch',
@@ -341,19 +352,19 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
       };
     case 'PaymentMismatchAccepted':
       return {
-        ...withStatus(view, 'paid', at),
+        ...touched(view, at),
         payment: { ...view.payment, status: 'paid', paidAt: at, mismatch: null },
       };
     case 'PaymentReopened':
       return {
-        ...withStatus(view, 'adjudicated', at),
+        ...touched(view, at),
         payment: { ...view.payment, status: 'none', url: null, sessionId: null, mismatch: null },
       };
     case 'UnexpectedPaymentReceived':
       return { ...view, updatedAt: at, money: withPayment(view.money, event.data, at, 'unexpected') };
     case 'PaymentWaived':
       return {
-        ...withStatus(view, 'paid', at),
+        ...touched(view, at),
         payment: { ...view.payment, status: 'waived', amountMinor: 0, paidAt: at },
       };
     case 'RefundRequested':
@@ -425,10 +436,10 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
       };
     }
     case 'ShippingLabelPurchased':
-      return { ...withStatus(view, 'shipped', at), shipment: { ...event.data, shippedAt: at } };
+      return { ...touched(view, at), shipment: { ...event.data, shippedAt: at } };
     case 'DeliveryStatusUpdated':
       return {
-        ...withStatus(view, event.data.status, at),
+        ...touched(view, at),
         tracking: [
           ...view.tracking,
           { status: event.data.status, statusDate: event.data.statusDate, details: event.data.details },
@@ -436,7 +447,7 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
       };
     case 'DeliveryExceptionRaised':
       return {
-        ...withStatus(view, 'delivery_exception', at),
+        ...touched(view, at),
         tracking: [
           ...view.tracking,
           {
@@ -448,15 +459,15 @@ export const applyToOrderView = (view: OrderView | null, recorded: Recorded): Or
       };
     case 'ReshipmentRequested':
       return {
-        ...withStatus(view, 'paid', at),
+        ...touched(view, at),
         shipment: null,
         contact: event.data.address ? { ...view.contact, address: event.data.address } : view.contact,
       };
     case 'OrderCompleted':
-      return { ...withStatus(view, 'completed', at), completedAt: at };
+      return { ...touched(view, at), completedAt: at };
     case 'OrderCancelled':
       return {
-        ...withStatus(view, 'cancelled', at),
+        ...touched(view, at),
         // The pay link is gone the moment the order is: the till closes with it.
         payment: { ...view.payment, url: null },
         cancellation: { reason: event.data.reason, at, by: recorded.metadata.actor },
