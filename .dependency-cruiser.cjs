@@ -1,7 +1,7 @@
 /**
  * The layering of docs/ARCHITECTURE.md, checked on every typecheck: imports point down only.
- * app (composition root) → http / cli → commands, processes, projections → domain, integrations,
- * eventstore → platform (foundation). Production code never reaches into sandbox/ or test/.
+ * app (composition root) → http / cli → commands, processes, projections → stores → domain,
+ * integrations, eventstore → platform (foundation). Production code never reaches into sandbox/ or test/.
  */
 const layer = (name) => `^src/${name}/`;
 
@@ -41,6 +41,14 @@ module.exports = {
       severity: 'error',
       from: { path: layer('eventstore') },
       to: { path: '^src/(app|http|cli|commands|processes|projections|domain|integrations)/' },
+    },
+    {
+      name: 'stores-below-their-users',
+      comment:
+        'The tables kept beside the event store (sessions, sign-in throttle, credentials, intake keys, timers, outboxes) hold SQL for commands, processes and the edge, and call none of them.',
+      severity: 'error',
+      from: { path: layer('stores') },
+      to: { path: '^src/(app|http|cli|commands|processes|projections)/' },
     },
     {
       name: 'only-the-edge-knows-http',

@@ -4,6 +4,7 @@ import { isWrongExpectedRevision } from '../eventstore/errors.js';
 import type { EventStore } from '../eventstore/types.js';
 import type { Clock } from '../platform/clock.js';
 import { newUuid } from '../platform/ids.js';
+import { intakeKeyTable } from '../stores/intakeKeys.js';
 
 /**
  * Keys prescriber systems present at intake. Each has a name (it becomes the actor of what it sends
@@ -31,7 +32,8 @@ export const hashIntakeKey = (key: string) => createHash('sha256').update(key).d
 export const generateIntakeKey = () => randomBytes(32).toString('base64url');
 
 export const intakeKeys = (deps: { pool: pg.Pool; store: EventStore; clock: Clock }) => {
-  const { pool, store, clock } = deps;
+  const { store, clock } = deps;
+  const table = intakeKeyTable(deps.pool);
 
   const record = (
     name: string,
@@ -68,11 +70,7 @@ export const intakeKeys = (deps: { pool: pg.Pool; store: EventStore; clock: Cloc
       if (isWrongExpectedRevision(error)) throw new IntakeKeyError('name_taken');
       throw error;
     }
-    await pool.query(
-      `INSERT INTO intake_keys (name, key_hash, created_at, created_by) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING`,
-      [name, keyHash, clock.now(), actor],
-    );
+    await table.insert(name, keyHash, clock.now(), actor);
   };
 
   return {
@@ -86,13 +84,8 @@ export const intakeKeys = (deps: { pool: pg.Pool; store: EventStore; clock: Cloc
     },
 
     async revoke(name: string, reason: string, actor: string): Promise<void> {
-      const { rowCount } = await pool.query(
-        'UPDATE intake_keys SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL',
-        [name, clock.now()],
-      );
-      if (rowCount === 0) {
-        const exists = await pool.query('SELECT 1 FROM intake_keys WHERE name = $1', [name]);
-        if (exists.rowCount === 0) throw new IntakeKeyError('not_found');
+      if (!(await table.revoke(name, clock.now()))) {
+        if (!(await table.nameExists(name))) throw new IntakeKeyError('not_found');
         return;
       }
       await record(name, 'IntakeKeyRevoked', { reason }, actor, 'stream_exists');
@@ -104,36 +97,16 @@ export const intakeKeys = (deps: { pool: pg.Pool; store: EventStore; clock: Cloc
      */
     async verify(presented: string | undefined): Promise<string | null> {
       if (!presented || presented.length > 200) return null;
-      const { rows } = await pool.query<{ name: string }>({
-        name: 'verify-intake-key',
-        text: `WITH live AS (
-                 SELECT name, last_used_at FROM intake_keys WHERE key_hash = $1 AND revoked_at IS NULL
-               ), touched AS (
-                 UPDATE intake_keys k SET last_used_at = $2::timestamptz FROM live
-                  WHERE k.name = live.name AND (live.last_used_at IS NULL OR live.last_used_at < $2::timestamptz - interval '1 minute')
-               )
-               SELECT name FROM live`,
-        values: [hashIntakeKey(presented), clock.now()],
-      });
-      return rows[0]?.name ?? null;
+      return table.liveName(hashIntakeKey(presented), clock.now());
     },
 
     async list(): Promise<IntakeKeySummary[]> {
-      const { rows } = await pool.query<{
-        name: string;
-        created_at: Date;
-        created_by: string;
-        revoked_at: Date | null;
-        last_used_at: Date | null;
-      }>(
-        'SELECT name, created_at, created_by, revoked_at, last_used_at FROM intake_keys ORDER BY created_at',
-      );
-      return rows.map((r) => ({
+      return (await table.list()).map((r) => ({
         name: r.name,
-        createdAt: r.created_at.toISOString(),
-        createdBy: r.created_by,
-        revokedAt: r.revoked_at?.toISOString() ?? null,
-        lastUsedAt: r.last_used_at?.toISOString() ?? null,
+        createdAt: r.createdAt.toISOString(),
+        createdBy: r.createdBy,
+        revokedAt: r.revokedAt?.toISOString() ?? null,
+        lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
       }));
     },
 
@@ -145,20 +118,16 @@ export const intakeKeys = (deps: { pool: pg.Pool; store: EventStore; clock: Cloc
       configured: string | undefined,
     ): Promise<{ key: string | null; generated: boolean }> {
       if (configured) {
-        const known = await pool.query('SELECT 1 FROM intake_keys WHERE key_hash = $1', [
-          hashIntakeKey(configured),
-        ]);
-        if (known.rowCount === 0) {
-          const taken = await pool.query("SELECT 1 FROM intake_keys WHERE name = 'environment'");
-          const name = taken.rowCount === 0 ? 'environment' : `environment-${clock.now().getTime()}`;
+        if (!(await table.hashKnown(hashIntakeKey(configured)))) {
+          const taken = await table.nameExists('environment');
+          const name = taken ? `environment-${clock.now().getTime()}` : 'environment';
           await register(name, configured, 'system:configuration').catch((error: unknown) => {
             if (!(error instanceof IntakeKeyError)) throw error;
           });
         }
         return { key: configured, generated: false };
       }
-      const live = await pool.query('SELECT 1 FROM intake_keys WHERE revoked_at IS NULL LIMIT 1');
-      if (live.rowCount) return { key: null, generated: false };
+      if (await table.anyLive()) return { key: null, generated: false };
       const key = generateIntakeKey();
       try {
         await register('default', key, 'system:bootstrap');

@@ -12,6 +12,7 @@ import type { DocumentStore } from '../integrations/documents/port.js';
 import type { PaymentGateway } from '../integrations/payments/port.js';
 import type { ShippingCarrier } from '../integrations/shipping/port.js';
 import type { Clock } from '../platform/clock.js';
+import { pingDatabase } from '../platform/database.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { ProcessRuntime } from '../processes/runtime.js';
 import { declaredAccess, guardBeforeContract, securityOf } from './access.js';
@@ -237,7 +238,7 @@ export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => 
     },
     async (request, reply) => {
       try {
-        await deps.pool.query('SELECT 1');
+        await pingDatabase(deps.pool);
       } catch (error) {
         request.log.warn({ err: safeError(error) }, 'health check: database unreachable');
         reply.header('retry-after', '5');

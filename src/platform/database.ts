@@ -35,6 +35,11 @@ export type DatabaseConfig = {
  * Sessions left idle inside a transaction hold back the snapshot xmin every subscriber reads below,
  * so one stuck client would stall them all: PostgreSQL ends such sessions after this long.
  */
+/** Whether the database answers at all (liveness): throws when it does not. */
+export const pingDatabase = async (pool: Pick<pg.Pool, 'query'>): Promise<void> => {
+  await pool.query('SELECT 1');
+};
+
 export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 
 export const poolConfig = (connectionString: string, config: DatabaseConfig = {}): pg.PoolConfig => ({

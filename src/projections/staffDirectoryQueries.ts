@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { normaliseEmail, type StaffUser } from '../domain/staff/staffUser.js';
+import { STAFF_USER_COLUMNS, type StaffUserRow, toStaffUser } from '../stores/staffUserRows.js';
 
 type Db = Pick<pg.Pool, 'query'>;
 
@@ -19,4 +21,41 @@ export const enabledAdminsBesides = async (db: Db, staffId: string): Promise<num
     [staffId],
   );
   return rows[0]!.others;
+};
+
+/** What an admin sees in the staff list: the user plus account state, still no secrets. */
+export type StaffAccount = StaffUser & {
+  disabled: boolean;
+  mustChangePassword: boolean;
+  createdAt: Date;
+  updatedAt: Date | null;
+};
+
+const toAccount = (row: StaffUserRow): StaffAccount => ({
+  ...toStaffUser(row),
+  disabled: row.disabled,
+  mustChangePassword: row.must_change_password,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export const findStaffUserByEmail = async (db: Db, email: string): Promise<StaffUser | null> => {
+  const { rows } = await db.query<StaffUserRow>(
+    `SELECT ${STAFF_USER_COLUMNS} FROM staff_users WHERE email = $1`,
+    [normaliseEmail(email)],
+  );
+  return rows[0] ? toStaffUser(rows[0]) : null;
+};
+
+export const findStaffAccount = async (db: Db, staffId: string): Promise<StaffAccount | null> => {
+  const { rows } = await db.query<StaffUserRow>(
+    `SELECT ${STAFF_USER_COLUMNS} FROM staff_users WHERE id = $1`,
+    [staffId],
+  );
+  return rows[0] ? toAccount(rows[0]) : null;
+};
+
+export const listStaffUsers = async (db: Db): Promise<StaffAccount[]> => {
+  const { rows } = await db.query<StaffUserRow>(`SELECT ${STAFF_USER_COLUMNS} FROM staff_users ORDER BY id`);
+  return rows.map(toAccount);
 };

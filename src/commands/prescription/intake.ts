@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import type { MessageHeader } from '../../domain/prescription/types.js';
 import type { EventStore } from '../../eventstore/types.js';
 import { idFromKey } from '../../platform/ids.js';
@@ -36,25 +35,5 @@ export const legacyIntakeClaim = async (
   return {
     kind: registered.messageSha256 === sha256(rawMessage) ? 'repeat' : 'conflict',
     orderId: registered.orderId,
-  };
-};
-
-/**
- * Whether the database holds claim streams from before (asked once per process: no process of this
- * version writes them, so an answer of no stays true).
- */
-export const legacyIntakeClaimsPresent = (pool: pg.Pool) => {
-  let answer: Promise<boolean> | undefined;
-  return () => {
-    answer ??= pool
-      .query<{ present: boolean }>(
-        "SELECT EXISTS (SELECT 1 FROM events WHERE category = 'intake') AS present",
-      )
-      .then((result) => result.rows[0]!.present)
-      .catch((error: unknown) => {
-        answer = undefined;
-        throw error;
-      });
-    return answer;
   };
 };

@@ -18,6 +18,7 @@ import type {
 } from '../../domain/prescription/orderEvents.js';
 import type { Address } from '../../domain/prescription/types.js';
 import { applyCorrections, type PrescriptionCorrections } from '../../domain/prescription/validation.js';
+import { legacyIntakeClaimsPresent } from '../../eventstore/postgres/legacyIntakeClaims.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
 import { MAX_CARD_IMAGE_BYTES, sniffDocumentType } from '../../integrations/documents/sniff.js';
@@ -26,7 +27,7 @@ import { deterministicId, newUuid } from '../../platform/ids.js';
 import { orderOfEnrollmentLink } from '../../projections/orders/orderQueries.js';
 import { findPharmacy } from '../../projections/pharmacyQueries.js';
 import { type CommandResult, createCommandHandler } from '../commandHandler.js';
-import { intakeOrderId, legacyIntakeClaim, legacyIntakeClaimsPresent } from './intake.js';
+import { intakeOrderId, legacyIntakeClaim } from './intake.js';
 import { enrollmentToken, hashToken, newLinkId } from './tokens.js';
 
 export type OrderCommandsDeps = {

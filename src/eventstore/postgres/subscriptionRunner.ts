@@ -1,7 +1,7 @@
 import type pg from 'pg';
+import type { Leases } from '../leases.js';
 import type { Checkpoint, SubscriptionFilter } from '../types.js';
 import { loadCheckpoint } from './checkpoints.js';
-import type { Leases } from '../leases.js';
 import { createPostgresLeases, type Lease, type PostgresLeases } from './lease.js';
 import { hintMatches, type Notifier } from './notifier.js';
 import { type Batch, compareCheckpoints, newestCheckpoint, readBatch } from './readBatch.js';

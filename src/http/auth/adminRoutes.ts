@@ -3,7 +3,12 @@ import { type FastifyPluginAsyncZod, serializerCompiler } from 'fastify-type-pro
 import { z } from 'zod';
 import { DomainError } from '../../domain/decider.js';
 import type { StaffAccountCommand } from '../../domain/staff/staffAccount.js';
-import { enabledAdminsBesides } from '../../projections/staffDirectoryQueries.js';
+import {
+  enabledAdminsBesides,
+  findStaffAccount,
+  listStaffUsers,
+} from '../../projections/staffDirectoryQueries.js';
+import { activeSessions } from '../../stores/staffSessions.js';
 import {
   staffChanged,
   staffCreated,
@@ -17,8 +22,7 @@ import type { AuthRoutesOptions } from './authRoutes.js';
 import { generatePassword, MIN_PASSWORD_LENGTH } from './passwords.js';
 import { issuesOf, problem, problemErrorHandler } from './problem.js';
 import { STAFF_ROLES } from './roles.js';
-import { activeSessions } from './sessions.js';
-import { findStaffAccount, listStaffUsers, StaffUserError } from './staffUsers.js';
+import { StaffUserError } from './staffUsers.js';
 
 const reason = z.string().trim().min(3).max(500);
 const newStaffBody = z.object({

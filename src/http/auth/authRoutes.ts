@@ -1,15 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type FastifyPluginAsyncZod, serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { MAX_FAILED_ATTEMPTS } from '../../stores/loginThrottle.js';
+import { findCredentialsById } from '../../stores/staffCredentials.js';
+import { csrfTokenFor, revokeSession } from '../../stores/staffSessions.js';
 import type { RouteAccess } from '../access.js';
 import { sessionInfo, signedIn } from '../contracts/staff.js';
 import { credentialOf, SESSION_COOKIE, type StaffAuthOptions } from './context.js';
-import { MAX_FAILED_ATTEMPTS } from './lockout.js';
 import { MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { issuesOf, problem, problemErrorHandler } from './problem.js';
-import { csrfTokenFor, revokeSession } from './sessions.js';
 import { signIn } from './signIn.js';
-import { findCredentialsById, type StaffAccounts, StaffUserError } from './staffUsers.js';
+import { type StaffAccounts, StaffUserError } from './staffUsers.js';
 
 // Bounded so a megabyte "password" cannot make scrypt a denial-of-service lever.
 const loginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });

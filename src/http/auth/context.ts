@@ -4,9 +4,9 @@ import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type pg from 'pg';
 import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
+import type { StaffSession } from '../../stores/staffSessions.js';
 import type { RouteAccess } from '../access.js';
 import type { StaffRole, StaffUser } from './roles.js';
-import type { StaffSession } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

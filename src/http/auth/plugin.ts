@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { createPostgresEventStore } from '../../eventstore/postgres/postgresEventStore.js';
+import { csrfTokenMatches, findSession } from '../../stores/staffSessions.js';
 import { markStaffGuard } from '../access.js';
 import { adminRoutes } from './adminRoutes.js';
 import { authRoutes } from './authRoutes.js';
@@ -13,7 +14,6 @@ import {
 } from './context.js';
 import { problem } from './problem.js';
 import { hasAnyRole, type StaffRole } from './roles.js';
-import { csrfTokenMatches, findSession } from './sessions.js';
 import { staffDirectoryRoutes } from './staffDirectoryRoutes.js';
 import { staffAccounts } from './staffUsers.js';
 

@@ -6,11 +6,11 @@ import {
   recordSuccessfulAttempt,
   reserveAttempt,
   throttleKey,
-} from './lockout.js';
+} from '../../stores/loginThrottle.js';
+import { findCredentials } from '../../stores/staffCredentials.js';
+import { createSession, DEFAULT_SESSION_TTL_MS, type NewSession } from '../../stores/staffSessions.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import type { StaffUser } from './roles.js';
-import { createSession, DEFAULT_SESSION_TTL_MS, type NewSession } from './sessions.js';
-import { findCredentials } from './staffUsers.js';
 
 /**
  * `rejected` never says why (unknown email, wrong password, disabled account) and `locked` comes

@@ -15,22 +15,17 @@ import type { EventStore } from '../../eventstore/types.js';
 import { type Clock, systemClock } from '../../platform/clock.js';
 import { deterministicId, newId, newUuid } from '../../platform/ids.js';
 import { readStaffStream, writeStaffRow } from '../../projections/staffDirectory.js';
+import { findStaffUserByEmail } from '../../projections/staffDirectoryQueries.js';
+import { savePasswordHash } from '../../stores/staffCredentials.js';
+import { revokeStaffSessions } from '../../stores/staffSessions.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
-import { isStaffRole, normaliseEmail, type StaffRole, type StaffUser } from './roles.js';
+import { normaliseEmail, type StaffRole, type StaffUser } from './roles.js';
 
 export type NewStaffUser = {
   email: string;
   password: string;
   displayName: string;
   roles: readonly StaffRole[];
-};
-
-/** What an admin sees in the staff list: the user plus account state, still no secrets. */
-export type StaffAccount = StaffUser & {
-  disabled: boolean;
-  mustChangePassword: boolean;
-  createdAt: Date;
-  updatedAt: Date | null;
 };
 
 export type StaffUserErrorReason = 'email_taken' | 'password_too_short' | 'no_roles';
@@ -44,34 +39,6 @@ export class StaffUserError extends Error {
     this.name = 'StaffUserError';
   }
 }
-
-type UserRow = {
-  id: string;
-  email: string;
-  display_name: string;
-  roles: string[];
-  disabled: boolean;
-  must_change_password: boolean;
-  created_at: Date;
-  updated_at: Date | null;
-};
-
-const USER_COLUMNS = 'id, email, display_name, roles, disabled, must_change_password, created_at, updated_at';
-
-export const toStaffUser = (row: Pick<UserRow, 'id' | 'email' | 'display_name' | 'roles'>): StaffUser => ({
-  id: row.id,
-  email: row.email,
-  displayName: row.display_name,
-  roles: row.roles.filter(isStaffRole),
-});
-
-const toAccount = (row: UserRow): StaffAccount => ({
-  ...toStaffUser(row),
-  disabled: row.disabled,
-  mustChangePassword: row.must_change_password,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
 
 /** Who is acting: an admin (`staff:<id>`), the member themselves, or the platform at start. */
 export type StaffActor = { actor: string; correlationId?: string };
@@ -98,19 +65,7 @@ export const staffAccounts = (deps: StaffAccountsDeps) => {
     for (const event of events as StaffAccountEvent[]) {
       if (event.type !== 'StaffSessionsRevoked') continue;
       const { scope, reason } = event.data;
-      await pool.query(
-        `UPDATE staff_sessions SET revoked_at = $2, revoked_reason = $3
-          WHERE user_id = $1 AND revoked_at IS NULL
-            AND (CASE WHEN $4::boolean THEN ($5::uuid IS NULL OR id <> $5::uuid) ELSE id = ANY ($6::uuid[]) END)`,
-        [
-          staffId,
-          clock.now(),
-          reason,
-          scope.all,
-          scope.all ? (scope.exceptSessionId ?? null) : null,
-          scope.all ? [] : scope.sessionIds,
-        ],
-      );
+      await revokeStaffSessions(pool, staffId, scope, reason, clock.now());
     }
   };
 
@@ -135,12 +90,7 @@ export const staffAccounts = (deps: StaffAccountsDeps) => {
         'password_too_short',
         `passwords need at least ${MIN_PASSWORD_LENGTH} characters`,
       );
-    const hash = await hashPassword(password);
-    await pool.query(
-      `INSERT INTO staff_credentials (staff_id, password_hash, updated_at) VALUES ($1, $2, $3)
-       ON CONFLICT (staff_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, updated_at = EXCLUDED.updated_at`,
-      [staffId, hash, clock.now()],
-    );
+    await savePasswordHash(pool, staffId, await hashPassword(password), clock.now());
   };
 
   const claimEmail = async (email: string, staffId: string, meta: StaffActor): Promise<boolean> => {
@@ -249,56 +199,6 @@ export const ensureStaffUser = async (
     throw error;
   }
 };
-
-export const findStaffUserByEmail = async (pool: pg.Pool, email: string): Promise<StaffUser | null> => {
-  const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM staff_users WHERE email = $1`, [
-    normaliseEmail(email),
-  ]);
-  return rows[0] ? toStaffUser(rows[0]) : null;
-};
-
-export const findStaffAccount = async (pool: pg.Pool, staffId: string): Promise<StaffAccount | null> => {
-  const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM staff_users WHERE id = $1`, [
-    staffId,
-  ]);
-  return rows[0] ? toAccount(rows[0]) : null;
-};
-
-export const listStaffUsers = async (pool: pg.Pool): Promise<StaffAccount[]> => {
-  const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM staff_users ORDER BY id`);
-  return rows.map(toAccount);
-};
-
-/** Only sign-in and password changes read the password hash; nothing else selects it. */
-export type Credentials = {
-  user: StaffUser;
-  passwordHash: string;
-  disabled: boolean;
-  mustChangePassword: boolean;
-};
-
-const credentialsWhere = async (pool: pg.Pool, where: string, value: string): Promise<Credentials | null> => {
-  const { rows } = await pool.query<UserRow & { password_hash: string }>(
-    `SELECT ${USER_COLUMNS.split(', ')
-      .map((c) => `u.${c}`)
-      .join(', ')}, c.password_hash
-       FROM staff_users u JOIN staff_credentials c ON c.staff_id = u.id WHERE ${where} = $1`,
-    [value],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  return {
-    user: toStaffUser(row),
-    passwordHash: row.password_hash,
-    disabled: row.disabled,
-    mustChangePassword: row.must_change_password,
-  };
-};
-
-export const findCredentials = (pool: pg.Pool, email: string) =>
-  credentialsWhere(pool, 'u.email', normaliseEmail(email));
-export const findCredentialsById = (pool: pg.Pool, staffId: string) =>
-  credentialsWhere(pool, 'u.id', staffId);
 
 /** The admin's refusal of an account change, as the HTTP edge reports it. */
 export const isStaffDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
+import { authenticateToken } from '../../stores/staffSessions.js';
 import { hasAnyRole, type StaffRole, type StaffUser } from '../auth/roles.js';
-import { authenticateToken } from '../auth/sessions.js';
 import type { LiveFeed } from './liveFeed.js';
 import { createLiveSubscriber, type Outbox } from './liveSubscriber.js';
 import { CLOSE_CODES, clientMessageSchema, type LiveChange, type ServerMessage } from './protocol.js';

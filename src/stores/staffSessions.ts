@@ -1,8 +1,8 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
-import { type Clock, HOUR, MINUTE } from '../../platform/clock.js';
-import type { StaffUser } from './roles.js';
-import { toStaffUser } from './staffUsers.js';
+import type { StaffUser } from '../domain/staff/staffUser.js';
+import { type Clock, HOUR, MINUTE } from '../platform/clock.js';
+import { toStaffUser } from './staffUserRows.js';
 
 /** However active, a session ends this long after sign-in. */
 export const DEFAULT_SESSION_TTL_MS = 12 * HOUR;
@@ -193,4 +193,27 @@ export const csrfTokenMatches = (session: StaffSession, presented: string): bool
   const expected = Buffer.from(session.csrfTokenHash, 'hex');
   const actual = Buffer.from(sha256(presented), 'hex');
   return expected.length === actual.length && timingSafeEqual(actual, expected);
+};
+
+/** Ends a member's sessions: all of them (but one, when it is the member's own), or the ones named. */
+export const revokeStaffSessions = async (
+  pool: Pick<pg.Pool, 'query'>,
+  staffId: string,
+  scope: { all: true; exceptSessionId?: string | null } | { all: false; sessionIds: readonly string[] },
+  reason: string,
+  at: Date,
+): Promise<void> => {
+  await pool.query(
+    `UPDATE staff_sessions SET revoked_at = $2, revoked_reason = $3
+      WHERE user_id = $1 AND revoked_at IS NULL
+        AND (CASE WHEN $4::boolean THEN ($5::uuid IS NULL OR id <> $5::uuid) ELSE id = ANY ($6::uuid[]) END)`,
+    [
+      staffId,
+      at,
+      reason,
+      scope.all,
+      scope.all ? (scope.exceptSessionId ?? null) : null,
+      scope.all ? [] : scope.sessionIds,
+    ],
+  );
 };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { DAY, MINUTE } from '../../platform/clock.js';
-import { normaliseEmail } from './roles.js';
+import { normaliseEmail } from '../domain/staff/staffUser.js';
+import { DAY, MINUTE } from '../platform/clock.js';
 
 /** Failed sign-ins from one place to one address before that pair is locked. */
 export const MAX_FAILED_ATTEMPTS = 5;
