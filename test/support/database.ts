@@ -13,7 +13,7 @@ const withDatabase = (url: string, database: string) => {
 };
 
 /** A fresh, migrated database per test file, so subscriptions see only the file's own events. */
-export const createTestDatabase = async (): Promise<TestDatabase> => {
+export const createTestDatabase = async (migrations: { dir?: string } = {}): Promise<TestDatabase> => {
   const baseUrl = inject('databaseUrl');
   const name = `t_${newId().toLowerCase()}`;
   const admin = new pg.Client({ connectionString: baseUrl });
@@ -22,7 +22,7 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
   await admin.end();
   const connectionString = withDatabase(baseUrl, name);
   const pool = createPool(connectionString, { poolSize: 20 });
-  await migrate(pool);
+  await migrate(pool, migrations.dir);
   return {
     pool,
     connectionString,

@@ -15,6 +15,7 @@ import type { Clock } from '../../platform/clock.js';
 import { newUuid } from '../../platform/ids.js';
 import { createUkProducts } from '../catalogue/ukProducts.js';
 import { createCommandHandler } from '../commandHandler.js';
+import { linkParcel } from '../parcels.js';
 import { loadAccount, recordAccountFact } from './account.js';
 import type { StockCommands } from './stock.js';
 
@@ -41,8 +42,15 @@ export const createConsultationCore = (deps: ConsultationCommandsDeps) => {
   const handle = createCommandHandler(deps.store, consultationDecider, { clock: deps.clock });
   const now = () => deps.clock.now().toISOString();
 
-  const execute = (consultationId: string, command: ConsultationCommand, meta: CommandMeta) =>
-    handle({
+  const execute = async (consultationId: string, command: ConsultationCommand, meta: CommandMeta) => {
+    if (command.type === 'RecordShipment')
+      await linkParcel(
+        deps.store,
+        deps.clock,
+        { trackingNumber: command.trackingNumber, streamName: consultationStream(consultationId) },
+        { ...meta, correlationId: meta.correlationId ?? consultationId },
+      );
+    return handle({
       commandId: meta.commandId ?? newUuid(),
       streamName: consultationStream(consultationId),
       command,
@@ -50,6 +58,7 @@ export const createConsultationCore = (deps: ConsultationCommandsDeps) => {
       correlationId: meta.correlationId ?? consultationId,
       causationId: meta.causationId,
     });
+  };
 
   const history = (consultationId: string): Promise<RecordedEvent[]> =>
     deps.store.readStream(consultationStream(consultationId));

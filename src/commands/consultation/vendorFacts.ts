@@ -1,10 +1,10 @@
 import { DomainError } from '../../domain/decider.js';
-import { findParcel } from '../../eventstore/postgres/parcels.js';
 import { streamId } from '../../eventstore/types.js';
 import type { TrackingEvent } from '../../integrations/dispatch/port.js';
 import type { PaymentWebhookEvent } from '../../integrations/payments/port.js';
 import type { PrescriptionWebhookEvent } from '../../integrations/prescribing/port.js';
 import { deterministicId } from '../../platform/ids.js';
+import { findParcel } from '../parcels.js';
 import type { ConsultationCore } from './core.js';
 
 type Event<K extends PaymentWebhookEvent['kind']> = Extract<PaymentWebhookEvent, { kind: K }>;
@@ -24,7 +24,7 @@ const trackingStatus = {
 
 /** What vendors report back (Stripe, SignatureRx, Royal Mail), each turned into one fact or command. */
 export const vendorFacts = (core: ConsultationCore) => {
-  const { deps, now, execute, load, account, recordFact } = core;
+  const { deps, now, execute, history, load, account, recordFact } = core;
 
   return {
     async checkoutCompleted(consultationId: string, event: Event<'checkoutCompleted'>) {
@@ -188,12 +188,20 @@ export const vendorFacts = (core: ConsultationCore) => {
 
     /** A Royal Mail scan, for the parcel of the month it belongs to; older months' echoes are history. */
     async trackingEvent(event: TrackingEvent) {
-      // Found in the event store, not a read model: a scan pushed right after dispatch is not lost.
-      const parcel = await findParcel(deps.pool, 'OrderDispatched', event.trackingNumber);
+      // Found through the parcel's link stream, not a read model: a scan pushed right after
+      // dispatch is not lost. The supply is the one the consultation dispatched under this number.
+      const parcel = await findParcel(deps.store, event.trackingNumber);
       if (!parcel?.streamName.startsWith('consultation-')) return { handled: false };
+      const consultationId = streamId(parcel.streamName);
+      const dispatched = (await history(consultationId)).findLast(
+        (e) =>
+          e.type === 'OrderDispatched' &&
+          (e.data as { trackingNumber: string }).trackingNumber === event.trackingNumber,
+      );
+      if (!dispatched) return { handled: false };
       const shipment = {
-        consultation_id: streamId(parcel.streamName),
-        supply_number: Number(parcel.data.supplyNumber),
+        consultation_id: consultationId,
+        supply_number: (dispatched.data as { supplyNumber: number }).supplyNumber,
       };
       const state = await load(shipment.consultation_id);
       if (state.supply?.number !== shipment.supply_number) return { handled: false };

@@ -27,6 +27,7 @@ import { deterministicId, newUuid } from '../../platform/ids.js';
 import { orderOfEnrollmentLink } from '../../projections/orders/orderQueries.js';
 import { findPharmacy } from '../../projections/pharmacyQueries.js';
 import { type CommandResult, createCommandHandler } from '../commandHandler.js';
+import { linkParcel } from '../parcels.js';
 import { intakeOrderId, legacyIntakeClaim } from './intake.js';
 import { enrollmentToken, hashToken, newLinkId } from './tokens.js';
 
@@ -68,12 +69,19 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
   const now = () => deps.clock.now().toISOString();
   const legacyClaimsPresent = legacyIntakeClaimsPresent(deps.pool);
 
-  const execute = (
+  const execute = async (
     orderId: string,
     command: OrderCommand,
     meta: Actor & { commandId?: string; causationId?: string },
-  ) =>
-    handle({
+  ) => {
+    if (command.type === 'RecordShippingLabel')
+      await linkParcel(
+        deps.store,
+        deps.clock,
+        { trackingNumber: command.label.trackingNumber, streamName: orderStream(orderId) },
+        { ...meta, correlationId: meta.correlationId ?? orderId },
+      );
+    return handle({
       commandId: meta.commandId ?? newUuid(),
       streamName: orderStream(orderId),
       command,
@@ -81,6 +89,7 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
       correlationId: meta.correlationId ?? orderId,
       causationId: meta.causationId,
     });
+  };
 
   const load = async (orderId: string): Promise<OrderState> =>
     fold(orderDecider, (await deps.store.readStream(orderStream(orderId))) as never);

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { findParcel } from '../../commands/parcels.js';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
 import { recordTracking } from '../../commands/prescription/tracking.js';
 import { recordUnmatchedPayment } from '../../commands/unmatchedPayments.js';
 import { DomainError } from '../../domain/decider.js';
-import { findParcel } from '../../eventstore/postgres/parcels.js';
 import { type EventStore, streamId } from '../../eventstore/types.js';
 import {
   InvalidWebhookSignatureError,
@@ -215,8 +215,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
         const status = error.reason === 'unauthorized' ? 401 : 400;
         return problem(reply, status, status === 401 ? 'Unauthorized' : 'Malformed webhook', error.message);
       }
-      // Found in the event store, not the orders read model: a scan right after the label is not lost.
-      const parcel = await findParcel(options.pool, 'ShippingLabelPurchased', update.trackingNumber);
+      // Found through the parcel's link stream, not the orders read model: a scan right after the
+      // label is not lost.
+      const parcel = await findParcel(options.store, update.trackingNumber);
       if (!parcel?.streamName.startsWith('order-')) return { received: true, handled: false };
       try {
         await recordTracking(options, streamId(parcel.streamName), update, 'webhook:shippo');
