@@ -73,8 +73,19 @@ export type EventStore = {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Last revision of a stream, or null when it does not exist. */
   streamRevision(streamName: string): Promise<number | null>;
-  readEventById(eventId: string): Promise<RecordedEvent | null>;
 };
+
+/**
+ * An event found by its id within the stream it belongs to, or null: reads the stream (an order's
+ * or a consultation's is tens of events), so it works on every adapter — KurrentDB has no lookup by
+ * event id — and a caller that names the wrong stream finds nothing.
+ */
+export const findEvent = async (
+  store: Pick<EventStore, 'readStream'>,
+  streamName: string,
+  eventId: string,
+): Promise<RecordedEvent | null> =>
+  (await store.readStream(streamName)).find((event) => event.id === eventId) ?? null;
 
 const STREAM_NAME = /^[a-z][a-zA-Z0-9]*-[A-Za-z0-9_.:-]+$/;
 

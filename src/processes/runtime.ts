@@ -7,18 +7,20 @@ import {
   type SubscriptionRunner,
   startSubscription,
 } from '../eventstore/postgres/subscriptionRunner.js';
-import type {
-  Checkpoint,
-  EventStore,
-  EventToAppend,
-  RecordedEvent,
-  SubscriptionFilter,
+import {
+  type Checkpoint,
+  type EventStore,
+  type EventToAppend,
+  findEvent,
+  type RecordedEvent,
+  type SubscriptionFilter,
 } from '../eventstore/types.js';
 import { VendorUnavailableError } from '../integrations/errors.js';
 import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
 import { contextOf, inSpan } from '../platform/tracing.js';
 import { type Projection, waitForProjection } from '../projections/runtime.js';
+import { parkedEventTable } from '../stores/parkedEvents.js';
 import { IMMEDIATE_ATTEMPTS, immediateRetryDelayMs, nextVendorAttemptAt } from './retryPolicy.js';
 import { deliverByStream } from './streamDelivery.js';
 import type { TimerService } from './timers.js';
@@ -132,12 +134,13 @@ export type ProcessRuntime = {
     cycle?: string,
   ): Promise<DeliveryOutcome>;
   retryParked(processManager: string, eventId: string): Promise<DeliveryOutcome>;
-  /** Starts a new retry cycle for a call flagged for manual handling. */
-  retryIntegration(processManager: string, triggerEventId: string, actor: string): Promise<void>;
+  /** Starts a new retry cycle for a call flagged for manual handling (its trigger, as read). */
+  retryIntegration(processManager: string, trigger: RecordedEvent, actor: string): Promise<void>;
 };
 
 export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
   const managers = new Map<string, ProcessManager>();
+  const parked = parkedEventTable(deps.pool);
 
   const context = (pm: ProcessManager, event: RecordedEvent, attempt: number): ProcessContext => ({
     clock: deps.clock,
@@ -220,22 +223,7 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
 
   const park = async (pm: ProcessManager, event: RecordedEvent, error: unknown, attempts: number) => {
     deps.log(`process ${pm.name} parked ${event.type} ${event.id}: ${(error as Error).message}`);
-    await deps.pool.query(
-      `INSERT INTO parked_events (subscription_id, event_id, global_position, stream_name, event_type, error, attempts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (subscription_id, event_id) DO UPDATE
-          SET error = EXCLUDED.error, attempts = parked_events.attempts + EXCLUDED.attempts,
-              status = 'parked', parked_at = now(), resolved_at = NULL`,
-      [
-        subscriptionId(pm),
-        event.id,
-        event.globalPosition,
-        event.streamName,
-        event.type,
-        String((error as Error).stack ?? error),
-        attempts,
-      ],
-    );
+    await parked.park(subscriptionId(pm), event, String((error as Error).stack ?? error), attempts);
   };
 
   const deliver = async (
@@ -285,8 +273,8 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
     const payload = timer.payload as RetryPayload;
     const pm = managers.get(payload.processManager);
     if (!pm) throw new Error(`process manager ${payload.processManager} is not running here`);
-    const event = await deps.store.readEventById(payload.eventId);
-    if (!event) throw new Error(`event ${payload.eventId} not found`);
+    const event = timer.streamName ? await findEvent(deps.store, timer.streamName, payload.eventId) : null;
+    if (!event) throw new Error(`event ${payload.eventId} not found in ${timer.streamName}`);
     await deliver(pm, event, payload.attempt, payload.cycle);
   });
 
@@ -330,20 +318,15 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
     async retryParked(processManager, eventId) {
       const pm = managers.get(processManager);
       if (!pm) throw new Error(`process manager ${processManager} is not running here`);
-      const event = await deps.store.readEventById(eventId);
-      if (!event) throw new Error(`event ${eventId} not found`);
+      const streamName = await parked.streamOf(subscriptionId(pm), eventId);
+      const event = streamName ? await findEvent(deps.store, streamName, eventId) : null;
+      if (!event) throw new Error(`event ${eventId} is not parked by ${processManager}`);
       const outcome = await deliver(pm, event);
-      if (outcome !== 'parked') {
-        await deps.pool.query(
-          "UPDATE parked_events SET status = 'resolved', resolved_at = now() WHERE subscription_id = $1 AND event_id = $2",
-          [subscriptionId(pm), eventId],
-        );
-      }
+      if (outcome !== 'parked') await parked.resolve(subscriptionId(pm), eventId);
       return outcome;
     },
-    async retryIntegration(processManager, triggerEventId, actor) {
-      const trigger = await deps.store.readEventById(triggerEventId);
-      if (!trigger) throw new Error(`event ${triggerEventId} not found`);
+    async retryIntegration(processManager, trigger, actor) {
+      const triggerEventId = trigger.id;
       const cycle = deps.clock.now().toISOString();
       await deps.store.appendToStream(trigger.streamName, [
         {

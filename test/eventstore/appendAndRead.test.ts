@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WrongExpectedRevisionError } from '../../src/eventstore/errors.js';
 import { createMemoryEventStore } from '../../src/eventstore/memory/memoryEventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
-import type { EventStore, ExpectedRevision } from '../../src/eventstore/types.js';
+import { type EventStore, type ExpectedRevision, findEvent } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent, events } from '../support/events.js';
@@ -212,7 +212,8 @@ describe.each(adapters)('the event store contract: $name', (adapter) => {
       await store.appendToStream(stream, [event]);
       const [stored] = await store.readStream(stream);
       expect(stored).toMatchObject({ ...event, streamName: stream, streamRevision: 0 });
-      expect(await store.readEventById(event.id)).toEqual(stored);
+      expect(await findEvent(store, stream, event.id)).toEqual(stored);
+      expect(await findEvent(store, newStream(), event.id)).toBeNull();
     });
 
     it('reads all events in global order from a position', async () => {

@@ -4,7 +4,7 @@ import { EVENT_UPCASTERS } from '../../src/domain/eventVersions.js';
 import { createMemoryEventStore } from '../../src/eventstore/memory/memoryEventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { readBatch } from '../../src/eventstore/postgres/readBatch.js';
-import type { EventStore, RecordedEvent } from '../../src/eventstore/types.js';
+import { type EventStore, findEvent, type RecordedEvent } from '../../src/eventstore/types.js';
 import { useUpcasters } from '../../src/eventstore/upcasting.js';
 import { newId } from '../../src/platform/ids.js';
 import { eventContentHash } from '../../src/projections/audit/auditRecord.js';
@@ -82,7 +82,7 @@ describe.each(adapters)('event schema versions: $name', (adapter) => {
       },
     ]);
     expectVersion2((await store.readStream(stream))[0], id);
-    expectVersion2(await store.readEventById(eventId), id);
+    expectVersion2(await findEvent(store, stream, eventId), id);
     expectVersion2(
       (await store.readAll()).find((e) => e.id === eventId),
       id,

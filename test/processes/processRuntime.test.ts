@@ -130,7 +130,7 @@ describe('an unavailable vendor', () => {
 
   it('recovers when a person retries it, clearing the pending marker', async () => {
     const trigger = (await platform.store.readStream(stream))[0]!;
-    await platform.processes.retryIntegration('test-shipping', trigger.id, 'user:ops@example.org');
+    await platform.processes.retryIntegration('test-shipping', trigger, 'user:ops@example.org');
     await settle();
     expect((await typesIn(stream)).slice(-2)).toEqual([
       'IntegrationRetryRequested',

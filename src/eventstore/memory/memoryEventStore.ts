@@ -138,11 +138,6 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
       return revisionOf(streamName);
     },
 
-    async readEventById(eventId) {
-      const event = byId.get(eventId);
-      return event ? copy(event) : null;
-    },
-
     subscribe: (subscribeOptions) => subscribe(subscribeOptions),
   };
 

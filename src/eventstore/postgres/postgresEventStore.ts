@@ -191,13 +191,6 @@ export const createPostgresEventStore = (
   },
 
   streamRevision: (streamName) => currentRevision(db, streamName),
-
-  async readEventById(eventId) {
-    const { rows } = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = $1`, [
-      eventId,
-    ]);
-    return rows[0] ? toRecordedEvent(rows[0]) : null;
-  },
 });
 
 export type { EventRow, EventToAppend };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findProduct } from '../../domain/consultation/catalogue.js';
 import { CONSULTATION_TIMEOUT_DAYS } from '../../domain/consultation/decideExceptions.js';
+import { findEvent } from '../../eventstore/types.js';
 import { attachmentName, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import { DAY } from '../../platform/clock.js';
 import { newUuid } from '../../platform/ids.js';
@@ -370,19 +371,14 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
     },
     async (request, reply) => {
       const body = request.body;
-      const trigger = await store.readEventById(body.triggerEventId);
       const id = request.params.id;
-      if (
-        trigger?.streamName !== `consultation-${id}` &&
-        trigger?.streamName !== `consultationaccount-${id}`
-      ) {
+      const trigger =
+        (await findEvent(store, `consultation-${id}`, body.triggerEventId)) ??
+        (await findEvent(store, `consultationaccount-${id}`, body.triggerEventId));
+      if (!trigger) {
         return problem(reply, 404, 'Not found', 'That event does not belong to this consultation.');
       }
-      await options.processes.retryIntegration(
-        body.processManager,
-        body.triggerEventId,
-        `staff:${request.staff!.id}`,
-      );
+      await options.processes.retryIntegration(body.processManager, trigger, `staff:${request.staff!.id}`);
       return reply.code(202).send({ consultationId: id, retrying: true });
     },
   );

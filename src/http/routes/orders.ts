@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
 import { PENDING_API_UNAVAILABLE } from '../../domain/integrationEvents.js';
 import { orderStream } from '../../domain/prescription/order.js';
-import type { EventStore } from '../../eventstore/types.js';
+import { type EventStore, findEvent } from '../../eventstore/types.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
 import { attachmentName, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import type { Clock } from '../../platform/clock.js';
@@ -401,11 +401,11 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
     },
     async (request, reply) => {
       const body = request.body;
-      const trigger = await store.readEventById(body.triggerEventId);
-      if (trigger?.streamName !== `order-${request.params.id}`) {
+      const trigger = await findEvent(store, `order-${request.params.id}`, body.triggerEventId);
+      if (!trigger) {
         return problem(reply, 404, 'Not found', 'That event does not belong to this order.');
       }
-      await options.processes.retryIntegration(body.processManager, body.triggerEventId, actorOf(request));
+      await options.processes.retryIntegration(body.processManager, trigger, actorOf(request));
       return reply.code(202).send({ orderId: request.params.id, retrying: true });
     },
   );
