@@ -1,26 +1,49 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WrongExpectedRevisionError } from '../../src/eventstore/errors.js';
+import { createKurrentDBEventStore } from '../../src/eventstore/kurrentdb/kurrentdbEventStore.js';
 import { createMemoryEventStore } from '../../src/eventstore/memory/memoryEventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import type { EventStore, ExpectedRevision } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
+import { type ContractAdapter, describeEachAdapter } from '../support/contract.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent, events } from '../support/events.js';
+import { kurrentdbTarget } from '../support/kurrentdb.js';
 
 // One contract, every adapter behind the EventStore port: each runs the same cases.
 type Opened = { store: EventStore; close(): Promise<void> };
-const adapters: { name: string; open(): Promise<Opened> }[] = [
+type Adapter = ContractAdapter & {
+  open(): Promise<Opened>;
+  /** False where the store keeps no index by event id (KurrentDB): readEventById is refused. */
+  findsEventsById: boolean;
+};
+const kurrentdb = await kurrentdbTarget();
+const adapters: Adapter[] = [
   {
     name: 'PostgreSQL',
+    findsEventsById: true,
     async open() {
       const db = await createTestDatabase();
       return { store: createPostgresEventStore(db.pool), close: () => db.drop() };
     },
   },
-  { name: 'in memory', open: async () => ({ store: createMemoryEventStore(), close: async () => {} }) },
+  {
+    name: 'in memory',
+    findsEventsById: true,
+    open: async () => ({ store: createMemoryEventStore(), close: async () => {} }),
+  },
+  {
+    name: 'KurrentDB',
+    findsEventsById: false,
+    skipped: kurrentdb.skipped,
+    async open() {
+      const server = await kurrentdb.open();
+      return { store: createKurrentDBEventStore(server.client), close: () => server.close() };
+    },
+  },
 ];
 
-describe.each(adapters)('the event store contract: $name', (adapter) => {
+describeEachAdapter('the event store contract', adapters, (adapter) => {
   let opened: Opened | undefined;
   let store: EventStore;
   beforeAll(async () => {
@@ -212,7 +235,18 @@ describe.each(adapters)('the event store contract: $name', (adapter) => {
       await store.appendToStream(stream, [event]);
       const [stored] = await store.readStream(stream);
       expect(stored).toMatchObject({ ...event, streamName: stream, streamRevision: 0 });
-      expect(await store.readEventById(event.id)).toEqual(stored);
+    });
+
+    it('finds an event by id where the store keeps that index, and says it cannot where it does not', async () => {
+      const stream = newStream();
+      const event = anEvent();
+      await store.appendToStream(stream, [event]);
+      if (adapter.findsEventsById) {
+        const [stored] = await store.readStream(stream);
+        expect(await store.readEventById(event.id)).toEqual(stored);
+      } else {
+        await expect(store.readEventById(event.id)).rejects.toThrow(/not supported.*\(stream, revision\)/);
+      }
     });
 
     it('reads all events in global order from a position', async () => {
