@@ -2,6 +2,7 @@ import {
   ANY,
   type AppendStreamState,
   BACKWARDS,
+  type CurrentStreamState,
   END,
   excludeSystemEvents,
   FORWARDS,
@@ -20,6 +21,7 @@ import {
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
+  type ReadStreamOptions,
   type RecordedEvent,
 } from '../types.js';
 import { fromGlobalPosition, toGlobalPosition } from './positions.js';
@@ -39,6 +41,10 @@ const streamState = (expected: ExpectedRevision): AppendStreamState => {
   }
 };
 
+/** The server's revision as the port's: null for no stream (older servers send it as -1). */
+const actualRevision = (state: CurrentStreamState): number | null =>
+  state === NO_STREAM || state < 0n ? null : Number(state);
+
 /** The stored events of a read, skipping links whose target is gone. */
 const recorded = async (read: AsyncIterable<ResolvedEvent>): Promise<RecordedEvent[]> => {
   const events: RecordedEvent[] = [];
@@ -56,17 +62,29 @@ export const readEventByIdUnsupported = (eventId: string): Error =>
   );
 
 /**
- * The EventStore port over KurrentDB. Expected revisions are the server's own; idempotency is the
- * server's deduplication by event id, completed by the adapter so it answers as the other adapters
- * do (see docs/ARCHITECTURE.md, "Event stores"):
- * - a batch the server deduplicates comes back without a position: reported as not written;
- * - a batch refused for its expected revision is looked for in its stream: when all of its ids are
- *   there (a retry after the stream moved on) it is not written, some of them is an error, none the
- *   conflict.
- * Unlike PostgreSQL, ids are unique per stream, not across streams, and a retry expecting `any`
- * is recognised only while the server still remembers the original (its recent-id cache).
+ * Where an earlier copy of a batch appended with this expectation would be: for an exact or
+ * no-stream expectation the revisions it would have taken, otherwise anywhere in the stream.
+ */
+const whereACopyWouldBe = (expected: ExpectedRevision, count: number): ReadStreamOptions => {
+  if (expected === 'no_stream') return { fromRevision: 0, maxCount: count };
+  if (typeof expected === 'number') return { fromRevision: expected + 1, maxCount: count };
+  return {};
+};
+
+/**
+ * The EventStore port over KurrentDB. Expected revisions are the server's own. The server also
+ * deduplicates by event id, but answers a deduplicated batch as if it had written it, so the adapter
+ * looks first (see docs/ARCHITECTURE.md, "KurrentDB"):
+ * - before appending, where a copy of the batch would be (`whereACopyWouldBe`): all of its ids there
+ *   is a retry, not written; some of them an error;
+ * - after a conflict, in the whole stream: a retry expecting another revision than the original.
+ * Identical batches appended at once in one process go one after the other, so the second finds the
+ * first. Unlike PostgreSQL's, ids are unique per stream, not across streams, and two processes
+ * racing with the same batch may both be told they wrote it (the server keeps one copy).
  */
 export const createKurrentDBEventStore = (client: KurrentDBClient): EventStore => {
+  const inFlight = new Map<string, Promise<AppendResult>>();
+
   const streamRevision = async (streamName: string): Promise<number | null> => {
     const [last] = await readStream(streamName, { direction: 'backwards', maxCount: 1 });
     return last ? last.streamRevision : null;
@@ -84,13 +102,14 @@ export const createKurrentDBEventStore = (client: KurrentDBClient): EventStore =
     );
   };
 
-  /** The stored copy of a batch the server answered without a position: a deduplicated retry. */
-  const alreadyStored = async (
+  /** The answer for a batch already stored where `where` reads, or null when none of it is. */
+  const storedCopy = async (
     streamName: string,
     events: readonly EventToAppend[],
+    where: ReadStreamOptions,
   ): Promise<AppendResult | null> => {
     const ids = new Set(events.map((e) => e.id));
-    const found = (await readStream(streamName)).filter((e) => ids.has(e.id));
+    const found = (await readStream(streamName, where)).filter((e) => ids.has(e.id));
     if (found.length === 0) return null;
     if (found.length < events.length) {
       throw new Error(
@@ -104,31 +123,50 @@ export const createKurrentDBEventStore = (client: KurrentDBClient): EventStore =
     };
   };
 
+  const append = async (
+    streamName: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> => {
+    const copy = await storedCopy(streamName, events, whereACopyWouldBe(expected, events.length));
+    if (copy) return copy;
+    try {
+      const result = await client.appendToStream(streamName, events.map(toEventData), {
+        streamState: streamState(expected),
+      });
+      if (result.position === undefined) {
+        throw new Error(`KurrentDB accepted an append to ${streamName} without saying where it wrote it`);
+      }
+      return {
+        nextExpectedRevision: Number(result.nextExpectedRevision),
+        lastGlobalPosition: toGlobalPosition(result.position),
+        written: true,
+      };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const stored = await storedCopy(streamName, events, {});
+      if (stored) return stored;
+      throw new WrongExpectedRevisionError(streamName, expected, actualRevision(error.actualState));
+    }
+  };
+
   return {
     async appendToStream(streamName, events, options = {}) {
       assertStreamName(streamName);
       if (events.length === 0) throw new RangeError('an append needs at least one event');
       const expected = options.expectedRevision ?? 'any';
+      streamState(expected); // refuses an invalid revision before anything is read
+      const key = `${streamName} ${events.map((e) => e.id).join(' ')}`;
+      const earlier = inFlight.get(key);
+      const mine = (async () => {
+        await earlier?.catch(() => {});
+        return append(streamName, events, expected);
+      })();
+      inFlight.set(key, mine);
       try {
-        const result = await client.appendToStream(streamName, events.map(toEventData), {
-          streamState: streamState(expected),
-        });
-        if (result.position === undefined) {
-          const stored = await alreadyStored(streamName, events);
-          if (stored) return stored;
-          throw new Error(`KurrentDB accepted an append to ${streamName} without saying where it wrote it`);
-        }
-        return {
-          nextExpectedRevision: Number(result.nextExpectedRevision),
-          lastGlobalPosition: toGlobalPosition(result.position),
-          written: true,
-        };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-        const stored = await alreadyStored(streamName, events);
-        if (stored) return stored;
-        const actual = error.actualState === NO_STREAM ? null : Number(error.actualState);
-        throw new WrongExpectedRevisionError(streamName, expected, actual);
+        return await mine;
+      } finally {
+        if (inFlight.get(key) === mine) inFlight.delete(key);
       }
     },
 
