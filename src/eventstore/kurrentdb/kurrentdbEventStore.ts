@@ -56,7 +56,7 @@ const recorded = async (read: AsyncIterable<ResolvedEvent>): Promise<RecordedEve
   return events;
 };
 
-export const readEventByIdUnsupported = (eventId: string): Error =>
+const readEventByIdUnsupported = (eventId: string): Error =>
   new Error(
     `readEventById(${eventId}) is not supported on KurrentDB, which keeps no index by event id: read the event by (stream, revision) instead`,
   );
