@@ -80,7 +80,12 @@ const standInClient = () => {
       else await filter?.checkpointReached?.(subscription, event.position);
     }
   };
-  return { client: client as unknown as KurrentDBClient, append };
+  /** The server goes away: every open subscription fails. */
+  const dropConnections = () => {
+    for (const { stream } of live) stream.destroy(new Error('connection reset'));
+    live.clear();
+  };
+  return { client: client as unknown as KurrentDBClient, append, dropConnections };
 };
 
 describe('KurrentDB subscription delivery', () => {
@@ -147,6 +152,19 @@ describe('KurrentDB subscription delivery', () => {
     await subscription.drain();
     expect(failures).toBe(2);
     expect(seen()).toEqual([1]);
+  });
+
+  it('given a dropped connection, then it resubscribes after what it handled, without a gap or a repeat', async () => {
+    const { client, append, dropConnections } = standInClient();
+    await append('order-1');
+    const { seen, subscription } = start(client);
+    await subscription.drain();
+    dropConnections();
+    await append('order-1');
+    await append('order-1');
+    await waitFor(() => seen().length >= 3, 5_000, 'the events after the drop');
+    await subscription.drain();
+    expect(seen()).toEqual([1, 2, 3]);
   });
 
   it('given a checkpoint it handed out, then a new subscription resumes after it', async () => {

@@ -149,30 +149,37 @@ function subscribe(
     }
   };
 
+  /** One connection: subscribes after the handled position and delivers until it fails or stops. */
+  const connectAndPump = async () => {
+    // A checkpoint of an earlier connection may pass events this one has yet to deliver.
+    serverCheckpoint = undefined;
+    const subscription = client.subscribeToAll({
+      fromPosition: handled ?? START,
+      filter: filter((from, position) => {
+        if (from !== subscription) return;
+        serverCheckpoint = position;
+        signals.wake();
+      }),
+    });
+    const signals = watch(subscription);
+    current = { subscription, wake: signals.wake };
+    try {
+      await pump(subscription, signals);
+    } finally {
+      await subscription.unsubscribe().catch(() => {});
+    }
+  };
+
   const running = (async () => {
     while (!stopped) {
-      // A checkpoint of an earlier connection may pass events this one has yet to deliver.
-      serverCheckpoint = undefined;
-      const subscription = client.subscribeToAll({
-        fromPosition: handled ?? START,
-        filter: filter((from, position) => {
-          if (from !== subscription) return;
-          serverCheckpoint = position;
-          signals.wake();
-        }),
-      });
-      const signals = watch(subscription);
-      current = { subscription, wake: signals.wake };
       try {
-        await pump(subscription, signals);
+        await connectAndPump();
       } catch (error) {
         if (stopped) break;
         log(
           `subscription ${options.name}: $all subscription dropped, resubscribing: ${(error as Error).message}`,
         );
         await pause(RETRY_MS);
-      } finally {
-        await subscription.unsubscribe().catch(() => {});
       }
     }
   })();
