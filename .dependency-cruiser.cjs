@@ -16,6 +16,21 @@ module.exports = {
       to: { path: '^(sandbox|test|bench)/' },
     },
     {
+      name: 'kurrentdb-client-stays-in-its-adapter',
+      comment:
+        'Only src/eventstore/kurrentdb/ speaks to KurrentDB. (pg is not held to the same rule yet: commands, processes, projections, http and platform import it directly.)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/eventstore/kurrentdb/' },
+      to: { path: '^node_modules/@kurrent/' },
+    },
+    {
+      name: 'no-test-containers-in-src',
+      comment: 'testcontainers is a dev dependency: it starts the servers the contract suites need.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^node_modules/testcontainers/' },
+    },
+    {
       name: 'app-is-the-top',
       comment: 'Only the composition root and the entry points may import src/app/.',
       severity: 'error',

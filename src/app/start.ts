@@ -6,6 +6,7 @@ import { startTracing } from '../platform/tracing.js';
 import { EMPTY_NETWORK_MESSAGE } from '../processes/prescription/routing.js';
 import { activePharmacyCount } from '../projections/pharmacyQueries.js';
 import { type ComposeOptions, type Composition, composePlatform, type SeedContext } from './compose.js';
+import { assertPlatformRunsOn } from './eventStoreChoice.js';
 import { shutdownAwareLog } from './shutdownLog.js';
 import { type Vendors, vendorsFromConfig } from './vendors.js';
 
@@ -64,6 +65,7 @@ const rememberIntakeKey = async (file: string, composition: Composition): Promis
 
 /** Brings the platform up, listens, prints where everything is, and stops cleanly on SIGINT/SIGTERM. */
 export const startPlatform = async (config: Config, options: StartOptions = {}): Promise<Composition> => {
+  assertPlatformRunsOn(config.eventStore);
   const { log, stopping } = shutdownAwareLog((line) => console.error(line));
   const tracing = config.tracesEndpoint ? startTracing({ otlpUrl: config.tracesEndpoint }) : null;
   const composition = await composePlatform({

@@ -10,6 +10,15 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: optionalUrl,
   DATABASE_URL: z.string().optional(),
+  // Where events are stored. Only postgres runs the platform today (see assertPlatformRunsOn).
+  EVENT_STORE: z.enum(['postgres', 'kurrentdb']).default('postgres'),
+  KURRENTDB_URL: z
+    .string()
+    .regex(
+      /^(kurrentdb|kdb|esdb)(\+discover)?:\/\//,
+      'a KurrentDB connection string, e.g. kurrentdb://localhost:2113?tls=false',
+    )
+    .optional(),
   MIGRATION_DATABASE_URL: z.string().optional(),
   INTAKE_API_KEY: z.string().min(16).optional(),
   ADMIN_EMAIL: z.string().email().default('admin@pharmacy.example.org'),
@@ -114,6 +123,8 @@ export type Config = {
   host: string;
   publicUrl: string | undefined;
   databaseUrl: string | undefined;
+  /** The event store: PostgreSQL (DATABASE_URL or the embedded server), or a KurrentDB server. */
+  eventStore: { kind: 'postgres' } | { kind: 'kurrentdb'; url: string };
   /** The owner's URL when DATABASE_URL is the app's own least-privilege role. */
   migrationDatabaseUrl: string | undefined;
   intakeApiKey: string;
@@ -204,6 +215,13 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
+const eventStoreOf = (kind: 'postgres' | 'kurrentdb', url: string | undefined): Config['eventStore'] => {
+  if (kind === 'postgres') return { kind };
+  if (!url)
+    throw new ConfigError('invalid configuration:\n  KURRENTDB_URL: required when EVENT_STORE=kurrentdb');
+  return { kind, url };
+};
+
 const secret = (bytes = 24) => randomBytes(bytes).toString('base64url');
 
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
@@ -218,6 +236,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
     databaseUrl: e.DATABASE_URL || undefined,
+    eventStore: eventStoreOf(e.EVENT_STORE, e.KURRENTDB_URL),
     migrationDatabaseUrl: e.MIGRATION_DATABASE_URL || undefined,
     intakeApiKey: e.INTAKE_API_KEY ?? '',
     adminEmail: e.ADMIN_EMAIL,

@@ -1,15 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WrongExpectedRevisionError } from '../../src/eventstore/errors.js';
+import { createKurrentDBEventStore } from '../../src/eventstore/kurrentdb/kurrentdbEventStore.js';
 import { createMemoryEventStore } from '../../src/eventstore/memory/memoryEventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { type EventStore, type ExpectedRevision, findEvent } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
+import { type ContractAdapter, describeEachAdapter } from '../support/contract.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent, events } from '../support/events.js';
+import { kurrentdbTarget } from '../support/kurrentdb.js';
 
 // One contract, every adapter behind the EventStore port: each runs the same cases.
 type Opened = { store: EventStore; close(): Promise<void> };
-const adapters: { name: string; open(): Promise<Opened> }[] = [
+type Adapter = ContractAdapter & { open(): Promise<Opened> };
+const kurrentdb = await kurrentdbTarget();
+const adapters: Adapter[] = [
   {
     name: 'PostgreSQL',
     async open() {
@@ -17,10 +22,21 @@ const adapters: { name: string; open(): Promise<Opened> }[] = [
       return { store: createPostgresEventStore(db.pool), close: () => db.drop() };
     },
   },
-  { name: 'in memory', open: async () => ({ store: createMemoryEventStore(), close: async () => {} }) },
+  {
+    name: 'in memory',
+    open: async () => ({ store: createMemoryEventStore(), close: async () => {} }),
+  },
+  {
+    name: 'KurrentDB',
+    skipped: kurrentdb.skipped,
+    async open() {
+      const server = await kurrentdb.open();
+      return { store: createKurrentDBEventStore(server.client), close: () => server.close() };
+    },
+  },
 ];
 
-describe.each(adapters)('the event store contract: $name', (adapter) => {
+describeEachAdapter('the event store contract', adapters, (adapter) => {
   let opened: Opened | undefined;
   let store: EventStore;
   beforeAll(async () => {

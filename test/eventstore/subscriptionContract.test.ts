@@ -1,4 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { createKurrentDBEventStore } from '../../src/eventstore/kurrentdb/kurrentdbEventStore.js';
+import { createKurrentDBSubscriptionSource } from '../../src/eventstore/kurrentdb/kurrentdbSubscriptionSource.js';
 import { createMemoryEventStore } from '../../src/eventstore/memory/memoryEventStore.js';
 import { createNotifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
@@ -10,14 +12,19 @@ import type {
 } from '../../src/eventstore/subscriptions.js';
 import type { EventStore, RecordedEvent, SubscriptionFilter } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
+import { type ContractAdapter, describeEachAdapter } from '../support/contract.js';
 import { createTestDatabase } from '../support/database.js';
 import { anEvent, events, waitFor } from '../support/events.js';
+import { kurrentdbTarget } from '../support/kurrentdb.js';
 
 // One subscription contract, every adapter behind the SubscriptionSource port.
 type Opened = { store: EventStore; source: SubscriptionSource; close(): Promise<void> };
-const adapters: { name: string; open(): Promise<Opened> }[] = [
+const kurrentdb = await kurrentdbTarget();
+/** `foreignCheckpoint`: another adapter's checkpoint, which this one must refuse. */
+const adapters: (ContractAdapter & { open(): Promise<Opened>; foreignCheckpoint: string })[] = [
   {
     name: 'PostgreSQL',
+    foreignCheckpoint: 'kurrentdb:1/1',
     async open() {
       const db = await createTestDatabase();
       const notifier = createNotifier(db.connectionString, () => {}, db.pool);
@@ -38,14 +45,28 @@ const adapters: { name: string; open(): Promise<Opened> }[] = [
   },
   {
     name: 'in memory',
+    foreignCheckpoint: 'kurrentdb:1/1',
     async open() {
       const store = createMemoryEventStore();
       return { store, source: store, close: async () => {} };
     },
   },
+  {
+    name: 'KurrentDB',
+    foreignCheckpoint: 'pg:1:1',
+    skipped: kurrentdb.skipped,
+    async open() {
+      const server = await kurrentdb.open();
+      return {
+        store: createKurrentDBEventStore(server.client),
+        source: createKurrentDBSubscriptionSource(server.client),
+        close: () => server.close(),
+      };
+    },
+  },
 ];
 
-describe.each(adapters)('the subscription contract: $name', (adapter) => {
+describeEachAdapter('the subscription contract', adapters, (adapter) => {
   let opened: Opened | undefined;
   let store: EventStore;
   const running: Subscription[] = [];
@@ -183,7 +204,7 @@ describe.each(adapters)('the subscription contract: $name', (adapter) => {
       opened!.source.subscribe({
         name: 'foreign',
         filter: { kind: 'all' },
-        from: 'kurrentdb:1/1' as OpaqueCheckpoint,
+        from: adapter.foreignCheckpoint as OpaqueCheckpoint,
         handle: async () => {},
       }),
     ).toThrow(/checkpoint/);

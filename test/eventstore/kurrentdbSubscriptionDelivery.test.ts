@@ -1,0 +1,182 @@
+import { PassThrough } from 'node:stream';
+import type {
+  AllStreamRecordedEvent,
+  AllStreamSubscription,
+  Filter,
+  KurrentDBClient,
+  Position,
+  ReadAllOptions,
+  SubscribeToAllOptions,
+} from '@kurrent/kurrentdb-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createKurrentDBSubscriptionSource } from '../../src/eventstore/kurrentdb/kurrentdbSubscriptionSource.js';
+import type { DeliveredBatch, OpaqueCheckpoint, Subscription } from '../../src/eventstore/subscriptions.js';
+import { waitFor } from '../support/events.js';
+
+// The adapter's own delivery logic (batches, checkpoints past filtered-out events, drain, retries,
+// resume) against a stand-in for the client's `$all` stream. What a real server sends is the
+// subscription contract's to prove (test/eventstore/subscriptionContract.test.ts).
+
+const at = (n: number): Position => ({ commit: BigInt(n * 100), prepare: BigInt(n * 100) });
+const after = (a: Position, b: Position | undefined) => b === undefined || a.commit > b.commit;
+
+const matches = (filter: Filter | undefined, event: AllStreamRecordedEvent) => {
+  if (!filter) return true;
+  const subject = filter.filterOn === 'streamName' ? event.streamId : event.type;
+  return 'prefixes' in filter
+    ? filter.prefixes.some((p) => subject.startsWith(p))
+    : new RegExp(filter.regex).test(subject);
+};
+
+/** `$all` in memory: a subscription gets the stored events after its position, then each append. */
+const standInClient = () => {
+  const log: AllStreamRecordedEvent[] = [];
+  const live = new Set<{ stream: PassThrough; filter?: Filter; subscription: AllStreamSubscription }>();
+  const client = {
+    subscribeToAll({ fromPosition, filter }: SubscribeToAllOptions = {}) {
+      const stream = new PassThrough({ objectMode: true });
+      const subscription = Object.assign(stream, {
+        unsubscribe: async () => {
+          live.delete(entry);
+          stream.destroy();
+        },
+      }) as unknown as AllStreamSubscription;
+      const entry = { stream, filter, subscription };
+      const from = typeof fromPosition === 'object' ? fromPosition : undefined;
+      for (const event of log)
+        if (after(event.position, from) && matches(filter, event)) stream.write({ event });
+      live.add(entry);
+      return subscription;
+    },
+    async *readAll({ fromPosition, maxCount, filter, direction }: ReadAllOptions = {}) {
+      const ordered = direction === 'backwards' ? [...log].reverse() : log;
+      const from = typeof fromPosition === 'object' ? fromPosition : undefined;
+      let count = 0;
+      for (const event of ordered) {
+        if (count === (maxCount ?? Number.MAX_SAFE_INTEGER)) return;
+        if (from && event.position.commit < from.commit) continue;
+        if (!matches(filter, event)) continue;
+        count += 1;
+        yield { event };
+      }
+    },
+  };
+  const append = async (streamId: string, type = 'SomethingHappened') => {
+    const event = {
+      streamId,
+      id: `${log.length + 1}`,
+      type,
+      revision: 0n,
+      isJson: true,
+      created: new Date(0),
+      data: { n: log.length + 1 },
+      metadata: { correlationId: 'c', causationId: null, actor: 'test', occurredAt: '2026-01-01T00:00:00Z' },
+      position: at(log.length + 1),
+    } as AllStreamRecordedEvent;
+    log.push(event);
+    for (const { stream, filter, subscription } of live) {
+      if (matches(filter, event)) stream.write({ event });
+      // As the server does for a filtered subscription: a checkpoint after events it skipped.
+      else await filter?.checkpointReached?.(subscription, event.position);
+    }
+  };
+  /** The server goes away: every open subscription fails. */
+  const dropConnections = () => {
+    for (const { stream } of live) stream.destroy(new Error('connection reset'));
+    live.clear();
+  };
+  return { client: client as unknown as KurrentDBClient, append, dropConnections };
+};
+
+describe('KurrentDB subscription delivery', () => {
+  const running: Subscription[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop()));
+  });
+
+  const start = (
+    client: KurrentDBClient,
+    from?: OpaqueCheckpoint,
+    handle: (batch: DeliveredBatch) => Promise<void> = async () => {},
+  ) => {
+    const batches: DeliveredBatch[] = [];
+    const subscription = createKurrentDBSubscriptionSource(client).subscribe({
+      name: 'delivery',
+      filter: { kind: 'categories', categories: ['order'] },
+      from,
+      batchSize: 2,
+      async handle(batch) {
+        await handle(batch);
+        batches.push(batch);
+      },
+    });
+    running.push(subscription);
+    const seen = () => batches.flatMap((b) => b.events.map((e) => e.data as { n: number }).map((d) => d.n));
+    return { batches, seen, subscription };
+  };
+
+  it('given stored events, then it catches up in batches of its size and goes on live, each batch checkpointed at its last event', async () => {
+    const { client, append } = standInClient();
+    for (let i = 0; i < 3; i += 1) await append('order-1');
+    const { batches, seen, subscription } = start(client);
+    await subscription.drain();
+    await append('order-1');
+    await waitFor(() => seen().length === 4, 5_000, 'the live event');
+    expect(seen()).toEqual([1, 2, 3, 4]);
+    expect(batches.every((b) => b.events.length <= 2)).toBe(true);
+    expect(batches.at(-1)!.checkpoint).toBe('kurrentdb:400/400');
+  });
+
+  it('given only events its filter skips, then the server checkpoint and drain move it past them in empty batches', async () => {
+    const { client, append } = standInClient();
+    const { batches, subscription } = start(client);
+    await append('payment-1');
+    await waitFor(() => batches.length === 1, 5_000, 'the server checkpoint');
+    expect(batches[0]).toEqual({ events: [], checkpoint: 'kurrentdb:100/100' });
+    await subscription.stop();
+
+    const quiet = standInClient();
+    await quiet.append('payment-1');
+    const drained = start(quiet.client);
+    await drained.subscription.drain();
+    expect(drained.batches).toEqual([{ events: [], checkpoint: 'kurrentdb:100/100' }]);
+  });
+
+  it('given a handler that fails once, then the same batch comes again and nothing is skipped', async () => {
+    const { client, append } = standInClient();
+    await append('order-1');
+    let failures = 0;
+    const { seen, subscription } = start(client, undefined, async () => {
+      if (failures++ === 0) throw new Error('read model unavailable');
+    });
+    await subscription.drain();
+    expect(failures).toBe(2);
+    expect(seen()).toEqual([1]);
+  });
+
+  it('given a dropped connection, then it resubscribes after what it handled, without a gap or a repeat', async () => {
+    const { client, append, dropConnections } = standInClient();
+    await append('order-1');
+    const { seen, subscription } = start(client);
+    await subscription.drain();
+    dropConnections();
+    await append('order-1');
+    await append('order-1');
+    await waitFor(() => seen().length >= 3, 5_000, 'the events after the drop');
+    await subscription.drain();
+    expect(seen()).toEqual([1, 2, 3]);
+  });
+
+  it('given a checkpoint it handed out, then a new subscription resumes after it', async () => {
+    const { client, append } = standInClient();
+    await append('order-1');
+    await append('order-2');
+    const first = start(client);
+    await first.subscription.drain();
+    await first.subscription.stop();
+    await append('order-3');
+    const resumed = start(client, first.batches.at(-1)!.checkpoint);
+    await resumed.subscription.drain();
+    expect(resumed.seen()).toEqual([3]);
+  });
+});
