@@ -1,6 +1,8 @@
 // `npm run bench`: each figure of the platform beside an anchor measured in the same run, as a ratio.
+
+import { benchEndToEnd } from './endToEnd.js';
 import { benchAppends, benchCatchUp } from './eventStore.js';
-import { benchEndToEnd, benchIntake } from './flow.js';
+import { benchIntake } from './flow.js';
 import { benchDatabase, machineLoad } from './support.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
@@ -29,9 +31,14 @@ const main = async () => {
         console.log(line);
     if (only.has('e2e')) {
       const orders = Number(process.env.BENCH_ORDERS ?? 60);
-      const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-      for (const line of await benchEndToEnd(db.connectionString, db.pool, orders, concurrency))
-        console.log(line);
+      const options = {
+        orders,
+        concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
+        openRate: Number(process.env.BENCH_OPEN_RATE ?? 20),
+        openOrders: Number(process.env.BENCH_OPEN_ORDERS ?? orders),
+        cpuProfileDir: process.env.BENCH_CPU_PROF,
+      };
+      for (const line of await benchEndToEnd(db.pool, db.connectionString, options)) console.log(line);
     }
   } finally {
     await db.close();
