@@ -7,6 +7,7 @@ import { benchDatabase, machineLoad } from './support.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const intakeSeconds = Number(process.env.BENCH_INTAKE_SECONDS ?? 1.5);
+// BENCH_ONLY=appends,catchup,intake,e2e (any of them) runs those parts only.
 const only = new Set((process.env.BENCH_ONLY ?? 'appends,catchup,intake,e2e').split(','));
 const catchUpEvents = Number(process.env.BENCH_CATCHUP_EVENTS ?? 200_000);
 
@@ -22,10 +23,14 @@ const main = async () => {
     `${'figure'.padEnd(44)} ${'value'.padStart(12)}   ${'anchor (same run)'.padEnd(34)} ${'value'.padStart(12)}   ratio`,
   );
   try {
-    if (only.has('appends'))
+    if (only.has('appends')) {
       for (const line of await benchAppends(db.pool, db.connectionString, seconds)) console.log(line);
-    if (only.has('catchup'))
+      console.log(`appends: ${await machineLoad()} (after)`);
+    }
+    if (only.has('catchup')) {
       for (const line of await benchCatchUp(db.pool, db.connectionString, catchUpEvents)) console.log(line);
+      console.log(`catch-up: ${await machineLoad()} (after)`);
+    }
     if (only.has('intake'))
       for (const line of await benchIntake(db.connectionString, db.pool, intakeSeconds, 16))
         console.log(line);
