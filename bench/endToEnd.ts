@@ -3,6 +3,7 @@
 // ops team, patients — (bench/e2e/drivers.ts). CPU is read from /proc for the platform's and the
 // stand-ins' processes and PostgreSQL's, so the platform's figure holds nothing but the platform.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -104,6 +105,43 @@ const sampleLag = (pool: pg.Pool) => {
   };
 };
 
+/**
+ * The platform's own counters from /metrics: HTTP requests by method and route template, and
+ * committed appends by stream category.
+ */
+const scrapeCounters = async (url: string, token: string) => {
+  const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  const counters = new Map<string, number>();
+  for (const line of (await response.text()).split('\n')) {
+    const match = /^(http_request_duration_seconds_count|eventstore_appends_total)\{([^}]*)\} (\S+)$/.exec(
+      line,
+    );
+    if (!match) continue;
+    const labels = Object.fromEntries([...match[2]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    const key =
+      match[1] === 'eventstore_appends_total'
+        ? `append ${labels.category}`
+        : `${labels.method} ${labels.route}`;
+    counters.set(key, (counters.get(key) ?? 0) + Number(match[3]));
+  }
+  return counters;
+};
+
+/** What one order cost in requests and appends, the largest first: "41 requests (GET /a 30, …)". */
+const perOrderCounts = (before: Map<string, number>, after: Map<string, number>, orders: number) => {
+  const delta = [...after].map(([key, n]) => [key, (n - (before.get(key) ?? 0)) / orders] as const);
+  const summary = (kind: 'requests' | 'appends') => {
+    const rows = delta
+      .filter(([key, n]) => (kind === 'appends') === key.startsWith('append ') && n > 0)
+      .map(([key, n]) => [key.replace(/^append /, ''), n] as const)
+      .sort((a, b) => b[1] - a[1]);
+    const total = rows.reduce((sum, [, n]) => sum + n, 0);
+    const top = rows.slice(0, 4).map(([key, n]) => `${key} ${n.toFixed(1)}`);
+    return `${total.toFixed(1)} ${kind} (${top.join(', ')}${rows.length > 4 ? ', …' : ''})`;
+  };
+  return `${summary('requests')}; ${summary('appends')}`;
+};
+
 type Stage = { stage: string; n: number; p50: number; p99: number };
 
 /** Each stage as the time from the order's intake to the first event of that type in its stream. */
@@ -166,9 +204,15 @@ export const benchEndToEnd = async (
     });
     started.push(standIns);
     const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+    const metricsToken = randomBytes(32).toString('base64url');
     const platform = await startProcess<PlatformReady>(
       'platform',
-      { STAND_INS_ENV: JSON.stringify(standIns.ready.env), DATABASE_URL: databaseUrl, PORT: String(port) },
+      {
+        STAND_INS_ENV: JSON.stringify(standIns.ready.env),
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        METRICS_TOKEN: metricsToken,
+      },
       profile,
     );
     started.push(platform);
@@ -179,11 +223,13 @@ export const benchEndToEnd = async (
         platform: await processCpuMs(platform.pid),
         standIns: await processCpuMs(standIns.pid),
         postgres: await postgresCpuMs(owner),
+        counters: await scrapeCounters(platform.ready.url, metricsToken),
       };
       const stopSampling = sampleLag(pool);
       const report = await drive({ ...platform.ready, sandboxUrl: standIns.ready.controlsUrl, ...job });
       const lags = await stopSampling();
       const pgAfter = await postgresCpuMs(owner);
+      const counters = await scrapeCounters(platform.ready.url, metricsToken);
       const perOrder = (ms: number) => `${(ms / job.orders).toFixed(1)} ms`;
       return {
         report,
@@ -193,6 +239,7 @@ export const benchEndToEnd = async (
           `stand-ins ${perOrder((await processCpuMs(standIns.pid)) - before.standIns)}`,
           `PostgreSQL ${before.postgres === undefined || pgAfter === undefined ? 'n/a' : perOrder(pgAfter - before.postgres)}`,
         ].join(' + '),
+        counts: perOrderCounts(before.counters, counters, job.orders),
       };
     };
     const latencyLine = (report: DemoReport, from: string) => {
@@ -214,6 +261,7 @@ export const benchEndToEnd = async (
         ` ${`${closed.report.ordersPerSecond.toFixed(2)} orders/s`.padStart(12)}   ${outcome(closed.report)}`,
       latencyLine(closed.report, 'intake'),
       `  CPU per order: ${closed.cpu} (drivers in a process of their own, not counted)`,
+      `  per order: ${closed.counts}`,
       '  order latency by stage, from PrescriptionReceived to the first event of each type (p50 / p99, orders):',
       ...stages.map(
         (s) =>
@@ -235,6 +283,7 @@ export const benchEndToEnd = async (
           ` ${`${open.report.ordersPerSecond.toFixed(2)} orders/s`.padStart(12)}   ${outcome(open.report)}`,
         latencyLine(open.report, 'scheduled start'),
         `  CPU per order: ${open.cpu}`,
+        `  per order: ${open.counts}`,
         lagLine(open.lags, ' (target p99 < 100 ms)'),
       );
       for (const failure of open.report.failures.slice(0, 3)) lines.push(`  failure: ${failure}`);

@@ -25,6 +25,8 @@ const main = async () => {
     AUDIT_HMAC_KEY: randomBytes(32).toString('base64url'),
     SECRETS_KEY: randomBytes(32).toString('base64url'),
     AUDIT_ANCHOR_DIR: join(dataDir, 'audit-anchors'),
+    // The bench reads the platform's counters (requests, appends) before and after each run.
+    METRICS_TOKEN: process.env.METRICS_TOKEN!,
   });
   const composition = await composePlatform({
     config,
