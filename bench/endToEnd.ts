@@ -219,27 +219,29 @@ export const benchEndToEnd = async (
 
     /** One drivers' run, with the CPU each process used meanwhile and the lag sampled throughout. */
     const measure = async (job: Pick<DriversJob, 'orders' | 'concurrency' | 'ratePerSecond'>) => {
-      const before = {
+      // The scrapes fall outside the CPU readings: the counters' cost is not the orders'.
+      const countersBefore = await scrapeCounters(platform.ready.url, metricsToken);
+      const cpu = async () => ({
         platform: await processCpuMs(platform.pid),
         standIns: await processCpuMs(standIns.pid),
         postgres: await postgresCpuMs(owner),
-        counters: await scrapeCounters(platform.ready.url, metricsToken),
-      };
+      });
+      const before = await cpu();
       const stopSampling = sampleLag(pool);
       const report = await drive({ ...platform.ready, sandboxUrl: standIns.ready.controlsUrl, ...job });
       const lags = await stopSampling();
-      const pgAfter = await postgresCpuMs(owner);
-      const counters = await scrapeCounters(platform.ready.url, metricsToken);
+      const after = await cpu();
+      const countersAfter = await scrapeCounters(platform.ready.url, metricsToken);
       const perOrder = (ms: number) => `${(ms / job.orders).toFixed(1)} ms`;
       return {
         report,
         lags,
         cpu: [
-          `platform ${perOrder((await processCpuMs(platform.pid)) - before.platform)}`,
-          `stand-ins ${perOrder((await processCpuMs(standIns.pid)) - before.standIns)}`,
-          `PostgreSQL ${before.postgres === undefined || pgAfter === undefined ? 'n/a' : perOrder(pgAfter - before.postgres)}`,
+          `platform ${perOrder(after.platform - before.platform)}`,
+          `stand-ins ${perOrder(after.standIns - before.standIns)}`,
+          `PostgreSQL ${before.postgres === undefined || after.postgres === undefined ? 'n/a' : perOrder(after.postgres - before.postgres)}`,
         ].join(' + '),
-        counts: perOrderCounts(before.counters, counters, job.orders),
+        counts: perOrderCounts(countersBefore, countersAfter, job.orders),
       };
     };
     const latencyLine = (report: DemoReport, from: string) => {
