@@ -1,4 +1,7 @@
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type pg from 'pg';
 import { storeCheckpoint } from '../src/eventstore/postgres/checkpoints.js';
 import { createNotifier } from '../src/eventstore/postgres/notifier.js';
@@ -6,20 +9,11 @@ import { createPostgresEventStore } from '../src/eventstore/postgres/postgresEve
 import { readBatch } from '../src/eventstore/postgres/readBatch.js';
 import { startSubscription } from '../src/eventstore/postgres/subscriptionRunner.js';
 import { type EventToAppend, START_CHECKPOINT } from '../src/eventstore/types.js';
+import { projectRoot } from '../src/platform/paths.js';
+import type { PeerRound } from './emmettPeer.js';
 import { fmt, row, throughput } from './support.js';
+import { metadata, payload } from './workload.js';
 
-const metadata = {
-  correlationId: 'bench',
-  causationId: null,
-  actor: 'bench',
-  occurredAt: '2026-11-21T00:00:00.000Z',
-};
-const payload = {
-  ndc: '00074055402',
-  quantity: 2,
-  daysSupply: 28,
-  note: 'benchmark event with a realistic payload size',
-};
 const eventBatch = (size: number): EventToAppend[] =>
   Array.from({ length: size }, () => ({
     id: randomUUID(),
@@ -51,6 +45,46 @@ const rawInsert = (pool: pg.Pool, stream: string, events: readonly EventToAppend
     ],
   );
 
+/** The peer's version, as installed (its package.json is not among its exports). */
+const emmettVersion = async () =>
+  (
+    JSON.parse(
+      await readFile(
+        join(projectRoot, 'node_modules', '@event-driven-io', 'emmett-postgresql', 'package.json'),
+        'utf8',
+      ),
+    ) as { version: string }
+  ).version;
+
+/** Emmett's store in its process (bench/emmettPeer.ts), ready for rounds; `round` resolves to appends/s. */
+const startEmmettPeer = (connectionString: string) =>
+  new Promise<{ round(job: PeerRound): Promise<number>; close(): Promise<void> }>((resolve, reject) => {
+    const child = fork(join(projectRoot, 'bench', 'emmettPeer.ts'), {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, EMMETT_DATABASE_URL: connectionString },
+    });
+    const early = (code: number | null) => reject(new Error(`the Emmett peer exited ${code}`));
+    child.once('exit', early);
+    child.once('message', () => {
+      child.off('exit', early);
+      resolve({
+        round: (job) =>
+          new Promise((answered) => {
+            child.once('message', (m) => answered((m as { rate: number }).rate));
+            child.send(job);
+          }),
+        close: () =>
+          new Promise((closed) => {
+            child.once('exit', () => closed());
+            child.send('close');
+          }),
+      });
+    });
+  });
+
+type Side = 'raw' | 'ours' | 'emmett';
+const SIDES: readonly Side[] = ['raw', 'ours', 'emmett'];
+
 export const benchAppends = async (
   pool: pg.Pool,
   connectionString: string,
@@ -60,39 +94,59 @@ export const benchAppends = async (
   // Wired as the platform wires it: every committed append announced to listening subscribers.
   const notifier = createNotifier(connectionString, () => {}, pool);
   const store = createPostgresEventStore(pool, { afterAppend: notifier.announce });
+  // The peer on the same server and database, in its own tables (emt_*).
+  const emmett = await startEmmettPeer(connectionString);
+  const peer = `Emmett ${await emmettVersion()}`;
   const lines: string[] = [];
-  for (const writers of [1, 4]) {
-    for (const size of [1, 10]) {
-      // Short alternating rounds, medians reported: drift on a busy machine hits both sides alike.
-      const raws: number[] = [];
-      const appends: number[] = [];
-      const roundSeconds = seconds / ROUNDS;
-      for (let round = 0; round < ROUNDS; round++) {
-        raws.push(
-          await throughput(writers, roundSeconds, (w, i) =>
-            rawInsert(pool, `bench-${w}-${round}-${i % 500}`, eventBatch(size)).then(() => {}),
+  try {
+    for (const writers of [1, 4]) {
+      for (const size of [1, 10]) {
+        const roundSeconds = seconds / ROUNDS;
+        const measure: Record<Side, (round: number) => Promise<number>> = {
+          raw: (round) =>
+            throughput(writers, roundSeconds, (w, i) =>
+              rawInsert(pool, `bench-${w}-${round}-${i % 500}`, eventBatch(size)).then(() => {}),
+            ),
+          ours: () =>
+            throughput(writers, roundSeconds, (w, i) =>
+              store.appendToStream(`bench-${w}x${i % 500}`, eventBatch(size)).then(() => {}),
+            ),
+          emmett: () => emmett.round({ writers, size, seconds: roundSeconds }),
+        };
+        // Short alternating rounds, medians reported: drift on a busy machine hits every side alike.
+        // Each round starts with a different side, so that none always follows the same one.
+        const rates: Record<Side, number[]> = { raw: [], ours: [], emmett: [] };
+        for (let round = 0; round < ROUNDS; round++) {
+          for (let k = 0; k < SIDES.length; k++) {
+            const side = SIDES[(round + k) % SIDES.length]!;
+            rates[side].push(await measure[side](round));
+          }
+        }
+        const [raw, ours, theirs] = SIDES.map((side) => median(rates[side]));
+        const workload = `${size === 1 ? 'single-event' : '10-event'}, ${writers} writer${writers > 1 ? 's' : ''}`;
+        const anchor = `raw INSERT, ${writers} client${writers > 1 ? 's' : ''}`;
+        lines.push(
+          row(
+            `append ${workload}`,
+            fmt(ours! * size, 'ev/s'),
+            anchor,
+            fmt(raw! * size, 'rows/s'),
+            ours! / raw!,
           ),
-        );
-        appends.push(
-          await throughput(writers, roundSeconds, (w, i) =>
-            store.appendToStream(`bench-${w}x${i % 500}`, eventBatch(size)).then(() => {}),
+          row(
+            `  peer: ${peer} (ours ${(ours! / theirs!).toFixed(2)}×)`,
+            fmt(theirs! * size, 'ev/s'),
+            anchor,
+            fmt(raw! * size, 'rows/s'),
+            theirs! / raw!,
           ),
         );
       }
-      const raw = median(raws);
-      const appended = median(appends);
-      lines.push(
-        row(
-          `append ${size === 1 ? 'single-event' : '10-event'}, ${writers} writer${writers > 1 ? 's' : ''}`,
-          fmt(appended * size, 'ev/s'),
-          `raw INSERT, ${writers} client${writers > 1 ? 's' : ''}`,
-          fmt(raw * size, 'rows/s'),
-          appended / raw,
-        ),
-      );
     }
+  } finally {
+    await emmett.close();
+    await notifier.close();
   }
-  await notifier.close();
   return lines;
 };
 

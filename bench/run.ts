@@ -1,10 +1,13 @@
 // `npm run bench`: each figure of the platform beside an anchor measured in the same run, as a ratio.
+
+import { benchEndToEnd } from './endToEnd.js';
 import { benchAppends, benchCatchUp } from './eventStore.js';
-import { benchEndToEnd, benchIntake } from './flow.js';
+import { benchIntake } from './flow.js';
 import { benchDatabase, machineLoad } from './support.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const intakeSeconds = Number(process.env.BENCH_INTAKE_SECONDS ?? 1.5);
+// BENCH_ONLY=appends,catchup,intake,e2e (any of them) runs those parts only.
 const only = new Set((process.env.BENCH_ONLY ?? 'appends,catchup,intake,e2e').split(','));
 const catchUpEvents = Number(process.env.BENCH_CATCHUP_EVENTS ?? 200_000);
 
@@ -20,18 +23,27 @@ const main = async () => {
     `${'figure'.padEnd(44)} ${'value'.padStart(12)}   ${'anchor (same run)'.padEnd(34)} ${'value'.padStart(12)}   ratio`,
   );
   try {
-    if (only.has('appends'))
+    if (only.has('appends')) {
       for (const line of await benchAppends(db.pool, db.connectionString, seconds)) console.log(line);
-    if (only.has('catchup'))
+      console.log(`appends: ${await machineLoad()} (after)`);
+    }
+    if (only.has('catchup')) {
       for (const line of await benchCatchUp(db.pool, db.connectionString, catchUpEvents)) console.log(line);
+      console.log(`catch-up: ${await machineLoad()} (after)`);
+    }
     if (only.has('intake'))
       for (const line of await benchIntake(db.connectionString, db.pool, intakeSeconds, 16))
         console.log(line);
     if (only.has('e2e')) {
       const orders = Number(process.env.BENCH_ORDERS ?? 60);
-      const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-      for (const line of await benchEndToEnd(db.connectionString, db.pool, orders, concurrency))
-        console.log(line);
+      const options = {
+        orders,
+        concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
+        openRate: Number(process.env.BENCH_OPEN_RATE ?? 20),
+        openOrders: Number(process.env.BENCH_OPEN_ORDERS ?? orders),
+        cpuProfileDir: process.env.BENCH_CPU_PROF,
+      };
+      for (const line of await benchEndToEnd(db.pool, db.connectionString, options)) console.log(line);
     }
   } finally {
     await db.close();

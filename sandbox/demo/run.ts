@@ -58,6 +58,11 @@ type DriveOptions = {
   orders: number;
   consultations?: number;
   concurrency: number;
+  /**
+   * Open loop: orders start on a fixed schedule, this many a second, however many are still in
+   * flight (concurrency is ignored), and each latency counts from the order's scheduled start.
+   */
+  ratePerSecond?: number;
   onProgress?: (done: number, outcome: DemoOutcome | Error) => void;
   /** Called once the platform runs, before the first order (benchmarks start their samplers). */
   onStart?: () => Promise<void>;
@@ -73,30 +78,41 @@ const driveAll = async (session: Session, options: DriveOptions) => {
   const shipped: DemoOutcome[] = [];
   const latenciesMs: number[] = [];
   await options.onStart?.();
-  let next = 0;
   let done = 0;
+  /** One order to its end; its latency counts from `began` (performance.now() time). */
+  const driveOne = async (index: number, began: number) => {
+    try {
+      // One order in ten is lost by the carrier and cancelled: its payment goes back.
+      const scenario = index % 10 === 7 ? 'lost_then_cancelled' : 'delivered';
+      const outcome = await driveOrder(ctx, generateNewRx(index, { now: new Date(), runId }), scenario);
+      latenciesMs.push(performance.now() - began);
+      byStatus[outcome.finalStatus] = (byStatus[outcome.finalStatus] ?? 0) + 1;
+      if (outcome.trackingNumber) shipped.push(outcome);
+      options.onProgress?.(++done, outcome);
+    } catch (error) {
+      failures.push((error as Error).message);
+      byStatus.failed = (byStatus.failed ?? 0) + 1;
+      options.onProgress?.(++done, error as Error);
+    }
+  };
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(options.concurrency, options.orders) }, async () => {
-      while (next < options.orders) {
-        const index = next++;
-        try {
-          // One order in ten is lost by the carrier and cancelled: its payment goes back.
-          const scenario = index % 10 === 7 ? 'lost_then_cancelled' : 'delivered';
-          const began = performance.now();
-          const outcome = await driveOrder(ctx, generateNewRx(index, { now: new Date(), runId }), scenario);
-          latenciesMs.push(performance.now() - began);
-          byStatus[outcome.finalStatus] = (byStatus[outcome.finalStatus] ?? 0) + 1;
-          if (outcome.trackingNumber) shipped.push(outcome);
-          options.onProgress?.(++done, outcome);
-        } catch (error) {
-          failures.push((error as Error).message);
-          byStatus.failed = (byStatus.failed ?? 0) + 1;
-          options.onProgress?.(++done, error as Error);
-        }
-      }
-    }),
-  );
+  const rate = options.ratePerSecond;
+  if (rate) {
+    await Promise.all(
+      Array.from({ length: options.orders }, async (_, index) => {
+        const scheduled = started + (index * 1000) / rate;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, scheduled - performance.now())));
+        await driveOne(index, scheduled);
+      }),
+    );
+  } else {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(options.concurrency, options.orders) }, async () => {
+        while (next < options.orders) await driveOne(next++, performance.now());
+      }),
+    );
+  }
   const seconds = (performance.now() - started) / 1000;
 
   const consultations: Record<string, number> = {};
@@ -131,10 +147,16 @@ const driveAll = async (session: Session, options: DriveOptions) => {
  * cold-chain checks, which read the stand-ins' own records, are left to the scratch run.
  */
 export const runDemoAgainst = async (
-  target: { url: string; intakeKey: string; passwords: Record<string, string> },
+  target: {
+    url: string;
+    intakeKey: string;
+    passwords: Record<string, string>;
+    /** Where the sandbox controls answer when not on the platform (stand-ins in a process of their own). */
+    sandboxUrl?: string;
+  },
   options: DriveOptions,
 ): Promise<DemoReport> => {
-  const vendors = await remoteVendors(target.url);
+  const vendors = await remoteVendors(target.sandboxUrl ?? target.url);
   const run = await driveAll({ ...target, vendors }, options);
   return {
     orders: options.orders,
