@@ -176,6 +176,11 @@ export type EndToEndOptions = {
   openOrders: number;
   /** With a directory: `node --cpu-prof` on the platform's process, its profile written there. */
   cpuProfileDir?: string;
+  /**
+   * Platform processes on the one database (default 1): they share the consumers' work through
+   * their leases; the drivers and the stand-ins' webhooks reach the first.
+   */
+  instances?: number;
 };
 
 /**
@@ -194,7 +199,10 @@ export const benchEndToEnd = async (
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
-  const port = await freePort();
+  const instances = Math.max(1, options.instances ?? 1);
+  const ports: number[] = [];
+  for (let index = 0; index < instances; index++) ports.push(await freePort());
+  const [port] = ports as [number];
   const started: Running<unknown>[] = [];
   const pool = createPool(databaseUrl, { poolSize: 2 });
   try {
@@ -205,24 +213,48 @@ export const benchEndToEnd = async (
     started.push(standIns);
     const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
     const metricsToken = randomBytes(32).toString('base64url');
-    const platform = await startProcess<PlatformReady>(
-      'platform',
-      {
-        STAND_INS_ENV: JSON.stringify(standIns.ready.env),
-        DATABASE_URL: databaseUrl,
-        PORT: String(port),
-        METRICS_TOKEN: metricsToken,
-      },
-      profile,
-    );
-    started.push(platform);
+    const keys = {
+      audit: randomBytes(32).toString('base64url'),
+      secrets: randomBytes(32).toString('base64url'),
+    };
+    // One after another: the first creates the staff and the sample data the others find.
+    const platforms: Running<PlatformReady>[] = [];
+    for (const [index, instancePort] of ports.entries()) {
+      const instance = await startProcess<PlatformReady>(
+        'platform',
+        {
+          STAND_INS_ENV: JSON.stringify(standIns.ready.env),
+          DATABASE_URL: databaseUrl,
+          PORT: String(instancePort),
+          METRICS_TOKEN: metricsToken,
+          AUDIT_HMAC_KEY: keys.audit,
+          SECRETS_KEY: keys.secrets,
+        },
+        index === 0 ? profile : [],
+      );
+      started.push(instance);
+      platforms.push(instance);
+    }
+    const [platform] = platforms as [Running<PlatformReady>];
+    const counters = async () => {
+      const all = new Map<string, number>();
+      for (const instance of platforms)
+        for (const [key, n] of await scrapeCounters(instance.ready.url, metricsToken))
+          all.set(key, (all.get(key) ?? 0) + n);
+      return all;
+    };
+    const platformCpuMs = async () => {
+      let sum = 0;
+      for (const instance of platforms) sum += await processCpuMs(instance.pid);
+      return sum;
+    };
 
     /** One drivers' run, with the CPU each process used meanwhile and the lag sampled throughout. */
     const measure = async (job: Pick<DriversJob, 'orders' | 'concurrency' | 'ratePerSecond'>) => {
       // The scrapes fall outside the CPU readings: the counters' cost is not the orders'.
-      const countersBefore = await scrapeCounters(platform.ready.url, metricsToken);
+      const countersBefore = await counters();
       const cpu = async () => ({
-        platform: await processCpuMs(platform.pid),
+        platform: await platformCpuMs(),
         standIns: await processCpuMs(standIns.pid),
         postgres: await postgresCpuMs(owner),
       });
@@ -231,7 +263,7 @@ export const benchEndToEnd = async (
       const report = await drive({ ...platform.ready, sandboxUrl: standIns.ready.controlsUrl, ...job });
       const lags = await stopSampling();
       const after = await cpu();
-      const countersAfter = await scrapeCounters(platform.ready.url, metricsToken);
+      const countersAfter = await counters();
       const perOrder = (ms: number) => `${(ms / job.orders).toFixed(1)} ms`;
       return {
         report,
@@ -255,7 +287,9 @@ export const benchEndToEnd = async (
         .map(([status, n]) => `${n} ${status}`)
         .join(', ');
 
-    const lines = [`end to end: ${await machineLoad()} (before)`];
+    const lines = [
+      `end to end: ${instances === 1 ? 'one platform process' : `${instances} platform processes on one database (CPU is their sum)`}; ${await machineLoad()} (before)`,
+    ];
     const closed = await measure({ orders: options.orders, concurrency: options.concurrency });
     const stages = await stagesOf(pool);
     lines.push(

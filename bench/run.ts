@@ -42,6 +42,7 @@ const main = async () => {
         openRate: Number(process.env.BENCH_OPEN_RATE ?? 20),
         openOrders: Number(process.env.BENCH_OPEN_ORDERS ?? orders),
         cpuProfileDir: process.env.BENCH_CPU_PROF,
+        instances: Number(process.env.BENCH_INSTANCES ?? 1),
       };
       for (const line of await benchEndToEnd(db.pool, db.connectionString, options)) console.log(line);
     }

@@ -22,8 +22,9 @@ const main = async () => {
     PORT: process.env.PORT!,
     LOG_LEVEL: 'warn',
     ADMIN_PASSWORD: 'admin-password-for-local-runs',
-    AUDIT_HMAC_KEY: randomBytes(32).toString('base64url'),
-    SECRETS_KEY: randomBytes(32).toString('base64url'),
+    // Instances on one database share their keys (the bench passes them); one alone makes its own.
+    AUDIT_HMAC_KEY: process.env.AUDIT_HMAC_KEY ?? randomBytes(32).toString('base64url'),
+    SECRETS_KEY: process.env.SECRETS_KEY ?? randomBytes(32).toString('base64url'),
     AUDIT_ANCHOR_DIR: join(dataDir, 'audit-anchors'),
     // The bench reads the platform's counters (requests, appends) before and after each run.
     METRICS_TOKEN: process.env.METRICS_TOKEN!,
