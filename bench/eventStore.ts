@@ -6,6 +6,7 @@ import { createPostgresEventStore } from '../src/eventstore/postgres/postgresEve
 import { readBatch } from '../src/eventstore/postgres/readBatch.js';
 import { startSubscription } from '../src/eventstore/postgres/subscriptionRunner.js';
 import { type EventToAppend, START_CHECKPOINT } from '../src/eventstore/types.js';
+import { silentLogger } from '../src/platform/logger.js';
 import { fmt, row, throughput } from './support.js';
 
 const metadata = {
@@ -58,7 +59,7 @@ export const benchAppends = async (
 ): Promise<string[]> => {
   await pool.query(RAW_TABLE);
   // Wired as the platform wires it: every committed append announced to listening subscribers.
-  const notifier = createNotifier(connectionString, () => {}, pool);
+  const notifier = createNotifier(connectionString, silentLogger, pool);
   const store = createPostgresEventStore(pool, { afterAppend: notifier.announce });
   const lines: string[] = [];
   for (const writers of [1, 4]) {
@@ -142,7 +143,7 @@ export const benchCatchUp = async (
   let handled = 0;
   started = performance.now();
   const runner = startSubscription(
-    { pool, connectionString, notifier, log: () => {} },
+    { pool, connectionString, notifier, log: silentLogger },
     {
       subscriptionId: 'bench-catch-up',
       filter: { kind: 'all' },

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { type Logger, silentLogger } from '../../platform/logger.js';
 import type { Lease, Leases } from '../leases.js';
 
 export type { Lease } from '../leases.js';
@@ -11,7 +12,7 @@ export type LeaseOptions = {
   heartbeatMs?: number;
   /** A holder whose heartbeat is older than this is presumed hung and its session is ended. */
   staleAfterMs?: number;
-  log?: (line: string) => void;
+  log?: Logger;
   /** The process's shared heartbeat; without one, this lease heartbeats on its own connection. */
   heartbeat?: LeaseHeartbeat;
 };
@@ -28,7 +29,7 @@ export type LeaseHeartbeat = {
 
 export const createLeaseHeartbeat = (
   pool: Pick<pg.Pool, 'query'>,
-  options: { intervalMs?: number; log?: (line: string) => void } = {},
+  options: { intervalMs?: number; log?: Logger } = {},
 ): LeaseHeartbeat => {
   const held = new Map<string, string>();
   let beating = false;
@@ -43,7 +44,7 @@ export const createLeaseHeartbeat = (
         [[...held.keys()], [...held.values()]],
       );
     } catch (error) {
-      options.log?.(`lease heartbeat failed: ${(error as Error).message}`);
+      options.log?.warn({ err: error }, 'lease heartbeat failed');
     } finally {
       beating = false;
     }
@@ -72,7 +73,7 @@ const lockKey = (subscriptionId: string) => `subscription:${subscriptionId}`;
 export const acquireLease = (options: LeaseOptions): Lease => {
   const heartbeatMs = options.heartbeatMs ?? 1_000;
   const staleAfterMs = options.staleAfterMs ?? 5_000;
-  const log = options.log ?? (() => {});
+  const log = options.log ?? silentLogger;
   const client = new pg.Client({
     connectionString: options.connectionString,
     application_name: 'pharmacy-lease',
@@ -91,7 +92,7 @@ export const acquireLease = (options: LeaseOptions): Lease => {
     // A lease given back on purpose is not lost, whatever its connection reports as it closes.
     if (!held || released) return;
     held = false;
-    log(`lease ${options.subscriptionId} lost: ${reason}`);
+    log.warn({ subscription: options.subscriptionId, reason }, `lease ${options.subscriptionId} lost`);
     if (timer) clearInterval(timer);
     stopBeating();
     markLost();

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Logger } from '../../platform/logger.js';
 import type { Checkpoint, SubscriptionFilter } from '../types.js';
 import { loadCheckpoint } from './checkpoints.js';
 import { acquireLease, type Lease, type LeaseHeartbeat } from './lease.js';
@@ -9,7 +10,7 @@ export type SubscriptionDeps = {
   pool: pg.Pool;
   connectionString: string;
   notifier: Notifier;
-  log: (line: string) => void;
+  log: Logger;
   /** The process's shared lease heartbeat (one UPDATE for all leases); per lease when absent. */
   leaseHeartbeat?: LeaseHeartbeat;
 };
@@ -135,7 +136,10 @@ export const startSubscription = (
         }
       } catch (error) {
         failures += 1;
-        deps.log(`subscription ${options.subscriptionId} failed: ${(error as Error).message}`);
+        deps.log.error(
+          { subscription: options.subscriptionId, err: error },
+          `subscription ${options.subscriptionId} failed`,
+        );
         await sleep(failureDelay(failures));
         from = await start().catch(() => from);
         current = from;
@@ -173,8 +177,9 @@ export const startSubscription = (
       } catch (error) {
         if (stopped) return;
         failures += 1;
-        deps.log(
-          `subscription ${options.subscriptionId} interrupted: ${(error as Error).message}; starting again`,
+        deps.log.warn(
+          { subscription: options.subscriptionId, err: error },
+          `subscription ${options.subscriptionId} interrupted; starting again`,
         );
         await sleep(failureDelay(failures));
       }
