@@ -144,7 +144,8 @@ export const vendorsFromConfig = (config: Config, clock: Clock): Vendors => {
 };
 
 /** A call that failed: an outage the runtime retries, or anything else (a bug, a refusal). */
-const outcomeOf = (error: unknown) => (error instanceof VendorUnavailableError ? 'unavailable' : 'failed');
+const outcomeOf = (error: unknown) =>
+  error instanceof VendorUnavailableError ? ('unavailable' as const) : ('failed' as const);
 
 /**
  * One line per vendor call: `vendor`, `operation`, `outcome` (ok, unavailable, failed) and `ms`,
@@ -162,12 +163,16 @@ const loggedPort = <T extends object>(vendor: string, port: T, log: Logger): T =
         const result: unknown = value.apply(target, args);
         if (!(result instanceof Promise)) return result;
         const started = performance.now();
-        const record = (outcome: string, error?: unknown) => {
+        const record = (outcome: 'ok' | 'unavailable' | 'failed', error?: unknown) => {
           const ms = Math.round(performance.now() - started);
-          const fields = { vendor, operation: property, outcome, ms, ...(error ? { err: error } : {}) };
           const line = `${vendor}.${property} ${outcome} ${ms}ms`;
-          if (error) currentLogger(log).warn(fields, line);
-          else currentLogger(log).info(fields, line);
+          const fields = { vendor, operation: property, outcome, ms };
+          const logger = currentLogger(log);
+          if (outcome === 'ok') logger.info(fields, line);
+          // An outage is expected and retried (the runtime logs the error and the next attempt);
+          // anything else is a refusal or a bug, worth its stack.
+          else if (outcome === 'unavailable') logger.warn(fields, line);
+          else logger.warn({ ...fields, err: error }, line);
         };
         return result.then(
           (answer) => {
