@@ -9,6 +9,7 @@ import { createPostgresEventStore } from '../src/eventstore/postgres/postgresEve
 import { readBatch } from '../src/eventstore/postgres/readBatch.js';
 import { startSubscription } from '../src/eventstore/postgres/subscriptionRunner.js';
 import { type EventToAppend, START_CHECKPOINT } from '../src/eventstore/types.js';
+import { silentLogger } from '../src/platform/logger.js';
 import { projectRoot } from '../src/platform/paths.js';
 import type { PeerRound } from './emmettPeer.js';
 import { fmt, row, throughput } from './support.js';
@@ -92,7 +93,7 @@ export const benchAppends = async (
 ): Promise<string[]> => {
   await pool.query(RAW_TABLE);
   // Wired as the platform wires it: every committed append announced to listening subscribers.
-  const notifier = createNotifier(connectionString, () => {}, pool);
+  const notifier = createNotifier(connectionString, silentLogger, pool);
   const store = createPostgresEventStore(pool, { afterAppend: notifier.announce });
   // The peer on the same server and database, in its own tables (emt_*).
   const emmett = await startEmmettPeer(connectionString);
@@ -196,7 +197,7 @@ export const benchCatchUp = async (
   let handled = 0;
   started = performance.now();
   const runner = startSubscription(
-    { pool, connectionString, notifier, log: () => {} },
+    { pool, connectionString, notifier, log: silentLogger },
     {
       subscriptionId: 'bench-catch-up',
       filter: { kind: 'all' },

@@ -46,9 +46,7 @@ export const startLocalPlatform = async (options: {
   env?: Record<string, string>;
   /** False to start as production does: no sample drugs, no sample pharmacies. */
   seed?: boolean;
-  /** The platform's own log lines (process managers, timers); dropped unless given. */
-  log?: (line: string) => void;
-  /** The HTTP server's JSON log lines; stdout unless given. */
+  /** The platform's JSON log lines (requests, process managers, vendor calls); stdout unless given. */
   logStream?: NodeJS.WritableStream;
   /** Where an embedded server keeps its data and listens (an empty databaseUrl starts one). */
   database?: { dataDir?: string; embeddedPort?: number };
@@ -82,7 +80,6 @@ export const startLocalPlatform = async (options: {
     vendors: vendorsFromConfig(config, clock),
     clock,
     devUsers: true,
-    log: options.log ?? (() => {}),
     logStream: options.logStream,
     database: options.database,
     // Quick timings: the horizon poll (one query for every consumer, catching what no NOTIFY

@@ -27,6 +27,7 @@ import type { SmsSender } from '../integrations/sms/port.js';
 import { type Clock, DAY, HOUR, MINUTE, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { createPool, type DatabaseConfig } from '../platform/database.js';
+import { createLogger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
 import { loadSecret } from '../platform/secrets.js';
 import { consultationProcesses } from '../processes/consultation/index.js';
@@ -81,8 +82,10 @@ export type ComposeOptions = {
   publicUrl?: string;
   /** Also create one dev user per role (local installs and tests). */
   devUsers?: boolean;
-  log?: (line: string) => void;
-  /** Where the HTTP server's JSON log lines go; stdout unless given (tests capture them). */
+  /**
+   * Where the platform's JSON log lines go (HTTP, process managers, vendor calls, subscriptions):
+   * stdout unless given (tests capture them; `npm start` rewrites them for a terminal).
+   */
   logStream?: NodeJS.WritableStream;
   /** One log line per answered request (default on). */
   requestLogs?: boolean;
@@ -107,19 +110,19 @@ export type ComposeOptions = {
 /** Wires one running platform: database, processes, projections, HTTP. Nothing listens until `listen`. */
 export const composePlatform = async (options: ComposeOptions): Promise<Composition> => {
   const { config } = options;
-  const vendors = tracedVendors(options.vendors);
+  const log = createLogger({ level: config.logLevel, destination: options.logStream });
+  const vendors = tracedVendors(options.vendors, log);
   const clock = options.clock ?? systemClock;
   const keys = await loadPlatformKeys(config);
-  const log = options.log ?? (() => {});
   const metrics = createMetrics();
   const platform = await openPlatform({
     metrics,
     databaseUrl: config.databaseUrl,
     migrationDatabaseUrl: config.migrationDatabaseUrl,
     clock,
-    log: options.log,
+    log,
     // LOG_LEVEL=debug: the embedded server's own log lines join the platform's.
-    serverLog: config.logLevel === 'debug' ? (line) => log(`postgres: ${line}`) : undefined,
+    serverLog: config.logLevel === 'debug' ? (line) => log.debug(`postgres: ${line}`) : undefined,
     pollIntervalMs: options.pollIntervalMs,
     horizonPollMs: options.horizonPollMs,
     timerIntervalMs: options.timerIntervalMs,
@@ -150,7 +153,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
   );
   await vendors.documents
     .ensureBucket?.()
-    .catch((error: Error) => options.log?.(`document bucket not ready: ${error.message}`));
+    .catch((error: Error) => log.warn({ err: error }, 'document bucket not ready'));
 
   const catalogue = createDrugCatalogue({ store: platform.store, pool, clock });
   const network = createPharmacyNetwork({ store: platform.store, clock });
@@ -173,7 +176,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     transport: vendors.mailer,
     concurrency: config.emailSenders,
     claimMs: config.outboxClaimSeconds * 1_000,
-    log: options.log,
+    log,
   });
   const mailer = outbox.mailer;
   // Texts likewise, and only to a line that has not said STOP.
@@ -186,7 +189,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
         lines,
         statusCallbackUrl: `${publicUrl}/webhook/twilio/status`,
         claimMs: config.outboxClaimSeconds * 1_000,
-        log: options.log,
+        log,
       })
     : null;
 
@@ -255,8 +258,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     intakeKeys: keyring,
     patientLinks: links,
     linkSecret,
-    logLevel: config.logLevel,
-    logStream: options.logStream,
+    logger: log,
     requestLogs: options.requestLogs,
     secureCookies: publicUrl.startsWith('https:'),
     slaHours: config.slaHours,

@@ -12,6 +12,7 @@ import { useUpcasters } from '../eventstore/upcasting.js';
 import { type AppDatabase, type AppDatabaseConfig, openAppDatabase } from '../platform/appRole.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import { createPool } from '../platform/database.js';
+import { createLogger, type Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { observedProcess } from '../processes/observed.js';
 import { createProcessRuntime, type ProcessManager, type ProcessRuntime } from '../processes/runtime.js';
@@ -34,7 +35,8 @@ export type Platform = {
   processes: ProcessRuntime;
   clock: Clock;
   holder: string;
-  log: (line: string) => void;
+  /** The process's logger; consumers log under children of it. */
+  log: Logger;
   /** Starts the given projections, process managers and workers, plus the timer loop. */
   run(parts: {
     projections?: readonly Projection[];
@@ -51,7 +53,8 @@ export type Worker = { start(): void; drain(): Promise<unknown>; close(): Promis
 
 export type PlatformConfig = AppDatabaseConfig & {
   clock?: Clock;
-  log?: (line: string) => void;
+  /** JSON lines to stdout at info unless given (tests pass `silentLogger` or a captured one). */
+  log?: Logger;
   timerIntervalMs?: number;
   /**
    * Each subscription's own poll (default 30 s: LISTEN/NOTIFY wakes them). The process's one
@@ -72,7 +75,7 @@ export type PlatformConfig = AppDatabaseConfig & {
 export const HORIZON_POLL_MS = 1_000;
 
 export const openPlatform = async (config: PlatformConfig = {}): Promise<Platform> => {
-  const log = config.log ?? ((line: string) => console.log(line));
+  const log = config.log ?? createLogger();
   const clock = config.clock ?? systemClock;
   const db = await openAppDatabase(config);
   const notifier = createNotifier(db.connectionString, log, db.pool, {

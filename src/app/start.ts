@@ -7,7 +7,7 @@ import { EMPTY_NETWORK_MESSAGE } from '../processes/prescription/routing.js';
 import { activePharmacyCount } from '../projections/pharmacyQueries.js';
 import { type ComposeOptions, type Composition, composePlatform, type SeedContext } from './compose.js';
 import { assertPlatformRunsOn } from './eventStoreChoice.js';
-import { shutdownAwareLog } from './shutdownLog.js';
+import { shutdownAwareStream } from './shutdownLog.js';
 import { type Vendors, vendorsFromConfig } from './vendors.js';
 
 export type StartOptions = {
@@ -19,7 +19,7 @@ export type StartOptions = {
   /** Where a local install keeps the dev accounts' passwords to print them again on later starts. */
   credentialsFile?: string;
   onClose?: () => Promise<void>;
-  /** Where the HTTP log goes (stdout JSON unless given), and whether each request gets a line. */
+  /** Where the log goes (stdout JSON unless given), and whether each request gets a line. */
   logStream?: NodeJS.WritableStream;
   requestLogs?: boolean;
   /** Sample reference data for a local install (never in production). */
@@ -66,16 +66,15 @@ const rememberIntakeKey = async (file: string, composition: Composition): Promis
 /** Brings the platform up, listens, prints where everything is, and stops cleanly on SIGINT/SIGTERM. */
 export const startPlatform = async (config: Config, options: StartOptions = {}): Promise<Composition> => {
   assertPlatformRunsOn(config.eventStore);
-  const { log, stopping } = shutdownAwareLog((line) => console.error(line));
+  const { stream: logStream, stopping } = shutdownAwareStream(options.logStream ?? process.stdout);
   const tracing = config.tracesEndpoint ? startTracing({ otlpUrl: config.tracesEndpoint }) : null;
   const composition = await composePlatform({
     config,
     vendors: options.vendors ?? vendorsFromConfig(config, options.clock ?? systemClock),
     clock: options.clock,
     devUsers: options.devUsers,
-    log,
     seed: options.seed,
-    logStream: options.logStream,
+    logStream,
     requestLogs: options.requestLogs,
     extendHttp: options.extendHttp,
   });

@@ -6,6 +6,7 @@ import type { DocumentStore } from '../integrations/documents/port.js';
 import { createS3DocumentStore } from '../integrations/documents/s3DocumentStore.js';
 import type { Mailer } from '../integrations/email/port.js';
 import { createSmtpMailer } from '../integrations/email/smtpMailer.js';
+import { VendorUnavailableError } from '../integrations/errors.js';
 import { createIduVerifier } from '../integrations/identity/iduVerifier.js';
 import type { IdentityVerifier } from '../integrations/identity/port.js';
 import type { PaymentGateway } from '../integrations/payments/port.js';
@@ -20,6 +21,7 @@ import type { SmsGateway } from '../integrations/sms/port.js';
 import { createTwilioSms } from '../integrations/sms/twilioSms.js';
 import type { Clock } from '../platform/clock.js';
 import { type Config, ConfigError } from '../platform/config.js';
+import { currentLogger, type Logger } from '../platform/logger.js';
 import { tracedPort } from '../platform/tracing.js';
 
 export type Vendors = {
@@ -141,18 +143,70 @@ export const vendorsFromConfig = (config: Config, clock: Clock): Vendors => {
   };
 };
 
-/** Every vendor call in a span when the platform is traced (see platform/tracing.ts). */
-export const tracedVendors = (vendors: Vendors): Vendors => ({
-  mailer: tracedPort('smtp', vendors.mailer),
-  documents: tracedPort('documents', vendors.documents),
-  payments: tracedPort('stripe', vendors.payments),
-  carrier: tracedPort('shippo', vendors.carrier),
-  adjudicator: tracedPort('payer', vendors.adjudicator),
-  sms: vendors.sms && tracedPort('twilio', vendors.sms),
+/** A call that failed: an outage the runtime retries, or anything else (a bug, a refusal). */
+const outcomeOf = (error: unknown) =>
+  error instanceof VendorUnavailableError ? ('unavailable' as const) : ('failed' as const);
+
+/**
+ * One line per vendor call: `vendor`, `operation`, `outcome` (ok, unavailable, failed) and `ms`,
+ * under the logger of the work that made the call (a process manager's delivery, see
+ * `withLogger`), so the line carries its correlation and causation ids. Never the arguments or the
+ * answer: they hold patients. Only calls that answer with a promise go out to the vendor; a
+ * synchronous method (a webhook signature check) is not a call and writes nothing.
+ */
+const loggedPort = <T extends object>(vendor: string, port: T, log: Logger): T =>
+  new Proxy(port, {
+    get(target, property) {
+      const value = Reflect.get(target, property);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (!(result instanceof Promise)) return result;
+        const started = performance.now();
+        const record = (outcome: 'ok' | 'unavailable' | 'failed', error?: unknown) => {
+          const ms = Math.round(performance.now() - started);
+          const line = `${vendor}.${property} ${outcome} ${ms}ms`;
+          const fields = { vendor, operation: property, outcome, ms };
+          const logger = currentLogger(log);
+          if (outcome === 'ok') logger.info(fields, line);
+          // An outage is expected and retried (the runtime logs the error and the next attempt);
+          // anything else is a refusal or a bug, worth its stack.
+          else if (outcome === 'unavailable') logger.warn(fields, line);
+          else logger.warn({ ...fields, err: error }, line);
+        };
+        return result.then(
+          (answer) => {
+            record('ok');
+            return answer;
+          },
+          (error: unknown) => {
+            record(outcomeOf(error), error);
+            throw error;
+          },
+        );
+      };
+    },
+  });
+
+/** Both wrappers on one port: its calls in spans when traced, and each call in the log. */
+const observedPort = <T extends object>(vendor: string, port: T, log: Logger): T =>
+  tracedPort(vendor, loggedPort(vendor, port, log));
+
+/**
+ * Every vendor call in a span when the platform is traced (see platform/tracing.ts), and on a log
+ * line of its own.
+ */
+export const tracedVendors = (vendors: Vendors, log: Logger): Vendors => ({
+  mailer: observedPort('smtp', vendors.mailer, log),
+  documents: observedPort('documents', vendors.documents, log),
+  payments: observedPort('stripe', vendors.payments, log),
+  carrier: observedPort('shippo', vendors.carrier, log),
+  adjudicator: observedPort('payer', vendors.adjudicator, log),
+  sms: vendors.sms && observedPort('twilio', vendors.sms, log),
   uk: vendors.uk && {
-    identity: tracedPort('lexisnexis', vendors.uk.identity),
-    prescribing: tracedPort('signaturerx', vendors.uk.prescribing),
-    pmr: tracedPort('titanpmr', vendors.uk.pmr),
-    dispatch: tracedPort('royalmail', vendors.uk.dispatch),
+    identity: observedPort('lexisnexis', vendors.uk.identity, log),
+    prescribing: observedPort('signaturerx', vendors.uk.prescribing, log),
+    pmr: observedPort('titanpmr', vendors.uk.pmr, log),
+    dispatch: observedPort('royalmail', vendors.uk.dispatch, log),
   },
 });

@@ -13,7 +13,9 @@ import type { PaymentGateway } from '../integrations/payments/port.js';
 import type { ShippingCarrier } from '../integrations/shipping/port.js';
 import type { Clock } from '../platform/clock.js';
 import { pingDatabase } from '../platform/database.js';
+import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
+import { safeError } from '../platform/safeError.js';
 import type { ProcessRuntime } from '../processes/runtime.js';
 import { declaredAccess, guardBeforeContract, securityOf } from './access.js';
 import { staffAuthPlugin } from './auth/index.js';
@@ -31,7 +33,6 @@ import { patientRoutes } from './routes/patient.js';
 import { patientLinkRoutes } from './routes/patientLinkRoutes.js';
 import { readinessRoutes } from './routes/readiness.js';
 import { type PaymentEventHandler, webhookRoutes } from './routes/webhooks.js';
-import { safeError } from './safeError.js';
 import { registerRequestSpans } from './tracing.js';
 import { registerContracts } from './validation.js';
 import { registerSecurityHeaders } from './web/securityHeaders.js';
@@ -58,9 +59,8 @@ export type HttpDeps = {
   slaHours?: number;
   /** The zone staff pages show times in (America/New_York unless given). */
   pharmacyTimeZone?: string;
-  logLevel?: string;
-  /** Where log lines go; stdout unless given. */
-  logStream?: NodeJS.WritableStream;
+  /** The process's logger; each request logs under a child carrying its id as `correlationId`. */
+  logger: Logger;
   /** One info line per answered request (default on); `npm start --no-request-logs` turns it off. */
   requestLogs?: boolean;
   otherPaymentHandlers?: PaymentEventHandler[];
@@ -71,36 +71,6 @@ export type HttpDeps = {
   /** Registers more routes (other flows, the web front end) inside the same app. */
   extend?: (app: FastifyInstance) => Promise<void>;
 };
-
-/**
- * A safety net behind the rule that log calls pass ids, never people: any of these keys in a logged
- * object is replaced, at the top level or one level down.
- */
-const PHI_KEYS = [
-  'password',
-  'token',
-  'email',
-  'patient',
-  'patientName',
-  'firstName',
-  'lastName',
-  'dateOfBirth',
-  'phone',
-  'address',
-  'identifiers',
-  'mrn',
-  'nhsNumber',
-  'authorization',
-  'cookie',
-  'x-api-key',
-  'detail',
-  'where',
-  'parameters',
-];
-const REDACTED_LOG_PATHS = PHI_KEYS.flatMap((key) => {
-  const member = /^[A-Za-z_]\w*$/.test(key) ? key : `["${key}"]`;
-  return [member, `*.${member}`.replace('.[', '[')];
-});
 
 /** Query strings may carry tokens (webhook secrets, status links): answers quote the path only. */
 const redactUrl = (url: string) => url.split('?')[0]!.replace(/\/enroll\/[^/]+/, '/enroll/[token]');
@@ -125,22 +95,25 @@ const loggedRoute = (request: { routeOptions?: { url?: string }; params?: unknow
 
 export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => {
   const app = Fastify({
-    logger: {
-      level: deps.logLevel ?? 'info',
-      ...(deps.logStream ? { stream: deps.logStream } : {}),
-      serializers: {
-        req: (request) => ({ method: request.method, route: loggedRoute(request as never), id: request.id }),
-        // Whatever logs an error, Fastify itself included, gets it without database context.
-        err: (error) =>
-          safeError(error) as ReturnType<typeof safeError> & { type: string; message: string; stack: string },
+    loggerInstance: deps.logger.child(
+      {},
+      {
+        serializers: {
+          req: (request) => ({
+            method: request.method,
+            route: loggedRoute(request as never),
+            id: request.id,
+          }),
+        },
       },
-      redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
-    },
+    ),
     // Request ids correlate a request's log lines and its audit records.
     genReqId: () => crypto.randomUUID(),
     trustProxy: false,
-    // Fastify's own two lines per request are replaced by one (requestLog.ts), or none.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Fastify's own two lines per request are replaced by one (requestLog.ts), or none. The request
+    // id is the correlation id of the events its commands append (routes pass it): its lines carry
+    // it under the same name as the process managers' lines.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
   });
   if (deps.requestLogs !== false) registerRequestLog(app, loggedRoute);
 

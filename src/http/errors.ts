@@ -3,8 +3,8 @@ import { ResponseSerializationError } from 'fastify-type-provider-zod';
 import { DomainError, type DomainErrorKind } from '../domain/decider.js';
 import { WrongExpectedRevisionError } from '../eventstore/errors.js';
 import { VendorRejectedError, VendorUnavailableError } from '../integrations/errors.js';
+import { safeError } from '../platform/safeError.js';
 import { problem } from './auth/problem.js';
-import { safeError } from './safeError.js';
 import { contractRefusal } from './validation.js';
 
 /** The one place a refusal's kind becomes an HTTP status and a title. */

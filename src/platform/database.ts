@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { type Logger, silentLogger } from './logger.js';
 import { projectRoot } from './paths.js';
 
 // int8 (bigserial positions, revisions) as numbers: positions stay far below 2^53.
@@ -21,7 +22,7 @@ export type DatabaseConfig = {
   embeddedPort?: number;
   poolSize?: number;
   applicationName?: string;
-  log?: (line: string) => void;
+  log?: Logger;
   /** The embedded server's own output; silent unless given. */
   serverLog?: (line: string) => void;
   /**
@@ -55,7 +56,7 @@ export const poolConfig = (connectionString: string, config: DatabaseConfig = {}
 /** An idle pooled connection that dies (server restart, admin kill) must not crash the process. */
 export const createPool = (connectionString: string, config: DatabaseConfig = {}): pg.Pool => {
   const pool = new pg.Pool(poolConfig(connectionString, config));
-  pool.on('error', (error) => config.log?.(`idle database connection lost: ${error.message}`));
+  pool.on('error', (error) => config.log?.warn({ err: error }, 'idle database connection lost'));
   return pool;
 };
 
@@ -150,7 +151,7 @@ const EMBEDDED_DATABASE = 'pharmacy';
  */
 export const startEmbeddedPostgres = async (config: DatabaseConfig = {}): Promise<EmbeddedServer> => {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const log = config.log ?? (() => {});
+  const log = config.log ?? silentLogger;
   const dataDir = config.dataDir ?? join(projectRoot, '.data', 'postgres');
   const port = config.embeddedPort ?? 54329;
   const user = 'postgres';
@@ -184,7 +185,7 @@ export const startEmbeddedPostgres = async (config: DatabaseConfig = {}): Promis
     onError: (message) => config.serverLog?.(String(message).trim()),
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    log(`initialising embedded PostgreSQL in ${dataDir}`);
+    log.info(`initialising embedded PostgreSQL in ${dataDir}`);
     await server.initialise();
   }
   await server.start();

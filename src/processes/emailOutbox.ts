@@ -3,6 +3,7 @@ import type { Mailer, OutgoingMail } from '../integrations/email/port.js';
 import { messageIdFor } from '../integrations/email/smtpMailer.js';
 import { VendorRejectedError, VendorUnavailableError } from '../integrations/errors.js';
 import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
 import { outboxLoop } from './outboxLoop.js';
 import { nextVendorAttemptAt } from './retryPolicy.js';
 
@@ -16,7 +17,7 @@ export type EmailOutboxOptions = {
   clock: Clock;
   /** The SMTP mailer the outbox hands each message to. */
   transport: Mailer;
-  log?: (line: string) => void;
+  log?: Logger;
   /**
    * Senders working at once (the pool's width): each takes the next claimed message as soon as its
    * last one is done, so one slow message holds up only its own sender.
@@ -129,7 +130,10 @@ export const createEmailOutbox = (options: EmailOutboxOptions): EmailOutbox => {
       const retryAt =
         error instanceof VendorRejectedError ? null : nextVendorAttemptAt(row.attempts, clock.now());
       if (!(error instanceof VendorUnavailableError) && !(error instanceof VendorRejectedError)) {
-        options.log?.(`e-mail ${row.message_key} could not be sent: ${(error as Error).message}`);
+        options.log?.warn(
+          { vendor: 'smtp', messageKey: row.message_key, err: error },
+          `e-mail ${row.message_key} could not be sent`,
+        );
       }
       await senderPool.query(
         `UPDATE email_outbox SET status = $2, next_attempt_at = coalesce($3, next_attempt_at),

@@ -1,3 +1,5 @@
+import { type Logger, outsideAnyLogger } from '../platform/logger.js';
+
 /**
  * The loop an outbox runs: one drain at a time (a wake-up during a drain runs one more after it),
  * a safety-net poll, and a close that waits for the drain in hand. The outbox supplies the drain.
@@ -6,7 +8,7 @@ export const outboxLoop = (options: {
   name: string;
   drainOnce: () => Promise<number>;
   pollIntervalMs?: number;
-  log?: (line: string) => void;
+  log?: Logger;
 }) => {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
@@ -18,14 +20,16 @@ export const outboxLoop = (options: {
       again = true;
       return running;
     }
-    running = (async () => {
+    // A drain sends whatever is queued, whoever queued it: its vendor calls belong to no delivery
+    // that happened to wake it.
+    running = outsideAnyLogger(async () => {
       let total = 0;
       do {
         again = false;
         total += await options.drainOnce();
       } while (again && !closed);
       return total;
-    })().finally(() => {
+    }).finally(() => {
       running = null;
     });
     return running;
@@ -34,7 +38,7 @@ export const outboxLoop = (options: {
   /** Drains soon, once started; a no-op before `start` and after `close`. */
   const wake = () => {
     if (closed || !timer) return;
-    drain().catch((error: Error) => options.log?.(`${options.name}: ${error.message}`));
+    drain().catch((error: Error) => options.log?.error({ err: error }, `${options.name} failed`));
   };
 
   return {

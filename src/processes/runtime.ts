@@ -18,6 +18,7 @@ import {
 import { VendorUnavailableError } from '../integrations/errors.js';
 import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
+import { type Logger, withLogger } from '../platform/logger.js';
 import { contextOf, inSpan } from '../platform/tracing.js';
 import { type Projection, waitForProjection } from '../projections/runtime.js';
 import { parkedEventTable } from '../stores/parkedEvents.js';
@@ -27,6 +28,12 @@ import type { TimerService } from './timers.js';
 
 export type ProcessContext = {
   clock: Clock;
+  /**
+   * This delivery's logger: its lines carry the process manager, the event (`eventId`, `eventType`,
+   * `stream`), the event's `correlationId` and, as `causationId`, the event's id, which is what the
+   * commands this delivery issues carry as their causation. Log ids, never the event's data.
+   */
+  log: Logger;
   /** 1 on first delivery; the attempt number on scheduled retries after a vendor outage. */
   attempt: number;
   /** A key for an external effect of this event: the same on every redelivery and retry. */
@@ -118,6 +125,19 @@ const batchProgress = (
   };
 };
 
+/** The fields every line of one delivery carries (docs/ARCHITECTURE.md, "Logs"). */
+const deliveryLogger = (log: Logger, pm: ProcessManager, event: RecordedEvent, attempt: number) =>
+  log.child({
+    processManager: pm.name,
+    eventId: event.id,
+    eventType: event.type,
+    stream: event.streamName,
+    correlationId: event.metadata.correlationId,
+    // What the commands this delivery issues carry as their causation: the event itself.
+    causationId: event.id,
+    attempt,
+  });
+
 /** Streams a process manager handles side by side by default (each stream still in order). */
 export const DEFAULT_DELIVERY_WIDTH = 4;
 
@@ -142,8 +162,14 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
   const managers = new Map<string, ProcessManager>();
   const parked = parkedEventTable(deps.pool);
 
-  const context = (pm: ProcessManager, event: RecordedEvent, attempt: number): ProcessContext => ({
+  const context = (
+    pm: ProcessManager,
+    event: RecordedEvent,
+    attempt: number,
+    log: Logger,
+  ): ProcessContext => ({
     clock: deps.clock,
+    log,
     attempt,
     idempotencyKey: (purpose) => deterministicId(pm.name, event.id, purpose),
     commandId: (purpose) => deterministicId(pm.name, event.id, 'command', purpose),
@@ -183,6 +209,7 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
     attempt: number,
     cycle: string,
     error: VendorUnavailableError,
+    log: Logger,
   ) => {
     const now = deps.clock.now();
     const nextAttemptAt = nextVendorAttemptAt(attempt, now);
@@ -194,6 +221,10 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
         data: { ...base, attempt, error: error.message, nextAttemptAt: nextAttemptAt?.toISOString() ?? null },
       },
       [pm.name, event.id, cycle, 'failed', String(attempt)],
+    );
+    log.warn(
+      { vendor: error.vendor, err: error, nextAttemptAt: nextAttemptAt?.toISOString() ?? null },
+      `process ${pm.name}: ${error.vendor} unavailable for ${event.type} (attempt ${attempt})`,
     );
     if (nextAttemptAt) {
       const payload: RetryPayload = {
@@ -209,7 +240,9 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
         payload,
         streamName: event.streamName,
       });
+      log.info({ nextAttemptAt: nextAttemptAt.toISOString() }, `process ${pm.name}: retry scheduled`);
     } else {
+      log.error(`process ${pm.name}: ${event.type} flagged for manual handling after ${attempt} attempts`);
       await appendIntegrationEvent(
         event,
         {
@@ -221,8 +254,14 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
     }
   };
 
-  const park = async (pm: ProcessManager, event: RecordedEvent, error: unknown, attempts: number) => {
-    deps.log(`process ${pm.name} parked ${event.type} ${event.id}: ${(error as Error).message}`);
+  const park = async (
+    pm: ProcessManager,
+    event: RecordedEvent,
+    error: unknown,
+    attempts: number,
+    log: Logger,
+  ) => {
+    log.error({ err: error, attempts }, `process ${pm.name} parked ${event.type}`);
     await parked.park(subscriptionId(pm), event, String((error as Error).stack ?? error), attempts);
   };
 
@@ -232,6 +271,7 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
     attempt = 1,
     cycle = '0',
   ): Promise<DeliveryOutcome> => {
+    const log = deliveryLogger(deps.log, pm, event, attempt);
     for (let tries = 1; ; tries++) {
       try {
         await inSpan(
@@ -241,7 +281,8 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
             parent: contextOf(event.metadata.traceparent),
             attributes: { 'pharmacy.event_id': event.id, 'pharmacy.attempt': attempt },
           },
-          () => pm.handle(event, context(pm, event, attempt)),
+          // Vendor calls made while handling log under this delivery (see app/vendors.ts).
+          () => withLogger(log, () => pm.handle(event, context(pm, event, attempt, log))),
         );
         // A retry that succeeds (scheduled, or a new cycle someone started) clears the incident.
         if (attempt > 1 || cycle !== '0') {
@@ -254,16 +295,18 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
             [pm.name, event.id, cycle, 'recovered'],
           );
         }
+        log.info(`process ${pm.name} handled ${event.type}`);
         return 'handled';
       } catch (error) {
         if (error instanceof VendorUnavailableError) {
-          await recordVendorFailure(pm, event, attempt, cycle, error);
+          await recordVendorFailure(pm, event, attempt, cycle, error, log);
           return 'vendor_unavailable';
         }
         if (tries >= IMMEDIATE_ATTEMPTS) {
-          await park(pm, event, error, tries);
+          await park(pm, event, error, tries, log);
           return 'parked';
         }
+        log.warn({ err: error, tries }, `process ${pm.name} failed on ${event.type}; trying again`);
         await sleep(immediateRetryDelayMs(tries));
       }
     }
@@ -285,8 +328,14 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
       for (const [name, handler] of Object.entries(pm.timers ?? {})) {
         deps.timers.register(`${pm.name}:${name}`, async (timer) => {
           const trigger = { id: timer.id, streamName: timer.streamName ?? '' } as RecordedEvent;
-          const { attempt: _attempt, readModelCaughtUp: _barrier, ...ctx } = context(pm, trigger, 1);
-          await handler(timer.payload, ctx);
+          const log = deps.log.child({
+            processManager: pm.name,
+            timer: name,
+            timerId: timer.id,
+            stream: trigger.streamName,
+          });
+          const { attempt: _attempt, readModelCaughtUp: _barrier, ...ctx } = context(pm, trigger, 1, log);
+          await withLogger(log, () => handler(timer.payload, ctx));
         });
       }
       const id = subscriptionId(pm);

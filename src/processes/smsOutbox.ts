@@ -3,6 +3,7 @@ import type { SmsLine } from '../commands/smsLine.js';
 import { VendorRejectedError, VendorUnavailableError } from '../integrations/errors.js';
 import type { OutgoingSms, SmsGateway, SmsSender } from '../integrations/sms/port.js';
 import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
 import { outboxLoop } from './outboxLoop.js';
 import { nextVendorAttemptAt } from './retryPolicy.js';
 
@@ -14,7 +15,7 @@ export type SmsOutboxOptions = {
   lines: Pick<SmsLine, 'optedOut'>;
   /** Where Twilio reports what became of each text (signed). */
   statusCallbackUrl: string;
-  log?: (line: string) => void;
+  log?: Logger;
   pollIntervalMs?: number;
   /** How long a claim lasts (default 60 s): after a crash, another sender takes the item then. */
   claimMs?: number;
@@ -118,7 +119,10 @@ export const createSmsOutbox = (options: SmsOutboxOptions): SmsOutbox => {
         return;
       }
       if (!(error instanceof VendorUnavailableError)) {
-        options.log?.(`text ${row.message_key} could not be sent: ${(error as Error).message}`);
+        options.log?.warn(
+          { vendor: 'twilio', messageKey: row.message_key, err: error },
+          `text ${row.message_key} could not be sent`,
+        );
       }
       const message = (error as Error).message.slice(0, 500);
       const retryAt = nextVendorAttemptAt(row.attempts, clock.now());

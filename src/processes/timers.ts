@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Clock } from '../platform/clock.js';
+import { type Logger, silentLogger } from '../platform/logger.js';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -42,11 +43,7 @@ const CLAIM_SECONDS = 120;
  * Timers live in PostgreSQL so they fire after a restart. Instances claim due timers with SKIP LOCKED
  * and a claim expiry, so each fires once normally and at least once if a process dies mid-fire.
  */
-export const createTimerService = (
-  pool: pg.Pool,
-  clock: Clock,
-  log: (line: string) => void = () => {},
-): TimerService => {
+export const createTimerService = (pool: pg.Pool, clock: Clock, log: Logger = silentLogger): TimerService => {
   const handlers = new Map<string, TimerHandler>();
   let loop: NodeJS.Timeout | undefined;
   let queue: Promise<number> = Promise.resolve(0);
@@ -93,7 +90,10 @@ export const createTimerService = (
     } catch (error) {
       const attempts = timer.attempts + 1;
       const message = (error as Error).message;
-      log(`timer ${timer.kind} ${timer.id} failed (attempt ${attempts}): ${message}`);
+      log.warn(
+        { timer: timer.kind, timerId: timer.id, stream: timer.streamName, attempt: attempts, err: error },
+        `timer ${timer.kind} failed (attempt ${attempts})`,
+      );
       await pool.query(
         `UPDATE timers SET attempts = $2::int, last_error = $3, claimed_until = NULL,
                 status = CASE WHEN $2::int >= $4::int THEN 'failed' ELSE 'pending' END, due_at = $5
@@ -154,7 +154,7 @@ export const createTimerService = (
     start(intervalMs = 1_000) {
       loop ??= setInterval(() => {
         if (inFlight > 0) return; // the background loop never queues up behind a slow tick
-        this.tick().catch((error) => log(`timer tick failed: ${(error as Error).message}`));
+        this.tick().catch((error) => log.error({ err: error }, 'timer tick failed'));
       }, intervalMs);
       loop.unref();
     },

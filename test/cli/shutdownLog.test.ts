@@ -1,19 +1,25 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { shutdownAwareLog } from '../../src/app/shutdownLog.js';
+import { shutdownAwareStream } from '../../src/app/shutdownLog.js';
+import { createLogger } from '../../src/platform/logger.js';
 
 describe('the terminal on Ctrl-C', () => {
-  it('reports lost connections while running, and leaves them out once stopping', () => {
+  it('reports lost connections while running, and leaves them out once stopping', async () => {
+    const out = new PassThrough();
     const written: string[] = [];
-    const { log, stopping } = shutdownAwareLog((line) => written.push(line));
-    log('lease projection:orders lost: Connection terminated unexpectedly');
+    out.on('data', (chunk: Buffer) => written.push(...chunk.toString().split('\n').filter(Boolean)));
+    const { stream, stopping } = shutdownAwareStream(out);
+    const log = createLogger({ destination: stream });
+    log.warn({ subscription: 'projection:orders' }, 'lease projection:orders lost');
     stopping();
-    log('lease projection:orders lost: terminating connection due to administrator command');
-    log('notifier connection lost: terminating connection due to administrator command');
-    log('idle database connection lost: terminating connection due to administrator command');
-    log('process manager payments failed: boom');
-    expect(written).toEqual([
-      'lease projection:orders lost: Connection terminated unexpectedly',
-      'process manager payments failed: boom',
+    log.warn({ subscription: 'projection:orders' }, 'lease projection:orders lost');
+    log.warn('notifier connection lost');
+    log.warn('idle database connection lost');
+    log.error('process manager payments failed');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written.map((line) => JSON.parse(line).msg)).toEqual([
+      'lease projection:orders lost',
+      'process manager payments failed',
     ]);
   });
 });

@@ -12,6 +12,7 @@ import type {
 } from '../../src/eventstore/subscriptions.js';
 import type { EventStore, RecordedEvent, SubscriptionFilter } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { type ContractAdapter, describeEachAdapter } from '../support/contract.js';
 import { createTestDatabase } from '../support/database.js';
 import { anEvent, events, waitFor } from '../support/events.js';
@@ -27,14 +28,14 @@ const adapters: (ContractAdapter & { open(): Promise<Opened>; foreignCheckpoint:
     foreignCheckpoint: 'kurrentdb:1/1',
     async open() {
       const db = await createTestDatabase();
-      const notifier = createNotifier(db.connectionString, () => {}, db.pool);
+      const notifier = createNotifier(db.connectionString, silentLogger, db.pool);
       return {
         store: createPostgresEventStore(db.pool, { afterAppend: notifier.announce }),
         source: createPostgresSubscriptionSource({
           pool: db.pool,
           connectionString: db.connectionString,
           notifier,
-          log: () => {},
+          log: silentLogger,
         }),
         async close() {
           await notifier.close();

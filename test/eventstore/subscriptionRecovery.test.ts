@@ -6,6 +6,7 @@ import { createPostgresEventStore } from '../../src/eventstore/postgres/postgres
 import { startSubscription } from '../../src/eventstore/postgres/subscriptionRunner.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent, waitFor } from '../support/events.js';
 
@@ -21,7 +22,7 @@ const databaseName = () => new URL(db.connectionString).pathname.slice(1);
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  notifier = createNotifier(db.connectionString, () => {}, db.pool);
+  notifier = createNotifier(db.connectionString, silentLogger, db.pool);
   admin = new pg.Client({ connectionString: db.connectionString.replace(/\/[^/]+$/, '/postgres') });
   await admin.connect();
 });
@@ -39,7 +40,6 @@ describe('a subscription that starts while the database refuses connections', ()
   ] as const)('starts again once it can, %s, and handles what was written', async (_name, lease) => {
     const subscriptionId = `recovery-${newId()}`;
     const seen: RecordedEvent[] = [];
-    const log: string[] = [];
     // Every new session is refused; the pool's idle ones are closed so it must open new ones.
     await db.pool.query('SELECT 1');
     await admin.query(`ALTER DATABASE ${databaseName()} ALLOW_CONNECTIONS false`);
@@ -48,7 +48,7 @@ describe('a subscription that starts while the database refuses connections', ()
       [databaseName()],
     );
     const runner = startSubscription(
-      { pool: db.pool, connectionString: db.connectionString, notifier, log: (line) => log.push(line) },
+      { pool: db.pool, connectionString: db.connectionString, notifier, log: silentLogger },
       {
         subscriptionId,
         filter: { kind: 'all' },

@@ -11,6 +11,7 @@ import {
   type SubscriptionFilter,
 } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { startProjection } from '../../src/projections/runtime.js';
 import { startChild } from '../support/child.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -20,11 +21,11 @@ import { SEEN_TABLE, seenProjection } from '../support/seenProjection.js';
 let db: TestDatabase;
 let store: EventStore;
 let notifier: Notifier;
-const log = () => {};
+const log = silentLogger;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  notifier = createNotifier(db.connectionString, () => {}, db.pool);
+  notifier = createNotifier(db.connectionString, silentLogger, db.pool);
   // Wired as the platform wires it: committed appends are announced to listening subscribers.
   store = createPostgresEventStore(db.pool, { afterAppend: notifier.announce });
   await db.pool.query(SEEN_TABLE);

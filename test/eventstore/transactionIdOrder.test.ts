@@ -6,6 +6,7 @@ import { newestCheckpoint } from '../../src/eventstore/postgres/readBatch.js';
 import { startSubscription } from '../../src/eventstore/postgres/subscriptionRunner.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
 import { readHead } from '../../src/http/live/liveFeed.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { waitFor } from '../support/events.js';
 
@@ -28,7 +29,7 @@ const insertEvent = async (transactionId: string, position: number) =>
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  notifier = createNotifier(db.connectionString, () => {}, db.pool);
+  notifier = createNotifier(db.connectionString, silentLogger, db.pool);
   // A fresh cluster has already used several hundred transaction ids, so both are in the past.
   const current = (await db.pool.query('SELECT pg_current_xact_id()::text AS x')).rows[0].x;
   expect(BigInt(current)).toBeGreaterThan(BigInt(AFTER));
@@ -47,7 +48,7 @@ describe('transaction ids across a digit boundary', () => {
       release = resolve;
     });
     const runner = startSubscription(
-      { pool: db.pool, connectionString: db.connectionString, notifier, log: () => {} },
+      { pool: db.pool, connectionString: db.connectionString, notifier, log: silentLogger },
       {
         subscriptionId: 'boundary',
         filter: { kind: 'all' },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPlatform, type Platform } from '../../src/app/platform.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let db: TestDatabase;
@@ -8,7 +9,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   platform = await openPlatform({
     databaseUrl: db.connectionString,
-    log: () => {},
+    log: silentLogger,
     poolSize: 2,
     httpPoolSize: 2,
   });

@@ -5,6 +5,7 @@ import { openPlatform, type Platform } from '../../src/app/platform.js';
 import { createOrderCommands, type OrderCommands } from '../../src/commands/prescription/orderCommands.js';
 import type { Mailer, OutgoingMail } from '../../src/integrations/email/port.js';
 import { systemClock } from '../../src/platform/clock.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { projectRoot } from '../../src/platform/paths.js';
 import type { PrescriptionProcessDeps } from '../../src/processes/prescription/deps.js';
 import { notificationsProcess } from '../../src/processes/prescription/notifications.js';
@@ -50,7 +51,7 @@ const instantClicker: Mailer = {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  platform = await openPlatform({ databaseUrl: db.connectionString, log: () => {}, pollIntervalMs: 50 });
+  platform = await openPlatform({ databaseUrl: db.connectionString, log: silentLogger, pollIntervalMs: 50 });
   const linkSecret = 'a-link-secret-for-this-test-only-0123456789';
   commands = createOrderCommands({
     store: platform.store,

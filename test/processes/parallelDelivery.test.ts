@@ -3,6 +3,7 @@ import { createNotifier, type Notifier } from '../../src/eventstore/postgres/not
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import type { EventStore } from '../../src/eventstore/types.js';
 import { systemClock } from '../../src/platform/clock.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { createProcessRuntime } from '../../src/processes/runtime.js';
 import { deliverByStream } from '../../src/processes/streamDelivery.js';
 import { createTimerService } from '../../src/processes/timers.js';
@@ -16,7 +17,7 @@ const STREAMS = 6;
 type Setup = { db: TestDatabase; notifier: Notifier; store: EventStore };
 const setUp = async (): Promise<Setup> => {
   const db = await createTestDatabase();
-  const notifier = createNotifier(db.connectionString, () => {}, db.pool);
+  const notifier = createNotifier(db.connectionString, silentLogger, db.pool);
   const store = createPostgresEventStore(db.pool, { afterAppend: notifier.announce });
   return { db, notifier, store };
 };
@@ -80,7 +81,7 @@ describe('parallel delivery in one process', () => {
       pool: db.pool,
       connectionString: db.connectionString,
       notifier,
-      log: () => {},
+      log: silentLogger,
       store,
       timers: createTimerService(db.pool, systemClock),
       clock: systemClock,

@@ -3,6 +3,7 @@ import { openPlatform, type Platform } from '../../src/app/platform.js';
 import { VendorUnavailableError } from '../../src/integrations/errors.js';
 import { HOUR, MINUTE, manualClock } from '../../src/platform/clock.js';
 import { newId } from '../../src/platform/ids.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import type { ProcessManager } from '../../src/processes/runtime.js';
 import { integrationIncidentsProjection } from '../../src/projections/integrationIncidents.js';
 import type { Projection } from '../../src/projections/runtime.js';
@@ -63,7 +64,7 @@ beforeAll(async () => {
   platform = await openPlatform({
     databaseUrl: db.connectionString,
     clock,
-    log: () => {},
+    log: silentLogger,
     pollIntervalMs: 50,
   });
   platform.run({

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openPlatform, type Platform } from '../../src/app/platform.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import type { ProcessManager } from '../../src/processes/runtime.js';
 import type { Projection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -34,7 +35,11 @@ const event = (type: string) => ({
 describe('stopping the platform', () => {
   it('lets a process manager waiting for a read model finish, and parks nothing', async () => {
     db = await createTestDatabase();
-    platform = await openPlatform({ databaseUrl: db.connectionString, log: () => {}, pollIntervalMs: 50 });
+    platform = await openPlatform({
+      databaseUrl: db.connectionString,
+      log: silentLogger,
+      pollIntervalMs: 50,
+    });
     const category = `shut${newId().slice(-6).toLowerCase()}`;
 
     // A read model whose first batch is held until the test lets it through.

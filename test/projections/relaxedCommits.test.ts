@@ -4,6 +4,7 @@ import { createNotifier, type Notifier } from '../../src/eventstore/postgres/not
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import type { EventStore } from '../../src/eventstore/types.js';
 import { START_CHECKPOINT } from '../../src/eventstore/types.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { type Projection, startProjection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { events, waitFor } from '../support/events.js';
@@ -13,7 +14,7 @@ let notifier: Notifier;
 let store: EventStore;
 beforeAll(async () => {
   db = await createTestDatabase();
-  notifier = createNotifier(db.connectionString, () => {}, db.pool);
+  notifier = createNotifier(db.connectionString, silentLogger, db.pool);
   store = createPostgresEventStore(db.pool, { afterAppend: notifier.announce });
 });
 afterAll(async () => {
@@ -37,7 +38,7 @@ describe('which commits wait for the WAL flush', () => {
     };
     await store.appendToStream('probe-1', events(3));
     const runner = startProjection(
-      { pool: db.pool, connectionString: db.connectionString, notifier, log: () => {} },
+      { pool: db.pool, connectionString: db.connectionString, notifier, log: silentLogger },
       probe,
       {
         pollIntervalMs: 50,

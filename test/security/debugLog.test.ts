@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startLocalPlatform } from '../../sandbox/inProcess.js';
+import { logCapture } from '../support/logCapture.js';
 
 /**
  * Finding 6: README says LOG_LEVEL=debug also prints PostgreSQL's own log, but the platform never
@@ -17,16 +18,17 @@ afterAll(async () => {
 describe('LOG_LEVEL=debug (finding 6)', () => {
   it('prints the embedded PostgreSQL server’s own log lines among the platform’s', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pharmacy-debug-log-'));
-    const lines: string[] = [];
+    const logs = logCapture();
     const platform = await startLocalPlatform({
       databaseUrl: '',
       env: { LOG_LEVEL: 'debug' },
       database: { dataDir: join(dataDir, 'postgres'), embeddedPort: await freePort() },
-      log: (line) => lines.push(line),
+      logStream: logs.stream,
     });
     try {
-      expect(lines.filter((line) => line.startsWith('postgres: ')).length).toBeGreaterThan(0);
-      expect(lines.join('\n')).toMatch(/postgres: .*database system is ready to accept connections/);
+      const messages = logs.records().map((record) => record.msg);
+      expect(messages.filter((msg) => msg.startsWith('postgres: ')).length).toBeGreaterThan(0);
+      expect(messages.join('\n')).toMatch(/postgres: .*database system is ready to accept connections/);
     } finally {
       await platform.close();
     }

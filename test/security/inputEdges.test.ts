@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp, type HttpDeps } from '../../src/http/app.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { createPool } from '../../src/platform/database.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { apiClient, eventually, type Harness, newRxWith, startHarness } from '../support/platformHarness.js';
 
 let harness: Harness;
@@ -107,7 +108,7 @@ describe('input and edge gaps (finding 6)', () => {
       pool,
       store: harness.composition.platform.store,
       clock: systemClock,
-      logLevel: 'silent',
+      logger: silentLogger,
     });
     try {
       const down = await app.inject({ url: '/api/health' });

@@ -38,7 +38,6 @@ beforeAll(async () => {
     databaseUrl: '',
     env: { LOG_LEVEL: 'debug' },
     database: { dataDir: join(dataDir, 'postgres'), embeddedPort: await freePort() },
-    log: logs.log,
     logStream: logs.stream,
   });
   const owner = createPool(local.composition.platform.db.ownerConnectionString, { poolSize: 3 });
@@ -374,8 +373,10 @@ describe('a whole US order and a whole UK consultation', () => {
 
 describe('the logs', () => {
   it('hold PostgreSQL’s own lines as well as the platform’s', () => {
-    expect(logs.lines.some((line) => line.startsWith('postgres: '))).toBe(true);
-    expect(logs.lines.some((line) => line.startsWith('{"level"'))).toBe(true);
+    const messages = logs.records().map((record) => record.msg);
+    expect(messages.some((msg) => msg.startsWith('postgres: '))).toBe(true);
+    expect(messages.some((msg) => msg.startsWith('process '))).toBe(true);
+    expect(logs.records().some((record) => record.vendor && record.operation)).toBe(true);
   });
 
   it('carry no patient’s name, birth date, e-mail, phone, MRN or address, and no token or password', () => {

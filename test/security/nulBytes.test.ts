@@ -6,7 +6,7 @@ import { apiClient, type Harness, newRxWith, startHarness } from '../support/pla
 const logs = logCapture();
 let harness: Harness;
 beforeAll(async () => {
-  harness = await startHarness({ env: { LOG_LEVEL: 'debug' }, log: logs.log, logStream: logs.stream });
+  harness = await startHarness({ env: { LOG_LEVEL: 'debug' }, logStream: logs.stream });
 }, 120_000);
 afterAll(() => harness?.close());
 

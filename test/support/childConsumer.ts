@@ -1,6 +1,7 @@
 // Runs the `seen` projection in its own process, so tests can kill it like a crashed server.
 import { createNotifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPool } from '../../src/platform/database.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { startProjection } from '../../src/projections/runtime.js';
 import { seenProjection } from './seenProjection.js';
 
@@ -8,7 +9,7 @@ const connectionString = process.env.TEST_DB_URL!;
 const pool = createPool(connectionString);
 const notifier = createNotifier(connectionString);
 startProjection(
-  { pool, connectionString, notifier, log: (line) => console.error(line) },
+  { pool, connectionString, notifier, log: createLogger({ level: 'warn', destination: process.stderr }) },
   seenProjection({
     crashAtPosition: process.env.CRASH_AT_POSITION ? Number(process.env.CRASH_AT_POSITION) : undefined,
     delayMs: Number(process.env.DELAY_MS ?? 0),

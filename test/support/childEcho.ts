@@ -4,15 +4,16 @@ import { createNotifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { createPool } from '../../src/platform/database.js';
+import { createLogger, silentLogger } from '../../src/platform/logger.js';
 import { createProcessRuntime } from '../../src/processes/runtime.js';
 import { createTimerService } from '../../src/processes/timers.js';
 import { echoProcess } from './echoProcess.js';
 
 const connectionString = process.env.TEST_DB_URL!;
 const pool = createPool(connectionString);
-const notifier = createNotifier(connectionString, () => {}, pool);
+const notifier = createNotifier(connectionString, silentLogger, pool);
 const store = createPostgresEventStore(pool, { afterAppend: notifier.announce });
-const log = (line: string) => console.error(line);
+const log = createLogger({ level: 'warn', destination: process.stderr });
 const runtime = createProcessRuntime({
   pool,
   connectionString,

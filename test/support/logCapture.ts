@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 
 /**
- * Everything the platform writes to its logs during a test: the HTTP server's pino lines, the
- * platform's own lines (process managers, timers) and, when the test runs its own PostgreSQL,
- * the database server's log.
+ * Everything the platform writes to its log during a test, as the JSON lines it wrote: requests,
+ * process managers, vendor calls, subscriptions, timers and, when the test runs its own PostgreSQL
+ * with LOG_LEVEL=debug, the database server's log.
  */
 export const logCapture = () => {
   const lines: string[] = [];
@@ -16,9 +16,8 @@ export const logCapture = () => {
   return {
     lines,
     stream,
-    log: (line: string) => {
-      lines.push(line);
-    },
+    /** Each line as the record it holds. */
+    records: () => lines.map((line) => JSON.parse(line) as LogRecord),
     /** Lines written since `mark()` returned `from`. */
     since: (from: number) => lines.slice(from),
     mark: () => lines.length,
@@ -26,6 +25,23 @@ export const logCapture = () => {
 };
 
 export type LogCapture = ReturnType<typeof logCapture>;
+
+/** The fields a platform log record may carry (docs/ARCHITECTURE.md, "Logs"). */
+export type LogRecord = {
+  level: number;
+  msg: string;
+  correlationId?: string;
+  causationId?: string;
+  processManager?: string;
+  eventId?: string;
+  eventType?: string;
+  stream?: string;
+  subscription?: string;
+  vendor?: string;
+  operation?: string;
+  outcome?: string;
+  ms?: number;
+};
 
 /**
  * The patient data of the test fixtures as it could appear in a log: as sent, case-folded, and as

@@ -28,7 +28,6 @@ export const startHarness = async (
     clock?: Clock;
     env?: Record<string, string>;
     seed?: boolean;
-    log?: (line: string) => void;
     logStream?: NodeJS.WritableStream;
     productionTimings?: boolean;
   } = {},

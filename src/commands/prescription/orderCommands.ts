@@ -153,7 +153,8 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
           now: now(),
         },
         actor: meta.actor,
-        correlationId: orderId,
+        // The intake request's id, so its log lines and everything the order's processes do follow on.
+        correlationId: meta.correlationId ?? orderId,
         startsStream: !legacy,
       });
       // A repeat is answered from the order, unless the ID came back with another body.

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { type Logger, silentLogger } from '../../platform/logger.js';
 import type { Lease, Leases } from '../leases.js';
 
 export type { Lease } from '../leases.js';
@@ -14,7 +15,7 @@ export type PostgresLeaseOptions = {
    * share of the leases. A one-off tool (a rebuild) takes another name so it is not counted.
    */
   applicationName?: string;
-  log?: (line: string) => void;
+  log?: Logger;
 };
 
 /** The lease port over PostgreSQL, plus the one connection it holds, to close at shutdown. */
@@ -63,7 +64,7 @@ export const createPostgresLeases = (options: PostgresLeaseOptions): PostgresLea
   const heartbeatMs = options.heartbeatMs ?? 1_000;
   const staleAfterMs = options.staleAfterMs ?? 5_000;
   const applicationName = options.applicationName ?? 'pharmacy-leases';
-  const log = options.log ?? (() => {});
+  const log = options.log ?? silentLogger;
   const claims: Claim[] = [];
   let client: pg.Client | undefined;
   let closed = false;
@@ -93,7 +94,7 @@ export const createPostgresLeases = (options: PostgresLeaseOptions): PostgresLea
     client = undefined;
     dropped.end().catch(() => {});
     for (const claim of claims.filter(locked)) {
-      log(`lease ${claim.name} lost: ${reason}`);
+      log.warn({ subscription: claim.name, reason }, `lease ${claim.name} lost`);
       end(claim);
       claim.lose();
     }
@@ -238,7 +239,7 @@ export const createPostgresLeases = (options: PostgresLeaseOptions): PostgresLea
       } catch (error) {
         // Whatever failed, the locks' state on the server is no longer known here: end the session
         // (which frees every lock it held) and start again on a new one at the next tick.
-        log(`leases: ${(error as Error).message}`);
+        log.warn({ err: error }, 'leases: starting again on a new session');
         if (db) dropConnection(db, (error as Error).message);
       }
     });

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { type Logger, silentLogger } from '../../platform/logger.js';
 import { type FilterSubject, filterMatches } from '../subscriptions.js';
 import type { Checkpoint, SubscriptionFilter } from '../types.js';
 import { compareCheckpoints, newestCheckpoint } from './readBatch.js';
@@ -55,7 +56,7 @@ export const ANNOUNCE_COALESCE_MS = 5;
 
 export const createNotifier = (
   connectionString: string,
-  log: (line: string) => void = () => {},
+  log: Logger = silentLogger,
   sender?: Pick<pg.Pool, 'query'>,
   options: { horizonPollMs?: number } = {},
 ): Notifier => {
@@ -78,7 +79,7 @@ export const createNotifier = (
     const next = new pg.Client({ connectionString, application_name: 'pharmacy-notifier' });
     next.on('notification', (message) => wake(parseHint(message.payload)));
     next.on('error', (error) => {
-      log(`notifier connection lost: ${error.message}`);
+      log.warn({ err: error }, 'notifier connection lost');
       reconnect();
     });
     try {
@@ -88,7 +89,7 @@ export const createNotifier = (
       failures = 0;
       wake(null);
     } catch (error) {
-      log(`notifier could not connect: ${(error as Error).message}`);
+      log.warn({ err: error }, 'notifier could not connect');
       await next.end().catch(() => {});
       reconnect();
     }
@@ -116,7 +117,7 @@ export const createNotifier = (
       horizon = newest;
       for (const listener of horizonListeners) listener(newest);
     } catch (error) {
-      log(`horizon poll failed: ${(error as Error).message}`);
+      log.warn({ err: error }, 'horizon poll failed');
     }
   };
   if (options.horizonPollMs !== undefined && sender) {
@@ -145,7 +146,7 @@ export const createNotifier = (
           payload.length > MAX_PAYLOAD ? '' : payload,
         ]);
       } catch (error) {
-        log(`could not announce appended events: ${(error as Error).message}`);
+        log.warn({ err: error }, 'could not announce appended events');
       }
       if (pending) await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_COALESCE_MS));
     }

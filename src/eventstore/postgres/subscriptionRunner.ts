@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Logger } from '../../platform/logger.js';
 import type { Leases } from '../leases.js';
 import type { Checkpoint, SubscriptionFilter } from '../types.js';
 import { loadCheckpoint } from './checkpoints.js';
@@ -10,7 +11,7 @@ export type SubscriptionDeps = {
   pool: pg.Pool;
   connectionString: string;
   notifier: Notifier;
-  log: (line: string) => void;
+  log: Logger;
   /**
    * The process's leases (one connection for all of them); when absent, a subscription that holds
    * a lease opens leases of its own and closes them when it stops.
@@ -139,7 +140,10 @@ export const startSubscription = (
         }
       } catch (error) {
         failures += 1;
-        deps.log(`subscription ${options.subscriptionId} failed: ${(error as Error).message}`);
+        deps.log.error(
+          { subscription: options.subscriptionId, err: error },
+          `subscription ${options.subscriptionId} failed`,
+        );
         await sleep(failureDelay(failures));
         from = await start().catch(() => from);
         current = from;
@@ -181,8 +185,9 @@ export const startSubscription = (
       } catch (error) {
         if (stopped) return;
         failures += 1;
-        deps.log(
-          `subscription ${options.subscriptionId} interrupted: ${(error as Error).message}; starting again`,
+        deps.log.warn(
+          { subscription: options.subscriptionId, err: error },
+          `subscription ${options.subscriptionId} interrupted; starting again`,
         );
         await sleep(failureDelay(failures));
       }

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { safeError } from '../safeError.js';
+import { safeError } from '../../platform/safeError.js';
 
 /** RFC 9457 problem details: every error this edge returns has this shape. */
 export type Problem = {

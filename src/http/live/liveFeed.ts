@@ -3,6 +3,7 @@ import type { Notifier } from '../../eventstore/postgres/notifier.js';
 import { compareCheckpoints, newestCheckpoint, readBatch } from '../../eventstore/postgres/readBatch.js';
 import { failureDelay } from '../../eventstore/postgres/subscriptionRunner.js';
 import { type Checkpoint, type EventStore, START_CHECKPOINT } from '../../eventstore/types.js';
+import { type Logger, silentLogger } from '../../platform/logger.js';
 import { LIVE_EVENTS, toLiveChanges } from './liveChanges.js';
 import type { LiveChange } from './protocol.js';
 
@@ -27,7 +28,7 @@ export type LiveFeedOptions = {
   /** Safety net when a notification is missed or an older transaction held the horizon back. */
   pollIntervalMs?: number;
   batchSize?: number;
-  log?: (line: string) => void;
+  log?: Logger;
 };
 
 /**
@@ -47,7 +48,7 @@ export const createLiveFeed = (options: LiveFeedOptions): LiveFeed => {
   const { pool, store, notifier } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const batchSize = options.batchSize ?? 500;
-  const log = options.log ?? (() => {});
+  const log = options.log ?? silentLogger;
   const listeners = new Set<(batch: FeedBatch) => void>();
   let position: Checkpoint | undefined; // set while running
   let starting: Promise<void> | undefined;
@@ -75,7 +76,7 @@ export const createLiveFeed = (options: LiveFeedOptions): LiveFeed => {
       try {
         listener(batch);
       } catch (error) {
-        log(`live listener failed: ${(error as Error).message}`);
+        log.warn({ err: error }, 'live listener failed');
       }
     }
   };
@@ -107,7 +108,7 @@ export const createLiveFeed = (options: LiveFeedOptions): LiveFeed => {
           if (batch.events.length === batchSize) woken = true;
         } catch (error) {
           failures += 1;
-          log(`live feed read failed: ${(error as Error).message}`);
+          log.warn({ err: error }, 'live feed read failed');
           woken = false;
           await waitForWake(failureDelay(failures));
         }

@@ -67,7 +67,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opt
     store,
     notifier: options.notifier,
     pollIntervalMs: options.pollIntervalMs,
-    log: (line) => app.log.warn(line),
+    log: app.log,
   });
   app.addHook('onClose', async () => feed.close());
   const tokens = new WeakMap<FastifyRequest, string>();

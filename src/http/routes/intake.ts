@@ -96,7 +96,10 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ commands: OrderCommands; keys
       const refusal = intakeBodyProblem(request.headers['content-type'], request.body);
       if (refusal) return problem(reply, refusal.status, refusal.title, refusal.detail);
       const body = request.body as string;
-      const outcome = await options.commands.receiveNewRx(body, { actor: `intake:${keyName}` });
+      const outcome = await options.commands.receiveNewRx(body, {
+        actor: `intake:${keyName}`,
+        correlationId: request.id,
+      });
       if (outcome.kind === 'refused') {
         return problem(
           reply,

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
+import { scrubbedMessage } from '../../platform/safeError.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
 import { needsAttention } from '../../projections/attention/needsAttention.js';
 import { parkedEvents } from '../../projections/attention/parkedEvents.js';
@@ -17,7 +18,6 @@ import {
   unmatchedPaymentList,
 } from '../contracts/operations.js';
 import { pathParams } from '../contracts/params.js';
-import { scrubbedMessage } from '../safeError.js';
 
 export type OperationsRoutesOptions = {
   pool: pg.Pool;

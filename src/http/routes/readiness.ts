@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { safeError } from '../../platform/safeError.js';
 import { subscriptionLags } from '../../projections/health/platformHealth.js';
 import { problem } from '../auth/problem.js';
-import { safeError } from '../safeError.js';
 
 /** A subscription whose oldest unhandled event is older than this is behind: not ready. */
 export const READY_MAX_LAG_SECONDS = 10;

@@ -1,4 +1,5 @@
 import type { DrugEvent } from '../../domain/catalogue/drug.js';
+import type { RecordedEvent } from '../../eventstore/types.js';
 import { ordersAwaitingDrug } from '../../projections/catalogue/drugCatalogue.js';
 import { ordersProjection } from '../../projections/orders/ordersProjection.js';
 import type { ProcessContext, ProcessManager } from '../runtime.js';
@@ -14,7 +15,7 @@ const release = (
   ndc11: string,
   storageClass: NonNullable<Awaited<ReturnType<typeof storageClassOf>>>,
   context: ProcessContext,
-  causationId: string,
+  trigger: RecordedEvent,
 ) =>
   deps.commands.execute(
     orderId,
@@ -22,8 +23,8 @@ const release = (
     {
       actor: 'system:drug-review',
       commandId: context.commandId(`release:${orderId}`),
-      causationId,
-      correlationId: orderId,
+      causationId: trigger.id,
+      correlationId: trigger.metadata.correlationId,
     },
   );
 
@@ -41,7 +42,7 @@ export const drugReviewProcess = (deps: PrescriptionProcessDeps): ProcessManager
       const { ndc11 } = event.data as { ndc11: string };
       const storageClass = await storageClassOf(deps, ndc11);
       if (storageClass)
-        await release(deps, event.streamName.slice('order-'.length), ndc11, storageClass, context, event.id);
+        await release(deps, event.streamName.slice('order-'.length), ndc11, storageClass, context, event);
       return;
     }
     const drug = event as unknown as { data: DrugEvent['data'] };
@@ -52,6 +53,6 @@ export const drugReviewProcess = (deps: PrescriptionProcessDeps): ProcessManager
     if (!storageClass) return;
     await context.readModelCaughtUp(ordersProjection);
     for (const orderId of await ordersAwaitingDrug(deps.pool, ndc11))
-      await release(deps, orderId, ndc11, storageClass, context, event.id);
+      await release(deps, orderId, ndc11, storageClass, context, event);
   },
 });

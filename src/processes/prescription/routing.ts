@@ -40,7 +40,7 @@ const routeOrder = async (
       actor: 'system:routing',
       commandId: context.commandId(`${command.type}:${orderId}`),
       causationId: trigger.id,
-      correlationId: orderId,
+      correlationId: trigger.metadata.correlationId,
     });
 
   const ndc11 = state.normalisedNdc;

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
 import type { AuditKey } from './auditRecord.js';
 
 /**
@@ -138,7 +139,7 @@ export const startAuditAnchoring = (options: {
   sink: AnchorSink;
   clock: Clock;
   intervalMs: number;
-  log: (line: string) => void;
+  log: Logger;
 }): AuditAnchoring => {
   let lastSeq = -1;
   const anchorNow = async () => {
@@ -152,7 +153,7 @@ export const startAuditAnchoring = (options: {
       .then(async ({ rows }) => {
         if (rows[0]?.seq != null && Number(rows[0].seq) !== lastSeq) await anchorNow();
       })
-      .catch((error: Error) => options.log(`audit anchoring failed: ${error.message}`));
+      .catch((error: Error) => options.log.error({ err: error }, 'audit anchoring failed'));
   }, options.intervalMs);
   timer.unref();
   return { anchorNow, stop: () => clearInterval(timer) };

@@ -85,7 +85,6 @@ export const startWebPlatform = async (
     vendors: vendorsFromConfig(config, clock),
     clock,
     devUsers: true,
-    log: () => {},
     pollIntervalMs: 100,
     timerIntervalMs: 200,
     seed: seedSandboxReferenceData,

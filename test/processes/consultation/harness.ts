@@ -16,6 +16,7 @@ import type { PrescribingService } from '../../../src/integrations/prescribing/p
 import type { OutgoingSms, SmsSender } from '../../../src/integrations/sms/port.js';
 import { manualClock } from '../../../src/platform/clock.js';
 import { deterministicId } from '../../../src/platform/ids.js';
+import { silentLogger } from '../../../src/platform/logger.js';
 import type { ConsultationProcessDeps } from '../../../src/processes/consultation/deps.js';
 import type { ProcessContext, ProcessManager } from '../../../src/processes/runtime.js';
 import { CONSULTATION_ID } from '../../domain/consultation/fixtures.js';
@@ -246,6 +247,7 @@ export const consultationWorld = (fakes: Fakes = {}) => {
   const scheduled: Parameters<ProcessContext['schedule']>[0][] = [];
   const contextFor = (pm: ProcessManager, event: RecordedEvent): ProcessContext => ({
     clock,
+    log: silentLogger,
     attempt: 1,
     idempotencyKey: (purpose) => deterministicId(pm.name, event.id, purpose),
     commandId: (purpose) => deterministicId(pm.name, event.id, 'command', purpose),

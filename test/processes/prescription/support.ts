@@ -30,6 +30,7 @@ import type {
 import type { OutgoingSms } from '../../../src/integrations/sms/port.js';
 import { type Clock, manualClock } from '../../../src/platform/clock.js';
 import { deterministicId } from '../../../src/platform/ids.js';
+import { silentLogger } from '../../../src/platform/logger.js';
 import type { PrescriptionProcessDeps } from '../../../src/processes/prescription/deps.js';
 import type { ProcessContext } from '../../../src/processes/runtime.js';
 import { NOW, parsedFixture } from '../../domain/prescription/fixtures.js';
@@ -87,6 +88,7 @@ export const processContext = (processName: string, event: Pick<RecordedEvent, '
   const readModelsAwaited: string[] = [];
   const context: ProcessContext = {
     clock,
+    log: silentLogger,
     attempt: 1,
     idempotencyKey: (purpose) => deterministicId(processName, event.id, purpose),
     commandId: (purpose) => deterministicId(processName, event.id, 'command', purpose),
