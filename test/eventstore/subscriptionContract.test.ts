@@ -28,7 +28,9 @@ const adapters: (ContractAdapter & { open(): Promise<Opened>; foreignCheckpoint:
     foreignCheckpoint: 'kurrentdb:1/1',
     async open() {
       const db = await createTestDatabase();
-      const notifier = createNotifier(db.connectionString, silentLogger, db.pool);
+      // With the platform's safety net: an event a NOTIFY announced while another database's
+      // transaction held the horizon back (test files run side by side) is read at the next poll.
+      const notifier = createNotifier(db.connectionString, silentLogger, db.pool, { horizonPollMs: 100 });
       return {
         store: createPostgresEventStore(db.pool, { afterAppend: notifier.announce }),
         source: createPostgresSubscriptionSource({
