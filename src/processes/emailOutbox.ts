@@ -4,6 +4,7 @@ import { messageIdFor } from '../integrations/email/smtpMailer.js';
 import { VendorRejectedError, VendorUnavailableError } from '../integrations/errors.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import { type ClaimedEmail, emailOutboxTable } from '../stores/emailOutbox.js';
 import { outboxLoop } from './outboxLoop.js';
 import { nextVendorAttemptAt } from './retryPolicy.js';
 
@@ -41,16 +42,6 @@ export type EmailOutbox = {
 /** A claimed message stays with its sender this long by default; after a crash another sender takes it. */
 const DEFAULT_CLAIM_MS = 60_000;
 
-type Row = {
-  message_key: string;
-  recipient: string;
-  subject: string;
-  body_text: string;
-  body_html: string | null;
-  attachments: { filename: string; contentType: string; contentBase64: string }[];
-  attempts: number;
-};
-
 /**
  * E-mail through an outbox. A process manager's `send` records the message under its idempotency
  * key (a repeat records nothing) and returns; a sender takes due messages, hands them to SMTP and
@@ -65,82 +56,59 @@ export const createEmailOutbox = (options: EmailOutboxOptions): EmailOutbox => {
   const concurrency = options.concurrency ?? 4;
   const claimMs = options.claimMs ?? DEFAULT_CLAIM_MS;
 
+  const table = emailOutboxTable(pool);
+  const senderTable = emailOutboxTable(senderPool);
+
   const enqueue = async (message: OutgoingMail) => {
-    const now = clock.now();
-    await pool.query(
-      `INSERT INTO email_outbox (message_key, recipient, subject, body_text, body_html, attachments,
-                                 next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (message_key) DO NOTHING`,
-      [
-        message.idempotencyKey,
-        message.to,
-        message.subject,
-        message.text,
-        message.html ?? null,
-        JSON.stringify(
-          (message.attachments ?? []).map((a) => ({
-            filename: a.filename,
-            contentType: a.contentType,
-            contentBase64: a.content.toString('base64'),
-          })),
-        ),
-        now,
-      ],
+    await table.insert(
+      {
+        messageKey: message.idempotencyKey,
+        recipient: message.to,
+        subject: message.subject,
+        bodyText: message.text,
+        bodyHtml: message.html ?? null,
+        attachments: (message.attachments ?? []).map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          contentBase64: a.content.toString('base64'),
+        })),
+      },
+      clock.now(),
     );
     loop.wake();
     return { messageId: messageIdFor(message.idempotencyKey) };
   };
 
-  const claim = async (): Promise<Row[]> => {
+  const claim = (): Promise<ClaimedEmail[]> => {
     const now = clock.now();
-    const { rows } = await senderPool.query<Row>(
-      `UPDATE email_outbox SET claimed_until = $2, attempts = attempts + 1
-        WHERE message_key IN (
-          SELECT message_key FROM email_outbox
-           WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
-           ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-        RETURNING message_key, recipient, subject, body_text, body_html, attachments, attempts`,
-      [now, new Date(now.getTime() + claimMs), concurrency * 2],
-    );
-    return rows;
+    return senderTable.claim(now, new Date(now.getTime() + claimMs), concurrency * 2);
   };
 
-  const sendOne = async (row: Row) => {
+  const sendOne = async (row: ClaimedEmail) => {
     try {
       await options.transport.send({
         to: row.recipient,
         subject: row.subject,
-        text: row.body_text,
-        ...(row.body_html !== null ? { html: row.body_html } : {}),
-        idempotencyKey: row.message_key,
+        text: row.bodyText,
+        ...(row.bodyHtml !== null ? { html: row.bodyHtml } : {}),
+        idempotencyKey: row.messageKey,
         attachments: row.attachments.map((a) => ({
           filename: a.filename,
           contentType: a.contentType,
           content: Buffer.from(a.contentBase64, 'base64'),
         })),
       });
-      // Sent: the bodies carry patient details and are no longer needed here.
-      await senderPool.query(
-        `UPDATE email_outbox SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL,
-                body_text = '', body_html = NULL, attachments = '[]'
-          WHERE message_key = $1`,
-        [row.message_key, clock.now()],
-      );
+      await senderTable.markSent(row.messageKey, clock.now());
     } catch (error) {
       const retryAt =
         error instanceof VendorRejectedError ? null : nextVendorAttemptAt(row.attempts, clock.now());
       if (!(error instanceof VendorUnavailableError) && !(error instanceof VendorRejectedError)) {
         options.log?.warn(
-          { vendor: 'smtp', messageKey: row.message_key, err: error },
-          `e-mail ${row.message_key} could not be sent`,
+          { vendor: 'smtp', messageKey: row.messageKey, err: error },
+          `e-mail ${row.messageKey} could not be sent`,
         );
       }
-      await senderPool.query(
-        `UPDATE email_outbox SET status = $2, next_attempt_at = coalesce($3, next_attempt_at),
-                claimed_until = NULL, last_error = $4
-          WHERE message_key = $1`,
-        [row.message_key, retryAt ? 'pending' : 'failed', retryAt, (error as Error).message.slice(0, 500)],
-      );
+      await senderTable.markNotSent(row.messageKey, retryAt, (error as Error).message);
     }
   };
 
@@ -150,11 +118,11 @@ export const createEmailOutbox = (options: EmailOutboxOptions): EmailOutbox => {
    * finds nothing due. Claimed rows are this process's alone until their claim expires.
    */
   const drainOnce = async (): Promise<number> => {
-    const queue: Row[] = [];
+    const queue: ClaimedEmail[] = [];
     let exhausted = false;
     let refill: Promise<void> | null = null;
     let sent = 0;
-    const next = async (): Promise<Row | undefined> => {
+    const next = async (): Promise<ClaimedEmail | undefined> => {
       while (queue.length === 0 && !exhausted && !loop.isClosed()) {
         refill ??= claim()
           .then((rows) => {

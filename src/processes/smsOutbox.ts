@@ -4,6 +4,7 @@ import { VendorRejectedError, VendorUnavailableError } from '../integrations/err
 import type { OutgoingSms, SmsGateway, SmsSender } from '../integrations/sms/port.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import { type ClaimedText, smsOutboxTable } from '../stores/smsOutbox.js';
 import { outboxLoop } from './outboxLoop.js';
 import { nextVendorAttemptAt } from './retryPolicy.js';
 
@@ -38,8 +39,6 @@ const LOOKUP_SLACK_MS = 10 * 60_000;
 /** Twilio's answer when the recipient texted STOP (its own block list). */
 const UNSUBSCRIBED = '21610';
 
-type Row = { message_key: string; recipient: string; body: string; attempts: number; created_at: Date };
-
 /**
  * Texts through an outbox, as e-mails go: a process manager's `send` records the text under its
  * idempotency key (a repeat records nothing); a sender takes due texts and marks each sent with
@@ -51,48 +50,32 @@ export const createSmsOutbox = (options: SmsOutboxOptions): SmsOutbox => {
   const { pool, clock } = options;
   const claimMs = options.claimMs ?? DEFAULT_CLAIM_MS;
 
+  const table = smsOutboxTable(pool);
+
   const enqueue = async (message: OutgoingSms) => {
-    const now = clock.now();
-    await pool.query(
-      `INSERT INTO sms_outbox (message_key, recipient, body, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, $4) ON CONFLICT (message_key) DO NOTHING`,
-      [message.idempotencyKey, message.to, message.body, now],
+    await table.insert(
+      { messageKey: message.idempotencyKey, recipient: message.to, body: message.body },
+      clock.now(),
     );
     loop.wake();
   };
 
-  const claim = async (): Promise<Row[]> => {
+  const claim = (): Promise<ClaimedText[]> => {
     const now = clock.now();
-    const { rows } = await pool.query<Row>(
-      `UPDATE sms_outbox SET claimed_until = $2, attempts = attempts + 1
-        WHERE message_key IN (
-          SELECT message_key FROM sms_outbox
-           WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
-           ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-        RETURNING message_key, recipient, body, attempts, created_at`,
-      [now, new Date(now.getTime() + claimMs), BATCH],
-    );
-    return rows;
+    return table.claim(now, new Date(now.getTime() + claimMs), BATCH);
   };
 
-  /** Done with a text: its body (a payment link, a status link) is no longer kept. */
   const finish = (
     key: string,
     status: 'sent' | 'failed' | 'suppressed',
     sid: string | null,
     error: string | null,
-  ) =>
-    pool.query(
-      `UPDATE sms_outbox SET status = $2, message_sid = $3, last_error = $4, claimed_until = NULL, body = '',
-              sent_at = CASE WHEN $2 = 'sent' THEN $5::timestamptz ELSE NULL END
-        WHERE message_key = $1`,
-      [key, status, sid, error, clock.now()],
-    );
+  ) => table.finish(key, status, sid, error, clock.now());
 
-  const sendOne = async (row: Row) => {
+  const sendOne = async (row: ClaimedText) => {
     try {
       if (await options.lines.optedOut(row.recipient)) {
-        await finish(row.message_key, 'suppressed', null, 'the recipient texted STOP');
+        await finish(row.messageKey, 'suppressed', null, 'the recipient texted STOP');
         return;
       }
       const earlier =
@@ -101,7 +84,7 @@ export const createSmsOutbox = (options: SmsOutboxOptions): SmsOutbox => {
               to: row.recipient,
               body: row.body,
               // Twilio's dates are to the second and its clock is not ours: look a little further back.
-              since: new Date(row.created_at.getTime() - LOOKUP_SLACK_MS),
+              since: new Date(row.createdAt.getTime() - LOOKUP_SLACK_MS),
             })
           : null;
       const sent =
@@ -111,27 +94,24 @@ export const createSmsOutbox = (options: SmsOutboxOptions): SmsOutbox => {
           body: row.body,
           statusCallbackUrl: options.statusCallbackUrl,
         }));
-      await finish(row.message_key, 'sent', sent.messageSid, null);
+      await finish(row.messageKey, 'sent', sent.messageSid, null);
     } catch (error) {
       if (error instanceof VendorRejectedError) {
         const status = error.code === UNSUBSCRIBED ? 'suppressed' : 'failed';
-        await finish(row.message_key, status, null, `${error.code}: ${error.message}`.slice(0, 500));
+        await finish(row.messageKey, status, null, `${error.code}: ${error.message}`.slice(0, 500));
         return;
       }
       if (!(error instanceof VendorUnavailableError)) {
         options.log?.warn(
-          { vendor: 'twilio', messageKey: row.message_key, err: error },
-          `text ${row.message_key} could not be sent`,
+          { vendor: 'twilio', messageKey: row.messageKey, err: error },
+          `text ${row.messageKey} could not be sent`,
         );
       }
       const message = (error as Error).message.slice(0, 500);
       const retryAt = nextVendorAttemptAt(row.attempts, clock.now());
       // Out of retries: failed for ops, like an e-mail the server never took.
-      if (!retryAt) return void (await finish(row.message_key, 'failed', null, message));
-      await pool.query(
-        `UPDATE sms_outbox SET next_attempt_at = $2, claimed_until = NULL, last_error = $3 WHERE message_key = $1`,
-        [row.message_key, retryAt, message],
-      );
+      if (!retryAt) return void (await finish(row.messageKey, 'failed', null, message));
+      await table.retryAt(row.messageKey, retryAt, message);
     }
   };
 
@@ -156,13 +136,7 @@ export const createSmsOutbox = (options: SmsOutboxOptions): SmsOutbox => {
     sender: { send: enqueue },
     start: loop.start,
     drain: loop.drain,
-    async messageKeyOf(messageSid) {
-      const { rows } = await pool.query<{ message_key: string }>(
-        'SELECT message_key FROM sms_outbox WHERE message_sid = $1',
-        [messageSid],
-      );
-      return rows[0]?.message_key ?? null;
-    },
+    messageKeyOf: (messageSid) => table.keyOfSid(messageSid),
     async close() {
       await loop.close();
     },

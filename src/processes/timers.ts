@@ -1,26 +1,9 @@
 import type pg from 'pg';
 import type { Clock } from '../platform/clock.js';
 import { type Logger, silentLogger } from '../platform/logger.js';
+import { type FiredTimer, type Queryable, type TimerRequest, timerTable } from '../stores/timers.js';
 
-type Queryable = Pick<pg.Pool, 'query'>;
-
-export type TimerRequest = {
-  /** Derive it from the cause: scheduling the same timer twice keeps the first. */
-  id: string;
-  kind: string;
-  dueAt: Date;
-  payload?: unknown;
-  streamName?: string;
-};
-
-export type FiredTimer = {
-  id: string;
-  kind: string;
-  dueAt: Date;
-  payload: unknown;
-  streamName: string | null;
-  attempts: number;
-};
+export type { FiredTimer, TimerRequest } from '../stores/timers.js';
 
 export type TimerHandler = (timer: FiredTimer) => Promise<void>;
 
@@ -38,6 +21,8 @@ export type TimerService = {
 const MAX_TIMER_ATTEMPTS = 5;
 /** How long a claimed timer stays claimed: a process that dies mid-fire lets another take it after this. */
 const CLAIM_SECONDS = 120;
+/** Timers claimed at a time. */
+const CLAIM_BATCH = 100;
 
 /**
  * Timers live in PostgreSQL so they fire after a restart. Instances claim due timers with SKIP LOCKED
@@ -49,44 +34,17 @@ export const createTimerService = (pool: pg.Pool, clock: Clock, log: Logger = si
   let queue: Promise<number> = Promise.resolve(0);
   let inFlight = 0;
 
+  const table = timerTable(pool);
+
   const claim = async (): Promise<FiredTimer[]> => {
     if (handlers.size === 0) return [];
-    const { rows } = await pool.query<{
-      timer_id: string;
-      kind: string;
-      due_at: Date;
-      payload: unknown;
-      stream_name: string | null;
-      attempts: number;
-    }>(
-      `UPDATE timers SET claimed_until = now() + make_interval(secs => $3)
-        WHERE timer_id IN (
-          SELECT timer_id FROM timers
-           WHERE status = 'pending' AND due_at <= $1 AND kind = ANY ($2::text[])
-             AND (claimed_until IS NULL OR claimed_until < now())
-           ORDER BY due_at LIMIT 100 FOR UPDATE SKIP LOCKED)
-        RETURNING timer_id, kind, due_at, payload, stream_name, attempts`,
-      [clock.now(), [...handlers.keys()], CLAIM_SECONDS],
-    );
-    return rows
-      .map((r) => ({
-        id: r.timer_id,
-        kind: r.kind,
-        dueAt: r.due_at,
-        payload: r.payload,
-        streamName: r.stream_name,
-        attempts: r.attempts,
-      }))
-      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+    return table.claimDue(clock.now(), [...handlers.keys()], CLAIM_SECONDS, CLAIM_BATCH);
   };
 
   const fire = async (timer: FiredTimer) => {
     try {
       await handlers.get(timer.kind)!(timer);
-      await pool.query(
-        "UPDATE timers SET status = 'fired', fired_at = $2, attempts = attempts + 1, claimed_until = NULL WHERE timer_id = $1",
-        [timer.id, clock.now()],
-      );
+      await table.markFired(timer.id, clock.now());
     } catch (error) {
       const attempts = timer.attempts + 1;
       const message = (error as Error).message;
@@ -94,17 +52,12 @@ export const createTimerService = (pool: pg.Pool, clock: Clock, log: Logger = si
         { timer: timer.kind, timerId: timer.id, stream: timer.streamName, attempt: attempts, err: error },
         `timer ${timer.kind} failed (attempt ${attempts})`,
       );
-      await pool.query(
-        `UPDATE timers SET attempts = $2::int, last_error = $3, claimed_until = NULL,
-                status = CASE WHEN $2::int >= $4::int THEN 'failed' ELSE 'pending' END, due_at = $5
-          WHERE timer_id = $1`,
-        [
-          timer.id,
-          attempts,
-          message,
-          MAX_TIMER_ATTEMPTS,
-          new Date(clock.now().getTime() + 1000 * 2 ** (attempts - 1)),
-        ],
+      await table.markFailedAttempt(
+        timer.id,
+        attempts,
+        message,
+        MAX_TIMER_ATTEMPTS,
+        new Date(clock.now().getTime() + 1000 * 2 ** (attempts - 1)),
       );
     }
   };
@@ -115,29 +68,13 @@ export const createTimerService = (pool: pg.Pool, clock: Clock, log: Logger = si
       const due = await claim();
       for (const timer of due) await fire(timer);
       fired += due.length;
-      if (due.length < 100) return fired;
+      if (due.length < CLAIM_BATCH) return fired;
     }
   };
 
   return {
-    async schedule(request, db = pool) {
-      await db.query(
-        `INSERT INTO timers (timer_id, kind, due_at, payload, stream_name) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (timer_id) DO NOTHING`,
-        [
-          request.id,
-          request.kind,
-          request.dueAt,
-          JSON.stringify(request.payload ?? {}),
-          request.streamName ?? null,
-        ],
-      );
-    },
-    async cancel(id) {
-      await pool.query("UPDATE timers SET status = 'cancelled' WHERE timer_id = $1 AND status = 'pending'", [
-        id,
-      ]);
-    },
+    schedule: (request, db = pool) => table.insert(request, db),
+    cancel: (id) => table.cancel(id),
     register(kind, handler) {
       handlers.set(kind, handler);
     },
