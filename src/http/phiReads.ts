@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { recordPatientDataAccess } from '../commands/accessLog.js';
+import { createAccessRecorder } from '../commands/accessLog.js';
 import type { EventStore } from '../eventstore/types.js';
 import type { Clock } from '../platform/clock.js';
 
@@ -51,12 +51,13 @@ const readByPatient = (request: FastifyRequest) =>
  */
 export const registerPhiReads = (app: FastifyInstance, options: { store: EventStore; clock: Clock }) => {
   app.decorateRequest('phiSubject', undefined);
+  const record = createAccessRecorder(options.store, options.clock);
   app.addHook('onSend', async (request, reply, payload) => {
     const declared = request.routeOptions.config.phiRead;
     if (!declared || reply.statusCode >= 300) return payload;
     const subjectId = subjectOf(request, declared.idParam);
     if (!subjectId) throw new Error(`${request.routeOptions.url} read patient data for no subject`);
-    await recordPatientDataAccess(options.store, options.clock, {
+    await record({
       subjectId,
       // A patient's link is the patient's read, even from a browser a staff member is signed in on.
       actor: readByPatient(request) || !request.staff ? `patient:${subjectId}` : `staff:${request.staff.id}`,
