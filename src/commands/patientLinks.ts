@@ -10,6 +10,11 @@ import { judgePatientStatusToken } from './prescription/tokens.js';
 /** What a patient link opens: one order's status page, or one consultation. */
 export type LinkSubject = { kind: 'order' | 'consultation'; id: string };
 
+/** The events of a `patientlink-<subject>` stream. */
+export type PatientLinkEvent =
+  | { type: 'PatientLinksRevoked'; data: { kind: LinkSubject['kind']; subjectId: string; reason: string } }
+  | { type: 'PatientLinkRequested'; data: { kind: LinkSubject['kind']; subjectId: string } };
+
 /** Revocations and requests for new links of one order or consultation. */
 export const patientLinkStream = (subjectId: string) => `patientlink-${subjectId}`;
 

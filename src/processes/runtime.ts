@@ -154,6 +154,8 @@ export type ProcessRuntime = {
     cycle?: string,
   ): Promise<DeliveryOutcome>;
   retryParked(processManager: string, eventId: string): Promise<DeliveryOutcome>;
+  /** Hands an event (as read) to a running process manager again, as a redelivery after a crash does. */
+  redeliver(processManager: string, event: RecordedEvent): Promise<DeliveryOutcome>;
   /** Starts a new retry cycle for a call flagged for manual handling (its trigger, as read). */
   retryIntegration(processManager: string, trigger: RecordedEvent, actor: string): Promise<void>;
 };
@@ -363,6 +365,11 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
           await progress.finish();
         },
       });
+    },
+    async redeliver(processManager, event) {
+      const pm = managers.get(processManager);
+      if (!pm) throw new Error(`process manager ${processManager} is not running here`);
+      return deliver(pm, event);
     },
     async retryParked(processManager, eventId) {
       const pm = managers.get(processManager);

@@ -210,13 +210,10 @@ describe('Clinician denies treatment → Rejected → Refunded', () => {
     refundOnce(session, 19_900);
     expect((await eventTypes(session)).filter((t) => t === 'RefundConfirmed')).toHaveLength(1);
     // The refund process handed the same event again (a redelivery after a crash) refunds nothing more.
-    const requested = (await steps.events(session)).find((e) => e.type === 'RefundRequested') as unknown as {
-      id: string;
-    };
-    const outcome = await harness.composition.platform.processes.retryParked(
-      'consultation-refunds',
-      requested.id,
-    );
+    const { stream } = (await steps.events(session)).find((e) => e.type === 'RefundRequested')!;
+    const { platform } = harness.composition;
+    const requested = (await platform.store.readStream(stream)).find((e) => e.type === 'RefundRequested')!;
+    const outcome = await platform.processes.redeliver('consultation-refunds', requested);
     expect(outcome).toBe('handled');
     await steps.settle();
     refundOnce(session, 19_900);

@@ -74,7 +74,7 @@ const PHARMACY_EVENT_TYPES = [
   'PharmacyReinstated',
 ] as const;
 /** Every change to the network: routing looks again at orders that found no pharmacy. */
-export const NETWORK_EVENT_TYPES: readonly string[] = PHARMACY_EVENT_TYPES;
+export const NETWORK_EVENT_TYPES = PHARMACY_EVENT_TYPES;
 
 export type PharmacyProblem = { field: string; message: string };
 

@@ -4,7 +4,7 @@ import {
   DRAFT_REMINDER_AFTER_DAYS,
 } from '../../domain/consultation/decideIntake.js';
 import { DAY } from '../../platform/clock.js';
-import type { ProcessManager } from '../runtime.js';
+import { type Reactor, reactor } from '../reactor.js';
 import { type ConsultationProcessDeps, consultationIdOf, isConsultationEvent } from './deps.js';
 
 type DraftTimer = { consultationId: string };
@@ -20,16 +20,16 @@ const TIMERS = [
  * Every save arms its own three timers; a timer that fires after the patient came back finds the
  * draft active again and does nothing (the decider judges from the last save, not the timer).
  */
-export const draftsProcess = (deps: ConsultationProcessDeps): ProcessManager => {
+export const draftsProcess = (deps: ConsultationProcessDeps): Reactor => {
   const onDraft = async (consultationId: string, days: number, now: Date) => {
     const state = await deps.commands.load(consultationId);
     if (state.status !== 'draft' || !state.lastActivityAt) return null;
     return Date.parse(state.lastActivityAt) + days * DAY <= now.getTime() ? state : null;
   };
 
-  return {
+  return reactor({
     name: 'consultation-drafts',
-    filter: { kind: 'eventTypes', eventTypes: ['ConsultationStarted', 'AnswersSaved'] },
+    handles: ['ConsultationStarted', 'AnswersSaved'],
     async handle(event, context) {
       if (!isConsultationEvent(event)) return;
       const consultationId = consultationIdOf(event);
@@ -71,5 +71,5 @@ export const draftsProcess = (deps: ConsultationProcessDeps): ProcessManager => 
         );
       },
     },
-  };
+  });
 };

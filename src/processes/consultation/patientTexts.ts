@@ -1,5 +1,4 @@
-import type { ConsultationEvent } from '../../domain/consultation/consultationEvents.js';
-import type { ProcessManager } from '../runtime.js';
+import { type Reactor, reactor } from '../reactor.js';
 import { type ConsultationProcessDeps, consultationIdOf, isConsultationEvent } from './deps.js';
 
 /**
@@ -15,21 +14,22 @@ export const patientTexts = {
     `${pharmacy}: your order has been delivered. Details are in the e-mail we sent you.${optOut}`,
 };
 
-export const patientTextsProcess = (deps: ConsultationProcessDeps): ProcessManager => ({
-  name: 'consultation-patient-texts',
-  filter: { kind: 'eventTypes', eventTypes: ['OrderDispatched', 'SupplyDelivered'] },
-  async handle(recorded, context) {
-    if (!deps.sms || !isConsultationEvent(recorded)) return;
-    const phone = (await deps.commands.account(consultationIdOf(recorded))).smsPhone;
-    if (!phone) return;
-    const event = { type: recorded.type, data: recorded.data } as ConsultationEvent;
-    const pharmacy = deps.team.pharmacy.name;
-    const body =
-      event.type === 'OrderDispatched'
-        ? patientTexts.dispatched(pharmacy, event.data.trackingNumber)
-        : event.type === 'SupplyDelivered'
-          ? patientTexts.delivered(pharmacy)
-          : null;
-    if (body) await deps.sms.send({ to: phone, body, idempotencyKey: context.idempotencyKey('sms') });
-  },
-});
+export const patientTextsProcess = (deps: ConsultationProcessDeps): Reactor =>
+  reactor({
+    name: 'consultation-patient-texts',
+    handles: ['OrderDispatched', 'SupplyDelivered'],
+    async handle(recorded, context) {
+      if (!deps.sms || !isConsultationEvent(recorded)) return;
+      const phone = (await deps.commands.account(consultationIdOf(recorded))).smsPhone;
+      if (!phone) return;
+      const event = recorded;
+      const pharmacy = deps.team.pharmacy.name;
+      const body =
+        event.type === 'OrderDispatched'
+          ? patientTexts.dispatched(pharmacy, event.data.trackingNumber)
+          : event.type === 'SupplyDelivered'
+            ? patientTexts.delivered(pharmacy)
+            : null;
+      if (body) await deps.sms.send({ to: phone, body, idempotencyKey: context.idempotencyKey('sms') });
+    },
+  });

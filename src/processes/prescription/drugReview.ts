@@ -1,8 +1,8 @@
-import type { DrugEvent } from '../../domain/catalogue/drug.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import { ordersAwaitingDrug } from '../../projections/catalogue/drugCatalogue.js';
 import { ordersProjection } from '../../projections/orders/ordersProjection.js';
-import type { ProcessContext, ProcessManager } from '../runtime.js';
+import { type Reactor, reactor } from '../reactor.js';
+import type { ProcessContext } from '../runtime.js';
 import type { PrescriptionProcessDeps } from './deps.js';
 
 /** How the catalogue stands for one NDC right now, from its own stream (never behind a read model). */
@@ -34,25 +34,25 @@ const release = (
  * handling the classification reads held orders no older than it, so one of the two always sees
  * the other.
  */
-export const drugReviewProcess = (deps: PrescriptionProcessDeps): ProcessManager => ({
-  name: 'prescription-drug-review',
-  filter: { kind: 'eventTypes', eventTypes: ['DrugAdded', 'DrugClassified', 'DrugReviewRequired'] },
-  async handle(event, context) {
-    if (event.type === 'DrugReviewRequired') {
-      const { ndc11 } = event.data as { ndc11: string };
+export const drugReviewProcess = (deps: PrescriptionProcessDeps): Reactor =>
+  reactor({
+    name: 'prescription-drug-review',
+    handles: ['DrugAdded', 'DrugClassified', 'DrugReviewRequired'],
+    async handle(event, context) {
+      if (event.type === 'DrugReviewRequired') {
+        const { ndc11 } = event.data;
+        const storageClass = await storageClassOf(deps, ndc11);
+        if (storageClass)
+          await release(deps, event.streamName.slice('order-'.length), ndc11, storageClass, context, event);
+        return;
+      }
+      // A product imported unclassified frees nothing: no read for each row of a directory import.
+      if (event.type === 'DrugAdded' && !event.data.drug.storageClass) return;
+      const ndc11 = event.type === 'DrugAdded' ? event.data.drug.ndc11 : event.data.ndc11;
       const storageClass = await storageClassOf(deps, ndc11);
-      if (storageClass)
-        await release(deps, event.streamName.slice('order-'.length), ndc11, storageClass, context, event);
-      return;
-    }
-    const drug = event as unknown as { data: DrugEvent['data'] };
-    // A product imported unclassified frees nothing: no read for each row of a directory import.
-    if ('drug' in drug.data && !drug.data.drug.storageClass) return;
-    const ndc11 = 'drug' in drug.data ? drug.data.drug.ndc11 : drug.data.ndc11;
-    const storageClass = await storageClassOf(deps, ndc11);
-    if (!storageClass) return;
-    await context.readModelCaughtUp(ordersProjection);
-    for (const orderId of await ordersAwaitingDrug(deps.pool, ndc11))
-      await release(deps, orderId, ndc11, storageClass, context, event);
-  },
-});
+      if (!storageClass) return;
+      await context.readModelCaughtUp(ordersProjection);
+      for (const orderId of await ordersAwaitingDrug(deps.pool, ndc11))
+        await release(deps, orderId, ndc11, storageClass, context, event);
+    },
+  });

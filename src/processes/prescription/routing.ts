@@ -10,7 +10,8 @@ import { ordersWaitingForNetwork } from '../../projections/orders/orderQueries.j
 import { ordersProjection } from '../../projections/orders/ordersProjection.js';
 import { pharmaciesProjection } from '../../projections/pharmacies.js';
 import { loadRoutableNetwork } from '../../projections/pharmacyQueries.js';
-import type { ProcessContext, ProcessManager } from '../runtime.js';
+import { type Reactor, reactor } from '../reactor.js';
+import type { ProcessContext } from '../runtime.js';
 import type { PrescriptionProcessDeps } from './deps.js';
 
 export const EMPTY_NETWORK_MESSAGE =
@@ -93,32 +94,30 @@ const routeOrder = async (
  * Orders no pharmacy could take are looked at again whenever the network changes; the routing
  * reads the catalogue and the network no older than the event in hand.
  */
-export const routingProcess = (deps: PrescriptionProcessDeps): ProcessManager => ({
-  name: 'prescription-routing',
-  filter: {
-    kind: 'eventTypes',
-    eventTypes: ['EnrollmentCompleted', 'DrugReviewCleared', 'RoutingBlocked', ...NETWORK_EVENT_TYPES],
-  },
-  async handle(event, context) {
-    const routingReadModels = async () => {
-      await context.readModelCaughtUp(drugCatalogueProjection);
-      await context.readModelCaughtUp(pharmaciesProjection);
+export const routingProcess = (deps: PrescriptionProcessDeps): Reactor =>
+  reactor({
+    name: 'prescription-routing',
+    handles: ['EnrollmentCompleted', 'DrugReviewCleared', 'RoutingBlocked', ...NETWORK_EVENT_TYPES],
+    async handle(event, context) {
+      const routingReadModels = async () => {
+        await context.readModelCaughtUp(drugCatalogueProjection);
+        await context.readModelCaughtUp(pharmaciesProjection);
+        await context.readModelCaughtUp(ordersProjection);
+      };
+      if (event.streamName.startsWith('order-')) {
+        await routingReadModels();
+        // Handling a block looks again at a network that may have changed since it was recorded.
+        const blockedAs = event.type === 'RoutingBlocked' ? event.data.reason : null;
+        await routeOrder(deps, event.streamName.slice('order-'.length), event, context, blockedAs);
+        return;
+      }
+      // A network change: in a burst (an import) only the last one looks, and it sees every order the
+      // earlier ones would have found. Orders blocked after it re-check when their block is handled.
+      if (await laterEventOfType(deps.pool, event.id, NETWORK_EVENT_TYPES)) return;
       await context.readModelCaughtUp(ordersProjection);
-    };
-    if (event.streamName.startsWith('order-')) {
+      const waiting = await ordersWaitingForNetwork(deps.pool);
+      if (waiting.length === 0) return;
       await routingReadModels();
-      // Handling a block looks again at a network that may have changed since it was recorded.
-      const blockedAs = event.type === 'RoutingBlocked' ? (event.data as { reason: string }).reason : null;
-      await routeOrder(deps, event.streamName.slice('order-'.length), event, context, blockedAs);
-      return;
-    }
-    // A network change: in a burst (an import) only the last one looks, and it sees every order the
-    // earlier ones would have found. Orders blocked after it re-check when their block is handled.
-    if (await laterEventOfType(deps.pool, event.id, NETWORK_EVENT_TYPES)) return;
-    await context.readModelCaughtUp(ordersProjection);
-    const waiting = await ordersWaitingForNetwork(deps.pool);
-    if (waiting.length === 0) return;
-    await routingReadModels();
-    for (const order of waiting) await routeOrder(deps, order.orderId, event, context, order.reason);
-  },
-});
+      for (const order of waiting) await routeOrder(deps, order.orderId, event, context, order.reason);
+    },
+  });

@@ -6,6 +6,7 @@ import { coldChainShipment, parcelFor } from '../../integrations/shipping/choose
 import type { LabelQuote, PurchasedLabel } from '../../integrations/shipping/port.js';
 import { findDrug } from '../../projections/catalogue/drugCatalogue.js';
 import { findPharmacy } from '../../projections/pharmacyQueries.js';
+import { type Reactor, reactor } from '../reactor.js';
 import type { ProcessContext, ProcessManager } from '../runtime.js';
 import { commandFrom, orderIdOf, type PrescriptionProcessDeps } from './deps.js';
 
@@ -18,76 +19,74 @@ const isInCarrierHands = (status: OrderState['status']) =>
  * any later attempt (after a crash, a timeout or a redelivery) first asks Shippo whether that rate
  * was already bought, and adopts the label if so.
  */
-export const shippingProcess = (deps: PrescriptionProcessDeps): ProcessManager => ({
-  name: 'prescription-shipping',
-  filter: {
-    kind: 'eventTypes',
-    eventTypes: ['PaymentReceived', 'PaymentWaived', 'PaymentMismatchAccepted', 'ReshipmentRequested'],
-  },
-  async handle(event, context) {
-    const orderId = orderIdOf(event);
-    const state = await deps.commands.load(orderId);
-    if (state.label && isInCarrierHands(state.status)) {
-      // Bought and recorded before a crash: make sure its tracking polls were scheduled.
-      await schedulePoll(deps, context, orderId, state.label.carrier, state.label.trackingNumber, 1);
-      return;
-    }
-    if (state.status !== 'paid' || state.label || !state.prescription || !state.pharmacyId) return;
-    const pharmacy = await findPharmacy(deps.pool, state.pharmacyId);
-    if (!pharmacy) throw new Error(`pharmacy ${state.pharmacyId} is not in the network read model`);
-    // The catalogue decides how the parcel travels; a drug it cannot place is parked, never sent ambient.
-    const drug = state.normalisedNdc ? await findDrug(deps.pool, state.normalisedNdc) : null;
-    const shipment = coldChainShipment(state.normalisedNdc, drug, pharmacy);
-
-    const purchase =
-      state.labelPurchase ?? (await startPurchase(deps, event, context, state, pharmacy, shipment));
-    if (!purchase) return;
-    const label =
-      (state.labelPurchase ? await deps.carrier.findPurchasedLabel(purchase) : null) ??
-      (await buy(deps, event, context, purchase));
-    await commandFrom(deps, event, context, 'system:shipping', {
-      type: 'RecordShippingLabel',
-      coldChain: purchase.coldChain,
-      storageClass: shipment.storageClass,
-      label: {
-        shipmentId: label.shipmentId,
-        transactionId: label.transactionId,
-        carrier: label.carrier,
-        serviceLevel: label.serviceLevel,
-        trackingNumber: label.trackingNumber,
-        labelUrl: label.labelUrl,
-        trackingUrl: label.trackingUrl ?? null,
-        costMinor: label.amountMinor,
-      },
-    });
-    await schedulePoll(deps, context, orderId, label.carrier, label.trackingNumber, 1);
-  },
-  timers: {
-    /** Polls the carrier until the parcel is delivered or fails; webhooks may get there first. */
-    async poll(payload, context) {
-      const { orderId, carrier, trackingNumber, polls } = payload as {
-        orderId: string;
-        carrier: string;
-        trackingNumber: string;
-        polls: number;
-      };
+export const shippingProcess = (deps: PrescriptionProcessDeps): Reactor =>
+  reactor({
+    name: 'prescription-shipping',
+    handles: ['PaymentReceived', 'PaymentWaived', 'PaymentMismatchAccepted', 'ReshipmentRequested'],
+    async handle(event, context) {
+      const orderId = orderIdOf(event);
       const state = await deps.commands.load(orderId);
-      if (!isInCarrierHands(state.status)) return;
-      if (state.label?.trackingNumber !== trackingNumber) return; // reshipped under a new label
-      try {
-        const update = await deps.carrier.getTracking(carrier, trackingNumber);
-        await recordTracking(deps, orderId, update, 'system:tracking-poll');
-      } catch (error) {
-        // A carrier that is down is simply polled again later; anything else is a bug to see.
-        if (!isVendorFailure(error)) throw error;
+      if (state.label && isInCarrierHands(state.status)) {
+        // Bought and recorded before a crash: make sure its tracking polls were scheduled.
+        await schedulePoll(deps, context, orderId, state.label.carrier, state.label.trackingNumber, 1);
+        return;
       }
-      const after = await deps.commands.load(orderId);
-      if (isInCarrierHands(after.status) && polls < MAX_POLLS) {
-        await schedulePoll(deps, context, orderId, carrier, trackingNumber, polls + 1);
-      }
+      if (state.status !== 'paid' || state.label || !state.prescription || !state.pharmacyId) return;
+      const pharmacy = await findPharmacy(deps.pool, state.pharmacyId);
+      if (!pharmacy) throw new Error(`pharmacy ${state.pharmacyId} is not in the network read model`);
+      // The catalogue decides how the parcel travels; a drug it cannot place is parked, never sent ambient.
+      const drug = state.normalisedNdc ? await findDrug(deps.pool, state.normalisedNdc) : null;
+      const shipment = coldChainShipment(state.normalisedNdc, drug, pharmacy);
+
+      const purchase =
+        state.labelPurchase ?? (await startPurchase(deps, event, context, state, pharmacy, shipment));
+      if (!purchase) return;
+      const label =
+        (state.labelPurchase ? await deps.carrier.findPurchasedLabel(purchase) : null) ??
+        (await buy(deps, event, context, purchase));
+      await commandFrom(deps, event, context, 'system:shipping', {
+        type: 'RecordShippingLabel',
+        coldChain: purchase.coldChain,
+        storageClass: shipment.storageClass,
+        label: {
+          shipmentId: label.shipmentId,
+          transactionId: label.transactionId,
+          carrier: label.carrier,
+          serviceLevel: label.serviceLevel,
+          trackingNumber: label.trackingNumber,
+          labelUrl: label.labelUrl,
+          trackingUrl: label.trackingUrl ?? null,
+          costMinor: label.amountMinor,
+        },
+      });
+      await schedulePoll(deps, context, orderId, label.carrier, label.trackingNumber, 1);
     },
-  },
-});
+    timers: {
+      /** Polls the carrier until the parcel is delivered or fails; webhooks may get there first. */
+      async poll(payload, context) {
+        const { orderId, carrier, trackingNumber, polls } = payload as {
+          orderId: string;
+          carrier: string;
+          trackingNumber: string;
+          polls: number;
+        };
+        const state = await deps.commands.load(orderId);
+        if (!isInCarrierHands(state.status)) return;
+        if (state.label?.trackingNumber !== trackingNumber) return; // reshipped under a new label
+        try {
+          const update = await deps.carrier.getTracking(carrier, trackingNumber);
+          await recordTracking(deps, orderId, update, 'system:tracking-poll');
+        } catch (error) {
+          // A carrier that is down is simply polled again later; anything else is a bug to see.
+          if (!isVendorFailure(error)) throw error;
+        }
+        const after = await deps.commands.load(orderId);
+        if (isInCarrierHands(after.status) && polls < MAX_POLLS) {
+          await schedulePoll(deps, context, orderId, carrier, trackingNumber, polls + 1);
+        }
+      },
+    },
+  });
 
 const isVendorFailure = (error: unknown) =>
   error instanceof VendorRejectedError || error instanceof VendorUnavailableError;
@@ -190,14 +189,15 @@ const schedulePoll = (
 const MAX_POLLS = 672;
 
 /** A delivered order is complete; the patient's e-mail and the audit entry follow from that event. */
-export const completionProcess = (deps: PrescriptionProcessDeps): ProcessManager => ({
-  name: 'prescription-completion',
-  filter: { kind: 'eventTypes', eventTypes: ['DeliveryStatusUpdated'] },
-  async handle(event, context) {
-    if ((event.data as { status: string }).status !== 'delivered') return;
-    await commandFrom(deps, event, context, 'system:completion', {
-      type: 'CompleteOrder',
-      now: context.clock.now().toISOString(),
-    });
-  },
-});
+export const completionProcess = (deps: PrescriptionProcessDeps): Reactor =>
+  reactor({
+    name: 'prescription-completion',
+    handles: ['DeliveryStatusUpdated'],
+    async handle(event, context) {
+      if (event.data.status !== 'delivered') return;
+      await commandFrom(deps, event, context, 'system:completion', {
+        type: 'CompleteOrder',
+        now: context.clock.now().toISOString(),
+      });
+    },
+  });
