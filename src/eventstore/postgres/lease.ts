@@ -239,7 +239,7 @@ export const createPostgresLeases = (options: PostgresLeaseOptions): PostgresLea
       } catch (error) {
         // Whatever failed, the locks' state on the server is no longer known here: end the session
         // (which frees every lock it held) and start again on a new one at the next tick.
-        log.warn({ err: error }, 'leases: starting again on a new session');
+        log.warn({ err: error }, 'lease session lost');
         if (db) dropConnection(db, (error as Error).message);
       }
     });
