@@ -12,7 +12,12 @@ export const ACCESS_WINDOW_MS = 60_000;
  * resource within a minute is recorded once (its id derives from them and the minute, so the store
  * keeps the first), while every distinct principal and resource is recorded each time.
  */
-export type PatientDataAccess = { subjectId: string; actor: string; resource: string; correlationId?: string };
+export type PatientDataAccess = {
+  subjectId: string;
+  actor: string;
+  resource: string;
+  correlationId?: string;
+};
 
 const accessRecordId = (access: PatientDataAccess, window: number) =>
   deterministicId('patient-data-access', access.subjectId, access.actor, access.resource, window);

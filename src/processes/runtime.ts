@@ -46,7 +46,7 @@ export type ProcessContext = {
    * Waits until a projection has handled everything up to this event: a process manager that
    * decides from a read model must not read it behind the event it is handling.
    */
-  readModelCaughtUp(projection: Pick<Projection, 'name'>): Promise<void>;
+  readModelCaughtUp(projection: Pick<Projection, 'name' | 'filter'>): Promise<void>;
 };
 
 /** What a timer handler gets: no triggering event, so no attempt count and no read-model barrier. */

@@ -3,6 +3,7 @@ import { resetCheckpoint, storeCheckpoint } from '../eventstore/postgres/checkpo
 import {
   compareCheckpoints,
   countEvents,
+  filterClause,
   newestCheckpoint,
   readBatch,
 } from '../eventstore/postgres/readBatch.js';
@@ -74,24 +75,38 @@ export const startProjection = (
 const CATCH_UP_TIMEOUT_MS = 30_000;
 
 /**
- * Waits until the projection has handled every event up to and including `eventId` (its checkpoint
- * stands at or past the event), so what the read model shows includes everything that preceded it.
- * Projections commit rows and checkpoint together, so a reached checkpoint means visible rows.
+ * Waits until the projection has handled every event up to and including `eventId`, so what the read
+ * model shows includes everything that preceded it: its checkpoint stands at or past the event, or
+ * none of the events between the two is one the projection reads — once the event is below the
+ * horizon (every earlier transaction finished), so none can still appear between them. A projection
+ * of other events (the pharmacy network, for an order's event) has nothing to wait for, even while
+ * its checkpoint only moves at the next horizon poll. Projections commit rows and checkpoint together,
+ * so a reached checkpoint means visible rows.
  */
 export const waitForProjection = async (
   pool: Pick<pg.Pool, 'query'>,
-  projection: Pick<Projection, 'name'>,
+  projection: Pick<Projection, 'name' | 'filter'>,
   eventId: string,
   timeoutMs = CATCH_UP_TIMEOUT_MS,
 ): Promise<void> => {
   const subscriptionId = projectionSubscriptionId(projection);
   const deadline = Date.now() + timeoutMs;
+  const reads = filterClause(projection.filter, 3, 'm');
+  const params: unknown[] = [subscriptionId, eventId];
+  if (reads.value) params.push(reads.value);
   for (;;) {
     const { rows } = await pool.query<{ reached: boolean | null }>(
-      `SELECT (c.transaction_id, c.global_position) >= (e.transaction_id, e.global_position) AS reached
+      `SELECT (c.transaction_id, c.global_position) >= (e.transaction_id, e.global_position)
+              OR (e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                  AND NOT EXISTS (
+                    SELECT 1 FROM events m
+                     WHERE (m.transaction_id, m.global_position)
+                             > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.global_position, 0))
+                       AND (m.transaction_id, m.global_position) <= (e.transaction_id, e.global_position)
+                       AND ${reads.sql})) AS reached
          FROM events e LEFT JOIN subscription_checkpoints c ON c.subscription_id = $1
         WHERE e.event_id = $2`,
-      [subscriptionId, eventId],
+      params,
     );
     if (rows.length === 0) throw new Error(`event ${eventId} is not in the store`);
     if (rows[0]!.reached) return;

@@ -12,17 +12,19 @@ export type Batch = {
   transactionIds: string[];
 };
 
-const filterClause = (
+/** The filter as SQL over the events table aliased `alias`, its value as parameter `$param`. */
+export const filterClause = (
   filter: SubscriptionFilter,
   param: number,
+  alias = 'e',
 ): { sql: string; value?: readonly string[] } => {
   switch (filter.kind) {
     case 'all':
       return { sql: 'TRUE' };
     case 'categories':
-      return { sql: `e.category = ANY ($${param}::text[])`, value: filter.categories };
+      return { sql: `${alias}.category = ANY ($${param}::text[])`, value: filter.categories };
     case 'eventTypes':
-      return { sql: `e.event_type = ANY ($${param}::text[])`, value: filter.eventTypes };
+      return { sql: `${alias}.event_type = ANY ($${param}::text[])`, value: filter.eventTypes };
   }
 };
 
