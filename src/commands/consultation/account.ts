@@ -21,7 +21,13 @@ export const recordAccountFact = async (
   clock: Clock,
   consultationId: string,
   event: AccountEvent,
-  meta: { actor: string; idParts: readonly (string | number)[]; causationId?: string | null },
+  meta: {
+    actor: string;
+    idParts: readonly (string | number)[];
+    causationId?: string | null;
+    /** The trigger's correlation id, so the fact follows the request that began it; else the consultation. */
+    correlationId?: string;
+  },
 ): Promise<boolean> => {
   const id = deterministicId('consultation-account', consultationId, event.type, ...meta.idParts);
   const result = await store.appendToStream(accountStream(consultationId), [
@@ -30,7 +36,7 @@ export const recordAccountFact = async (
       type: event.type,
       data: event.data,
       metadata: {
-        correlationId: consultationId,
+        correlationId: meta.correlationId ?? consultationId,
         causationId: meta.causationId ?? null,
         actor: meta.actor,
         occurredAt: clock.now().toISOString(),

@@ -98,7 +98,12 @@ export const createConsultationCore = (deps: ConsultationCommandsDeps) => {
   const recordFact = (
     consultationId: string,
     event: AccountEvent,
-    meta: { actor: string; idParts: readonly (string | number)[]; causationId?: string | null },
+    meta: {
+      actor: string;
+      idParts: readonly (string | number)[];
+      causationId?: string | null;
+      correlationId?: string;
+    },
   ) => recordAccountFact(deps.store, deps.clock, consultationId, event, meta);
 
   return {

@@ -33,7 +33,12 @@ export const dispatchProcess = (deps: ConsultationProcessDeps): Reactor =>
           type: 'VendorRecordRequested',
           data: { vendor: 'royalmail', reference: orderReference, purpose: 'shipment' },
         },
-        { actor: 'system:dispatch', idParts: ['shipment', orderReference], causationId: event.id },
+        {
+          actor: 'system:dispatch',
+          idParts: ['shipment', orderReference],
+          causationId: event.id,
+          correlationId: event.metadata.correlationId,
+        },
       );
       const earlier = firstAttempt ? null : await deps.dispatch.findShipment(orderReference);
       const booked =
@@ -72,7 +77,12 @@ export const dispatchProcess = (deps: ConsultationProcessDeps): Reactor =>
       await deps.commands.recordFact(
         consultationId,
         { type: 'ShippingLabelStored', data: { supplyNumber, shipmentId: booked.orderIdentifier, key } },
-        { actor: 'system:dispatch', idParts: [booked.orderIdentifier], causationId: event.id },
+        {
+          actor: 'system:dispatch',
+          idParts: [booked.orderIdentifier],
+          causationId: event.id,
+          correlationId: event.metadata.correlationId,
+        },
       );
       await commandFrom(deps, event, context, 'system:dispatch', {
         type: 'RecordShipment',

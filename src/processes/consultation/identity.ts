@@ -75,7 +75,12 @@ export const identityProcess = (deps: ConsultationProcessDeps): Reactor =>
               checkedAt: context.clock.now().toISOString(),
             },
           },
-          { actor: 'system:identity', idParts: [recorded.id], causationId: recorded.id },
+          {
+            actor: 'system:identity',
+            idParts: [recorded.id],
+            causationId: recorded.id,
+            correlationId: recorded.metadata.correlationId,
+          },
         );
       }
     },

@@ -50,7 +50,12 @@ export const prescribingProcess = (deps: ConsultationProcessDeps): Reactor =>
           type: 'VendorRecordRequested',
           data: { vendor: 'signaturerx', reference: consultationId, purpose: 'prescription' },
         },
-        { actor: 'system:prescribing', idParts: ['prescription', event.id], causationId: event.id },
+        {
+          actor: 'system:prescribing',
+          idParts: ['prescription', event.id],
+          causationId: event.id,
+          correlationId: event.metadata.correlationId,
+        },
       );
       const earlier = firstAttempt ? null : await deps.prescribing.findPrescription(consultationId);
       const created =
@@ -78,7 +83,12 @@ export const prescribingProcess = (deps: ConsultationProcessDeps): Reactor =>
           type: 'PrescriptionSigningLinkCreated',
           data: { prescriptionId: created.prescriptionId, signingUrl: created.signingUrl },
         },
-        { actor: 'system:prescribing', idParts: [created.prescriptionId], causationId: event.id },
+        {
+          actor: 'system:prescribing',
+          idParts: [created.prescriptionId],
+          causationId: event.id,
+          correlationId: event.metadata.correlationId,
+        },
       );
       await commandFrom(deps, event, context, 'system:prescribing', {
         type: 'RecordPrescriptionCreated',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { accountStream } from '../../../src/domain/consultation/account.js';
 import { dispatchProcess } from '../../../src/processes/consultation/dispatch.js';
 import { journey } from '../../domain/consultation/fixtures.js';
 import { CONSULTATION_ID, consultationWorld, NOW, patientRecorded } from './harness.js';
@@ -56,5 +57,25 @@ describe('the dispatch process manager', () => {
 
     expect(world.calls).toEqual([]);
     expect(world.scheduled).toEqual([]);
+  });
+
+  it('given a packing that a request began, when it is handled, then the shipment facts and the dispatch carry that request as their correlation and the packing as their cause', async () => {
+    const world = consultationWorld();
+    await world.given(j.packed);
+    await world.givenAccount(patientRecorded);
+    const packed = await world.last('SupplyPacked');
+    const begun = { ...packed, metadata: { ...packed.metadata, correlationId: 'request-42' } };
+
+    await world.deliver(dispatchProcess(world.deps), begun);
+
+    const caused = [
+      ...(await world.appendedAfter(packed)),
+      ...(await world.store.readStream(accountStream(CONSULTATION_ID))).filter(
+        (e) => e.type === 'VendorRecordRequested',
+      ),
+    ];
+    expect(caused.map((e) => e.type).sort()).toEqual(['OrderDispatched', 'VendorRecordRequested']);
+    for (const event of caused)
+      expect(event.metadata).toMatchObject({ correlationId: 'request-42', causationId: packed.id });
   });
 });
