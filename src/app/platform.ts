@@ -5,6 +5,7 @@ import { createPostgresLeases } from '../eventstore/postgres/lease.js';
 import type { Notifier } from '../eventstore/postgres/notifier.js';
 import { createNotifier } from '../eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
+import { compareCheckpoints, newestCheckpoint } from '../eventstore/postgres/readBatch.js';
 import type { SubscriptionRunner } from '../eventstore/postgres/subscriptionRunner.js';
 import { tracedAppends } from '../eventstore/tracedAppends.js';
 import type { EventStore } from '../eventstore/types.js';
@@ -141,9 +142,19 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
       }
       timers.start(config.timerIntervalMs);
     },
-    async drain(timeoutMs) {
-      await Promise.all([...projectionRunners, ...processRunners].map((runner) => runner.drain(timeoutMs)));
-      await Promise.all(workers.map((worker) => worker.drain()));
+    async drain(timeoutMs = 30_000) {
+      // A process manager or an outbox may append after another subscription has already drained:
+      // drain again until a whole round leaves the newest event where it was.
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const before = await newestCheckpoint(db.pool, { belowHorizon: false });
+        const left = Math.max(1, deadline - Date.now());
+        await Promise.all([...projectionRunners, ...processRunners].map((runner) => runner.drain(left)));
+        await Promise.all(workers.map((worker) => worker.drain()));
+        const after = await newestCheckpoint(db.pool, { belowHorizon: false });
+        if (!after || (before && compareCheckpoints(before, after) === 0)) return;
+        if (Date.now() >= deadline) throw new Error(`platform did not settle within ${timeoutMs} ms`);
+      }
     },
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
