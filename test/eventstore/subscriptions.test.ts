@@ -146,6 +146,52 @@ describe('catch-up subscriptions', () => {
     await runner.stop();
   });
 
+  it('stores a place moved only by others’ events once per idle interval, and when drained', async () => {
+    const id = `idle-${newId()}`;
+    const handled: number[] = [];
+    const runner = startSubscription(deps(), {
+      subscriptionId: id,
+      filter: { kind: 'eventTypes', eventTypes: ['WantedHere'] },
+      lease: false,
+      pollIntervalMs: 20,
+      idleCheckpointMs: 60_000,
+      handle: async (batch, from) => {
+        handled.push(batch.events.length);
+        await storeCheckpoint(db.pool, id, from, batch.checkpoint);
+      },
+    });
+    await runner.drain();
+    const stored = () =>
+      db.pool
+        .query<{ pos: number }>(
+          'SELECT global_position AS pos FROM subscription_checkpoints WHERE subscription_id = $1',
+          [id],
+        )
+        .then(({ rows }) => rows[0]?.pos);
+    const before = await stored();
+    const calls = handled.length;
+    // Others' events, each read past on the runner's 20 ms poll: its place moves, nothing is written.
+    for (let i = 0; i < 10; i += 1) {
+      await store.appendToStream(`unwanted-${newId()}`, [anEvent('NotWanted')]);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    await waitFor(async () => {
+      const head = await store.readAll();
+      return runner.position()?.globalPosition === head.at(-1)!.globalPosition;
+    });
+    expect(handled.length).toBe(calls);
+    expect(await stored()).toBe(before);
+    // One of its own is handled (and stored) at once; a drain stores the place wherever it stands.
+    await store.appendToStream(`wanted-${newId()}`, [anEvent('WantedHere')]);
+    await waitFor(async () => handled.at(-1) === 1);
+    await store.appendToStream(`unwanted-${newId()}`, [anEvent('NotWanted')]);
+    await runner.drain();
+    const head = await store.readAll();
+    expect(await stored()).toBe(head.at(-1)!.globalPosition);
+    expect(handled.slice(calls)).toEqual([1, 0]);
+    await runner.stop();
+  });
+
   it('resumes from its stored checkpoint', async () => {
     const id = `resume-${newId()}`;
     const first = collect(id);

@@ -40,6 +40,12 @@ export type SubscriptionOptions = {
   pollIntervalMs?: number;
   /** Hold the group's lease while consuming (default); `false` for single-process tools. */
   lease?: false | { holder: string };
+  /**
+   * How long a place reached past events this subscription does not read may stay unstored
+   * (default IDLE_CHECKPOINT_MS): such a batch is handed to `handle` at most this often, and on
+   * drain and stop. Losing it costs a rescan of events nobody here reads, never a repeat.
+   */
+  idleCheckpointMs?: number;
 };
 
 export type SubscriptionRunner = {
@@ -65,16 +71,28 @@ export const DEFAULT_POLL_INTERVAL_MS = 30_000;
 export const QUICK_RETRIES = 6;
 export const quickRetryDelay = (retry: number) => 5 * 2 ** retry;
 
+/**
+ * A read that finds none of the subscription's events still moves its place past the others; that
+ * place is stored at most this often (each store is a commit), so a busy platform's many empty
+ * wake-ups cost a read each, not a read and a write.
+ */
+export const IDLE_CHECKPOINT_MS = 2_000;
+
 export const startSubscription = (
   deps: SubscriptionDeps,
   options: SubscriptionOptions,
 ): SubscriptionRunner => {
   const batchSize = options.batchSize ?? 1_000;
+  const idleCheckpointMs = options.idleCheckpointMs ?? IDLE_CHECKPOINT_MS;
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   let stopped = false;
   let woken = false;
   let wake: () => void = () => {};
+  /** Where the subscription has read to; `stored` lags it while only others' events were passed. */
   let current: Checkpoint | undefined;
+  let stored: Checkpoint | undefined;
+  /** Drains waiting: each waits for the stored place, so readers of the checkpoint table agree. */
+  let draining = 0;
   let lease: Lease | undefined;
   const progressListeners = new Set<() => void>();
 
@@ -110,6 +128,13 @@ export const startSubscription = (
   const consume = async (isHeld: () => boolean) => {
     let from = await start();
     current = from;
+    stored = from;
+    let storedAt = Date.now();
+    const store = async (batch: Batch) => {
+      await options.handle(batch, stored!);
+      stored = batch.checkpoint;
+      storedAt = Date.now();
+    };
     let failures = 0;
     // Quick retries owed: none until a wake-up finds nothing; wake-ups during a sequence (a busy
     // platform announces constantly) continue it rather than restart it at its shortest delay.
@@ -121,12 +146,17 @@ export const startSubscription = (
         const batch = await readBatch(deps.pool, { filter: options.filter, after: from, limit: batchSize });
         if (batch.events.length > 0) quickRetries = null;
         else if (wasWoken && quickRetries === null) quickRetries = 0;
-        if (compareCheckpoints(batch.checkpoint, from) > 0) {
-          await options.handle(batch, from);
-          from = batch.checkpoint;
-          current = from;
-          for (const listener of progressListeners) listener();
-        }
+        // The batch's checkpoint never stands behind `from`; past `stored` with no events of ours, it
+        // is stored when a drain waits or the idle interval has passed.
+        if (
+          batch.events.length > 0 ||
+          (compareCheckpoints(batch.checkpoint, stored!) > 0 &&
+            (draining > 0 || Date.now() - storedAt >= idleCheckpointMs))
+        )
+          await store(batch);
+        from = batch.checkpoint;
+        current = from;
+        for (const listener of progressListeners) listener();
         failures = 0;
         if (batch.events.length < batchSize) {
           if (batch.events.length === 0 && quickRetries !== null && quickRetries < QUICK_RETRIES) {
@@ -145,8 +175,9 @@ export const startSubscription = (
           `subscription ${options.subscriptionId} failed`,
         );
         await sleep(failureDelay(failures));
-        from = await start().catch(() => from);
+        from = await start().catch(() => stored ?? from);
         current = from;
+        stored = from;
       }
     }
   };
@@ -199,8 +230,9 @@ export const startSubscription = (
     async drain(timeoutMs = 30_000) {
       const target = await newestCheckpoint(deps.pool, { belowHorizon: false });
       if (!target) return;
-      const reached = () => current !== undefined && compareCheckpoints(current, target) >= 0;
+      const reached = () => stored !== undefined && compareCheckpoints(stored, target) >= 0;
       if (reached()) return;
+      draining += 1;
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           progressListeners.delete(check);
@@ -215,6 +247,8 @@ export const startSubscription = (
         progressListeners.add(check);
         woken = true;
         wake();
+      }).finally(() => {
+        draining -= 1;
       });
     },
     async stop() {
