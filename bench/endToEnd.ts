@@ -15,7 +15,7 @@ import { projectRoot } from '../src/platform/paths.js';
 import type { DriversJob } from './e2e/drivers.js';
 import type { PlatformReady } from './e2e/platform.js';
 import type { StandInsReady } from './e2e/standIns.js';
-import { machineLoad, percentile, postgresCpuMs } from './support.js';
+import { machineLoad, percentile, postgresCpuMs, postgresTransactions } from './support.js';
 
 type Running<T> = { pid: number; ready: T; stop(): Promise<void> };
 
@@ -258,11 +258,16 @@ export const benchEndToEnd = async (
         standIns: await processCpuMs(standIns.pid),
         postgres: await postgresCpuMs(owner),
       });
+      const settled = () => new Promise((resolve) => setTimeout(resolve, 1_200));
+      await settled();
+      const transactionsBefore = await postgresTransactions(owner, name);
       const before = await cpu();
       const stopSampling = sampleLag(pool);
       const report = await drive({ ...platform.ready, sandboxUrl: standIns.ready.controlsUrl, ...job });
       const lags = await stopSampling();
       const after = await cpu();
+      await settled();
+      const transactions = (await postgresTransactions(owner, name)) - transactionsBefore;
       const countersAfter = await counters();
       const perOrder = (ms: number) => `${(ms / job.orders).toFixed(1)} ms`;
       return {
@@ -274,6 +279,7 @@ export const benchEndToEnd = async (
           `PostgreSQL ${before.postgres === undefined || after.postgres === undefined ? 'n/a' : perOrder(after.postgres - before.postgres)}`,
         ].join(' + '),
         counts: perOrderCounts(countersBefore, countersAfter, job.orders),
+        transactions: `${(transactions / job.orders).toFixed(1)} PostgreSQL transactions (platform and stand-ins, from pg_stat_database)`,
       };
     };
     const latencyLine = (report: DemoReport, from: string) => {
@@ -297,7 +303,7 @@ export const benchEndToEnd = async (
         ` ${`${closed.report.ordersPerSecond.toFixed(2)} orders/s`.padStart(12)}   ${outcome(closed.report)}`,
       latencyLine(closed.report, 'intake'),
       `  CPU per order: ${closed.cpu} (drivers in a process of their own, not counted)`,
-      `  per order: ${closed.counts}`,
+      `  per order: ${closed.counts}; ${closed.transactions}`,
       '  order latency by stage, from PrescriptionReceived to the first event of each type (p50 / p99, orders):',
       ...stages.map(
         (s) =>
@@ -319,7 +325,7 @@ export const benchEndToEnd = async (
           ` ${`${open.report.ordersPerSecond.toFixed(2)} orders/s`.padStart(12)}   ${outcome(open.report)}`,
         latencyLine(open.report, 'scheduled start'),
         `  CPU per order: ${open.cpu}`,
-        `  per order: ${open.counts}`,
+        `  per order: ${open.counts}; ${open.transactions}`,
         lagLine(open.lags, ' (target p99 < 100 ms)'),
       );
       for (const failure of open.report.failures.slice(0, 3)) lines.push(`  failure: ${failure}`);

@@ -81,6 +81,20 @@ export const median = (values: readonly number[]) =>
  * (through the postmaster's children counters) the backends that have exited. Read from /proc, so
  * only for a server on this machine; undefined otherwise.
  */
+/**
+ * Transactions committed or rolled back in one database so far, from pg_stat_database. Backends
+ * report theirs at most once a second while busy (within 10 s when idle): read it a second or so
+ * after the work, and treat it as the server's count of that work to within a few percent.
+ */
+export const postgresTransactions = async (pool: pg.Pool, database: string): Promise<number> => {
+  await pool.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await pool.query<{ n: string }>(
+    'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+    [database],
+  );
+  return Number(rows[0]?.n ?? 0);
+};
+
 export const postgresCpuMs = async (pool: pg.Pool): Promise<number | undefined> => {
   const { readFile, readdir } = await import('node:fs/promises');
   try {
