@@ -72,8 +72,7 @@ export const createMetrics = () => {
   gauge(
     {
       name: 'subscription_lag_events',
-      help:
-        'Events committed after a subscription checkpoint (a place moved only by events it does not read is stored every 2 s)',
+      help: 'Events committed after a subscription checkpoint (a place moved only by events it does not read is stored every 2 s)',
       labelNames: ['subscription'],
     },
     (g, { lags }) => {
