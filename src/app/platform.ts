@@ -6,6 +6,7 @@ import type { Notifier } from '../eventstore/postgres/notifier.js';
 import { createNotifier } from '../eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
 import { compareCheckpoints, newestCheckpoint } from '../eventstore/postgres/readBatch.js';
+import { createSharedTail } from '../eventstore/postgres/sharedTail.js';
 import type { SubscriptionRunner } from '../eventstore/postgres/subscriptionRunner.js';
 import { tracedAppends } from '../eventstore/tracedAppends.js';
 import type { EventStore } from '../eventstore/types.js';
@@ -106,7 +107,9 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   const timers = createTimerService(db.pool, clock, log);
   // Every lease this process holds or waits for, on one connection.
   const leases = createPostgresLeases({ connectionString: db.connectionString, log });
-  const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log, leases };
+  // One read of the newest events per wake-up, shared by every subscription this process runs.
+  const tail = createSharedTail(db.pool);
+  const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log, leases, tail };
   const processes = createProcessRuntime({ ...deps, store, timers, clock });
   const holder = `${hostname()}:${process.pid}`;
   // Kept apart so a shutdown can stop the process managers first: one may be waiting for a read

@@ -6,6 +6,7 @@ import { loadCheckpoint } from './checkpoints.js';
 import { createPostgresLeases, type Lease, type PostgresLeases } from './lease.js';
 import { hintMatches, type Notifier } from './notifier.js';
 import { type Batch, compareCheckpoints, newestCheckpoint, readBatch } from './readBatch.js';
+import type { SharedTail } from './sharedTail.js';
 
 export type SubscriptionDeps = {
   pool: pg.Pool;
@@ -17,6 +18,8 @@ export type SubscriptionDeps = {
    * a lease opens leases of its own and closes them when it stops.
    */
   leases?: Leases;
+  /** The process's shared read of the newest events; without it each subscription reads the table. */
+  tail?: SharedTail;
 };
 
 export type SubscriptionOptions = {
@@ -143,7 +146,8 @@ export const startSubscription = (
       const wasWoken = woken;
       woken = false;
       try {
-        const batch = await readBatch(deps.pool, { filter: options.filter, after: from, limit: batchSize });
+        const request = { filter: options.filter, after: from, limit: batchSize };
+        const batch = await (deps.tail ? deps.tail.read(request) : readBatch(deps.pool, request));
         if (batch.events.length > 0) quickRetries = null;
         else if (wasWoken && quickRetries === null) quickRetries = 0;
         // The batch's checkpoint never stands behind `from`; past `stored` with no events of ours, it
