@@ -24,6 +24,20 @@ export const freePort = () =>
     });
   });
 
+/**
+ * A free port held by a placeholder listener until `release`: while the platform starts (seconds,
+ * when it starts its own PostgreSQL) no outgoing connection or other test can take it.
+ */
+const reservePort = () =>
+  new Promise<{ port: number; release(): Promise<void> }>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      resolve({ port, release: () => new Promise<void>((done) => server.close(() => done())) });
+    });
+  });
+
 const refuseToMove = () => {
   throw new Error('This clock cannot be moved');
 };
@@ -62,7 +76,8 @@ export const startLocalPlatform = async (options: {
     ? { now: () => given.now(), advance: (ms) => (given.advance ? given.advance(ms) : refuseToMove()) }
     : offsetClock();
   const standIns = await startStandIns({ dataDir, clock });
-  const port = await freePort();
+  const reserved = await reservePort();
+  const { port } = reserved;
   const config = loadConfig({
     ...standIns.env,
     DATABASE_URL: options.databaseUrl,
@@ -89,7 +104,11 @@ export const startLocalPlatform = async (options: {
     extendHttp: async (app, { pool }) => {
       await app.register(sandboxControlRoutes({ standIns, clock, pool }));
     },
+  }).catch(async (error: unknown) => {
+    await reserved.release();
+    throw error;
   });
+  await reserved.release();
   await composition.http.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
   standIns.setAppUrl(url);
