@@ -4,6 +4,7 @@ import type { EventMetadata, EventStore, RecordedEvent } from '../eventstore/typ
 import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
 import { contextOf, inSpan, linkToActive, tracingOn } from '../platform/tracing.js';
+import type { StreamCache } from './streamCache.js';
 
 export type CommandEnvelope<Command> = {
   /** Unique per intent: the same id again is answered from the stream, never applied twice. */
@@ -43,27 +44,45 @@ export type CommandHandler<State, Command> = (
 export const createCommandHandler = <State, Command, Event extends DomainEvent>(
   store: EventStore,
   decider: Decider<State, Command, Event>,
-  options: { clock: Clock; maxAttempts?: number },
+  options: { clock: Clock; maxAttempts?: number; cache?: StreamCache },
 ): CommandHandler<State, Command> => {
+  const cache = options.cache;
   const run = async (
     envelope: CommandEnvelope<Command>,
-    loaded?: RecordedEvent[],
+    loaded?: readonly RecordedEvent[],
   ): Promise<CommandResult<State>> => {
     const maxAttempts = options.maxAttempts ?? 10;
+    // A remembered history is tried first, once: any answer but appended events (a refusal, nothing
+    // to do, a stale revision) is found again on the stream as it stands.
+    let remembered = loaded ? undefined : cache?.get(envelope.streamName);
     for (let attempt = 1; ; attempt++) {
-      const assumeNew = attempt === 1 && envelope.startsStream === true;
-      const history = assumeNew
-        ? []
-        : attempt === 1 && loaded
-          ? loaded
-          : await store.readStream(envelope.streamName);
+      const assumeNew = attempt === 1 && envelope.startsStream === true && !remembered;
+      const guess = remembered;
+      remembered = undefined;
+      let history: readonly RecordedEvent[];
+      if (assumeNew) history = [];
+      else if (guess) history = guess;
+      else if (attempt === 1 && loaded) history = loaded;
+      else {
+        history = await store.readStream(envelope.streamName);
+        cache?.remember(envelope.streamName, history);
+      }
       const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
       const state = fold(decider, history as unknown as Event[]);
       const revision = history.at(-1)?.streamRevision ?? -1;
       if (earlier.length > 0) return { state, events: earlier, revision, repeated: true };
 
-      const decided = decider.decide(envelope.command, state);
-      if (decided.length === 0) return { state, events: [], revision, repeated: false };
+      let decided: readonly Event[];
+      try {
+        decided = decider.decide(envelope.command, state);
+      } catch (error) {
+        if (guess) continue;
+        throw error;
+      }
+      if (decided.length === 0) {
+        if (guess) continue;
+        return { state, events: [], revision, repeated: false };
+      }
 
       const metadata: EventMetadata = {
         correlationId: envelope.correlationId ?? envelope.commandId,
@@ -89,6 +108,7 @@ export const createCommandHandler = <State, Command, Event extends DomainEvent>(
           streamRevision: revision + 1 + index,
           globalPosition: result.lastGlobalPosition - (toAppend.length - 1 - index),
         }));
+        cache?.remember(envelope.streamName, [...history, ...recorded]);
         return {
           state: decided.reduce(decider.evolve, state),
           events: recorded,
@@ -96,8 +116,9 @@ export const createCommandHandler = <State, Command, Event extends DomainEvent>(
           repeated: false,
         };
       } catch (error) {
+        if (guess) cache?.forget(envelope.streamName);
         if (!isWrongExpectedRevision(error) || attempt >= maxAttempts) throw error;
-        if (assumeNew) continue; // the stream exists: load it and answer from it
+        if (assumeNew || guess) continue; // the stream moved on: load it and answer from it
         // Writers that collided would collide again at once: wait a little, each a different while.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandHandler } from '../../src/commands/commandHandler.js';
+import { createStreamCache } from '../../src/commands/streamCache.js';
 import { type Decider, DomainError } from '../../src/domain/decider.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import type { EventStore } from '../../src/eventstore/types.js';
@@ -98,5 +99,84 @@ describe('command handler', () => {
     const stream = `stock-${newId()}`;
     await expect(handle()(envelope(stream, { type: 'Dispense', quantity: 1 }))).rejects.toThrow(DomainError);
     expect(await store.readStream(stream)).toEqual([]);
+  });
+});
+
+describe('command handler with remembered streams', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+  let reads = 0;
+  const clock = manualClock('2026-11-21T09:00:00Z');
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const postgres = createPostgresEventStore(db.pool);
+    store = {
+      ...postgres,
+      readStream: (...args) => {
+        reads += 1;
+        return postgres.readStream(...args);
+      },
+    };
+  });
+  afterAll(() => db.drop());
+
+  const envelope = (streamName: string, command: Command, commandId = newUuid()) => ({
+    commandId,
+    streamName,
+    command,
+    actor: 'user:ops@example.org',
+  });
+
+  it('appends on the remembered history without reading the stream again', async () => {
+    const handle = createCommandHandler(store, stock, { clock, cache: createStreamCache() });
+    const stream = `stock-${newId()}`;
+    await handle(envelope(stream, { type: 'Receive', quantity: 5 }));
+    const before = reads;
+    const second = await handle(envelope(stream, { type: 'Dispense', quantity: 2 }));
+    const third = await handle(envelope(stream, { type: 'Dispense', quantity: 1 }));
+    expect(reads - before).toBe(0);
+    expect(third.state).toEqual({ onHand: 2 });
+    expect([second.revision, third.revision]).toEqual([1, 2]);
+    expect((await store.readStream(stream)).map((e) => e.type)).toEqual([
+      'StockReceived',
+      'StockDispensed',
+      'StockDispensed',
+    ]);
+  });
+
+  it('decides again on the stream as it stands when another writer moved it', async () => {
+    const cache = createStreamCache();
+    const here = createCommandHandler(store, stock, { clock, cache });
+    const elsewhere = createCommandHandler(store, stock, { clock });
+    const stream = `stock-${newId()}`;
+    await here(envelope(stream, { type: 'Receive', quantity: 1 }));
+    // Another process receives more and dispenses; this one only remembers the first receipt.
+    await elsewhere(envelope(stream, { type: 'Receive', quantity: 4 }));
+    const dispensedThere = envelope(stream, { type: 'Dispense', quantity: 3 });
+    await elsewhere(dispensedThere);
+    // On the remembered history 2 cannot be dispensed (1 on hand): the refusal is checked on the stream.
+    const result = await here(envelope(stream, { type: 'Dispense', quantity: 2 }));
+    expect(result.state).toEqual({ onHand: 0 });
+    // A command the other process applied is answered as a repeat, not applied twice.
+    const repeat = await here(dispensedThere);
+    expect(repeat.repeated).toBe(true);
+    // And a remembered history that would allow what the stream does not is refused by the store.
+    const stale = createCommandHandler(store, stock, { clock, cache });
+    cache.remember(stream, (await store.readStream(stream)).slice(0, 2)); // 5 on hand, it says
+    await expect(stale(envelope(stream, { type: 'Dispense', quantity: 1 }))).rejects.toThrow(
+      'only 0 on hand',
+    );
+    expect(await store.readStream(stream)).toHaveLength(4);
+  });
+
+  it('keeps remembered events frozen, so no decider can change them', async () => {
+    const cache = createStreamCache();
+    const handle = createCommandHandler(store, stock, { clock, cache });
+    const stream = `stock-${newId()}`;
+    await handle(envelope(stream, { type: 'Receive', quantity: 5 }));
+    const [remembered] = cache.get(stream)!;
+    expect(() => {
+      (remembered!.data as { quantity: number }).quantity = 50;
+    }).toThrow(TypeError);
   });
 });

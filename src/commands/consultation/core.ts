@@ -16,6 +16,7 @@ import { newUuid } from '../../platform/ids.js';
 import { createUkProducts } from '../catalogue/ukProducts.js';
 import { createCommandHandler } from '../commandHandler.js';
 import { linkParcel } from '../parcels.js';
+import { createStreamCache } from '../streamCache.js';
 import { loadAccount, recordAccountFact } from './account.js';
 import type { StockCommands } from './stock.js';
 
@@ -39,7 +40,9 @@ export type CommandMeta = Actor & { commandId?: string; causationId?: string | n
  * consultation's stream, reading a consultation back, and its account facts.
  */
 export const createConsultationCore = (deps: ConsultationCommandsDeps) => {
-  const handle = createCommandHandler(deps.store, consultationDecider, { clock: deps.clock });
+  // A process manager loads a consultation, then commands it: the command decides on what was loaded.
+  const cache = createStreamCache();
+  const handle = createCommandHandler(deps.store, consultationDecider, { clock: deps.clock, cache });
   const now = () => deps.clock.now().toISOString();
 
   const execute = async (consultationId: string, command: ConsultationCommand, meta: CommandMeta) => {
@@ -60,8 +63,11 @@ export const createConsultationCore = (deps: ConsultationCommandsDeps) => {
     });
   };
 
-  const history = (consultationId: string): Promise<RecordedEvent[]> =>
-    deps.store.readStream(consultationStream(consultationId));
+  const history = async (consultationId: string): Promise<RecordedEvent[]> => {
+    const events = await deps.store.readStream(consultationStream(consultationId));
+    cache.remember(consultationStream(consultationId), events);
+    return events;
+  };
 
   const load = async (consultationId: string): Promise<ConsultationState> =>
     fold(consultationDecider, (await history(consultationId)) as never);

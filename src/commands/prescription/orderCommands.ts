@@ -28,6 +28,7 @@ import { orderOfEnrollmentLink } from '../../projections/orders/orderQueries.js'
 import { findPharmacy } from '../../projections/pharmacyQueries.js';
 import { type CommandResult, createCommandHandler } from '../commandHandler.js';
 import { linkParcel } from '../parcels.js';
+import { createStreamCache } from '../streamCache.js';
 import { intakeOrderId, legacyIntakeClaim } from './intake.js';
 import { enrollmentToken, hashToken, newLinkId } from './tokens.js';
 
@@ -65,7 +66,9 @@ const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).di
 
 /** The ops and patient actions of the prescription flow, each one command on the order's stream. */
 export const createOrderCommands = (deps: OrderCommandsDeps) => {
-  const handle = createCommandHandler(deps.store, orderDecider, { clock: deps.clock });
+  // A process manager loads an order, then commands it: the command decides on what was loaded.
+  const cache = createStreamCache();
+  const handle = createCommandHandler(deps.store, orderDecider, { clock: deps.clock, cache });
   const now = () => deps.clock.now().toISOString();
   const legacyClaimsPresent = legacyIntakeClaimsPresent(deps.pool);
 
@@ -91,8 +94,11 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
     });
   };
 
-  const load = async (orderId: string): Promise<OrderState> =>
-    fold(orderDecider, (await deps.store.readStream(orderStream(orderId))) as never);
+  const load = async (orderId: string): Promise<OrderState> => {
+    const history = await deps.store.readStream(orderStream(orderId));
+    cache.remember(orderStream(orderId), history);
+    return fold(orderDecider, history as never);
+  };
 
   const requireOrder = async (orderId: string) => {
     const state = await load(orderId);

@@ -1,0 +1,50 @@
+import type { RecordedEvent } from '../eventstore/types.js';
+
+/**
+ * The streams this process read or wrote last, each as its whole history (revisions 0…n): a command
+ * decides on the remembered history and appends with that revision as the expected one, so a stream
+ * nobody else wrote since costs the command its append alone. Remembered history is only ever a
+ * guess: the store refuses an append made on a stale one and the command reads the stream again
+ * (`createCommandHandler`), so a stale entry costs a round trip, never a wrong event.
+ */
+export type StreamCache = {
+  get(streamName: string): readonly RecordedEvent[] | undefined;
+  /** Remembers a history read whole, or a history and what this process appended to it. */
+  remember(streamName: string, history: readonly RecordedEvent[]): void;
+  forget(streamName: string): void;
+};
+
+export const STREAM_CACHE_CAPACITY = 1_000;
+
+/** Frozen: the deciders fold the same objects again and again, and must never change them. */
+const deepFreeze = <T>(value: T): T => {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+};
+
+export const createStreamCache = (capacity = STREAM_CACHE_CAPACITY): StreamCache => {
+  // A Map keeps insertion order: re-inserting on use makes its first key the least recently used.
+  const streams = new Map<string, readonly RecordedEvent[]>();
+  return {
+    get(streamName) {
+      const history = streams.get(streamName);
+      if (!history) return undefined;
+      streams.delete(streamName);
+      streams.set(streamName, history);
+      return history;
+    },
+    remember(streamName, history) {
+      // Only a whole history, in order: a partial read (maxCount, from a revision) is not one.
+      if (history.some((event, index) => event.streamRevision !== index)) return;
+      streams.delete(streamName);
+      streams.set(streamName, deepFreeze([...history]));
+      while (streams.size > capacity) streams.delete(streams.keys().next().value!);
+    },
+    forget(streamName) {
+      streams.delete(streamName);
+    },
+  };
+};
