@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../eventstore/types.js';
+import { deepFreeze } from '../platform/deepFreeze.js';
 
 /**
  * The streams this process read or wrote last, each as its whole history (revisions 0…n): a command
@@ -16,15 +17,6 @@ export type StreamCache = {
 
 export const STREAM_CACHE_CAPACITY = 1_000;
 
-/** Frozen: the deciders fold the same objects again and again, and must never change them. */
-const deepFreeze = <T>(value: T): T => {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-};
-
 export const createStreamCache = (capacity = STREAM_CACHE_CAPACITY): StreamCache => {
   // A Map keeps insertion order: re-inserting on use makes its first key the least recently used.
   const streams = new Map<string, readonly RecordedEvent[]>();
@@ -40,6 +32,7 @@ export const createStreamCache = (capacity = STREAM_CACHE_CAPACITY): StreamCache
       // Only a whole history, in order: a partial read (maxCount, from a revision) is not one.
       if (history.some((event, index) => event.streamRevision !== index)) return;
       streams.delete(streamName);
+      // Frozen: the deciders fold the same objects again and again, and must never change them.
       streams.set(streamName, deepFreeze([...history]));
       while (streams.size > capacity) streams.delete(streams.keys().next().value!);
     },

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { deepFreeze } from '../../platform/deepFreeze.js';
 import { filterMatches } from '../subscriptions.js';
 import { type Checkpoint, type RecordedEvent, type SubscriptionFilter, streamCategory } from '../types.js';
 import { type Batch, compareCheckpoints, newestCheckpoint, readBatch } from './readBatch.js';
@@ -22,15 +23,6 @@ export const TAIL_CAPACITY = 5_000;
 const REFRESH_LIMIT = 1_000;
 
 type Held = { event: RecordedEvent; transactionId: string; category: string };
-
-/** Frozen: every subscription in the process gets the same objects, and none may change them. */
-const deepFreeze = <T>(value: T): T => {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-};
 
 export const createSharedTail = (db: Queryable, options: { capacity?: number } = {}): SharedTail => {
   const capacity = options.capacity ?? TAIL_CAPACITY;
@@ -60,7 +52,7 @@ export const createSharedTail = (db: Queryable, options: { capacity?: number } =
       const batch = await readBatch(db, { filter: { kind: 'all' }, after: end, limit: REFRESH_LIMIT });
       batch.events.forEach((event, index) => {
         held.push({
-          event: deepFreeze(event),
+          event: deepFreeze(event), // every subscription gets the same object
           transactionId: batch.transactionIds[index]!,
           category: streamCategory(event.streamName),
         });
