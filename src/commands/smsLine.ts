@@ -1,5 +1,5 @@
 import { isOptedOut, type SmsLineEvent, smsLineStream } from '../domain/smsLine.js';
-import type { EventStore, RecordedEvent } from '../eventstore/types.js';
+import type { EventStore } from '../eventstore/types.js';
 import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
 

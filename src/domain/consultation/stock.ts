@@ -1,5 +1,4 @@
-import { deterministicId } from '../../platform/ids.js';
-import { type Decider, DomainError, fold } from '../decider.js';
+import { type Decider, DomainError } from '../decider.js';
 import { isLowStock, type Product } from './catalogue.js';
 
 /**

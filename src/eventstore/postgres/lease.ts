@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { type Logger, silentLogger } from '../../platform/logger.js';
-import type { Lease, Leases } from '../leases.js';
+import type { Leases } from '../leases.js';
 
 export type { Lease } from '../leases.js';
 
@@ -186,7 +186,7 @@ export const createPostgresLeases = (options: PostgresLeaseOptions): PostgresLea
     for (const [index, name] of kept.entries()) {
       const claim = winners[index];
       // Released while its lock was being won: give the lock back rather than hold it for no one.
-      if (!claim || claim.state !== 'waiting') {
+      if (claim?.state !== 'waiting') {
         await giveBack(db, name);
         continue;
       }
