@@ -11,6 +11,7 @@ import { attachmentName, sniffDocumentType } from '../../integrations/documents/
 import type { Clock } from '../../platform/clock.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
 import { orderFlow } from '../../projections/orders/orderFlow.js';
+import { ordersProjection } from '../../projections/orders/ordersProjection.js';
 import {
   insuranceCardKeys,
   orderDetail as orderDetailOf,
@@ -18,6 +19,7 @@ import {
 } from '../../projections/orders/orderQueries.js';
 import { searchOrders } from '../../projections/orders/orderSearch.js';
 import { recentOrderChanges } from '../../projections/orders/recentChanges.js';
+import { waitForProjection } from '../../projections/runtime.js';
 import { smsLineOf } from '../../projections/smsLines.js';
 import { problem } from '../auth/problem.js';
 import {
@@ -58,6 +60,9 @@ export type OrderRoutesOptions = {
 const READERS = ['ops', 'pharmacist', 'auditor'] as const;
 const ORDER_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
+/** How long a request waits for the orders read model to show an order the event store holds. */
+const PROJECTION_WAIT_MS = 5_000;
+
 const actorOf = (request: FastifyRequest) => `staff:${request.staff!.id}`;
 
 /** The order's worst open vendor call, as the console's status marker. */
@@ -78,6 +83,20 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
   const requireKnownOrder = async (orderId: string) => {
     if (!ORDER_ID.test(orderId)) return null;
     return (await store.streamRevision(orderStream(orderId))) !== null ? orderId : null;
+  };
+
+  // An order the event store holds but the orders read model does not show yet (asked for right after
+  // its NewRx was accepted) is answered once the read model has caught up with its stream, not as 404.
+  const onceProjected = async (orderId: string) => {
+    if (!ORDER_ID.test(orderId)) return undefined;
+    const [last] = await store.readStream(orderStream(orderId), { direction: 'backwards', maxCount: 1 });
+    if (!last) return undefined;
+    try {
+      await waitForProjection(pool, ordersProjection, last.id, PROJECTION_WAIT_MS);
+    } catch {
+      return 'behind' as const;
+    }
+    return (await orderDetailOf(pool, orderId)) ?? ('behind' as const);
   };
 
   app.get(
@@ -173,7 +192,14 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
       },
     },
     async (request, reply) => {
-      const found = await orderDetailOf(pool, request.params.id);
+      const found = (await orderDetailOf(pool, request.params.id)) ?? (await onceProjected(request.params.id));
+      if (found === 'behind')
+        return problem(
+          reply.header('retry-after', '1'),
+          503,
+          'Order still being recorded',
+          `Order ${request.params.id} was received a moment ago and is not yet on the dashboard; ask again in a second.`,
+        );
       if (!found) return problem(reply, 404, 'Order not found', `There is no order ${request.params.id}.`);
       const { view, version } = found;
       return {
