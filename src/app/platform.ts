@@ -149,14 +149,15 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
       // A process manager or an outbox may append after another subscription has already drained:
       // drain again until a whole round leaves the newest event where it was.
       const deadline = Date.now() + timeoutMs;
+      let before = await newestCheckpoint(db.pool, { belowHorizon: false });
       for (;;) {
-        const before = await newestCheckpoint(db.pool, { belowHorizon: false });
         const left = Math.max(1, deadline - Date.now());
         await Promise.all([...projectionRunners, ...processRunners].map((runner) => runner.drain(left)));
         await Promise.all(workers.map((worker) => worker.drain()));
         const after = await newestCheckpoint(db.pool, { belowHorizon: false });
         if (!after || (before && compareCheckpoints(before, after) === 0)) return;
         if (Date.now() >= deadline) throw new Error(`platform did not settle within ${timeoutMs} ms`);
+        before = after;
       }
     },
     async close() {

@@ -76,16 +76,11 @@ export const createSharedTail = (db: Queryable, options: { capacity?: number } =
         continue;
       }
       const upTo = asked;
-      running = refreshOnce().then(
-        () => {
-          covered = Math.max(covered, upTo);
-        },
-        (error: unknown) => {
-          // The callers waiting on this refresh see the failure; a later call tries again.
-          covered = Math.max(covered, upTo);
-          throw error;
-        },
-      );
+      // Failed or not, this refresh answers who asked before it began: they see its failure, and a
+      // later call tries again.
+      running = refreshOnce().finally(() => {
+        covered = Math.max(covered, upTo);
+      });
       try {
         await running;
       } finally {

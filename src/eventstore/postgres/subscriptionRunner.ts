@@ -45,8 +45,8 @@ export type SubscriptionOptions = {
   lease?: false | { holder: string };
   /**
    * How long a place reached past events this subscription does not read may stay unstored
-   * (default IDLE_CHECKPOINT_MS): such a batch is handed to `handle` at most this often, and on
-   * drain and stop. Losing it costs a rescan of events nobody here reads, never a repeat.
+   * (default IDLE_CHECKPOINT_MS): such a batch is handed to `handle` at most this often, and at
+   * once while a drain waits. Losing it costs a rescan of events nobody here reads, never a repeat.
    */
   idleCheckpointMs?: number;
 };

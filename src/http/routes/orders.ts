@@ -11,13 +11,13 @@ import { attachmentName, sniffDocumentType } from '../../integrations/documents/
 import type { Clock } from '../../platform/clock.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
 import { orderFlow } from '../../projections/orders/orderFlow.js';
-import { ordersProjection } from '../../projections/orders/ordersProjection.js';
 import {
   insuranceCardKeys,
   orderDetail as orderDetailOf,
   orderStatusCounts,
 } from '../../projections/orders/orderQueries.js';
 import { searchOrders } from '../../projections/orders/orderSearch.js';
+import { ordersProjection } from '../../projections/orders/ordersProjection.js';
 import { recentOrderChanges } from '../../projections/orders/recentChanges.js';
 import { waitForProjection } from '../../projections/runtime.js';
 import { smsLineOf } from '../../projections/smsLines.js';
@@ -192,7 +192,8 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
       },
     },
     async (request, reply) => {
-      const found = (await orderDetailOf(pool, request.params.id)) ?? (await onceProjected(request.params.id));
+      const found =
+        (await orderDetailOf(pool, request.params.id)) ?? (await onceProjected(request.params.id));
       if (found === 'behind')
         return problem(
           reply.header('retry-after', '1'),
