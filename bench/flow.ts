@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import type pg from 'pg';
 import { generateNewRx } from '../sandbox/demo/generate.js';
 import { startLocalPlatform } from '../sandbox/inProcess.js';
 import { newId } from '../src/platform/ids.js';
 import { projectRoot } from '../src/platform/paths.js';
+import type { SqlPool } from '../src/platform/sql.js';
 import type { LoadJob, LoadResult } from './loadgen.js';
 import { fmt, machineLoad, median } from './support.js';
 
@@ -30,7 +30,7 @@ const loadFromChild = (job: LoadJob) =>
   });
 
 /** The anchor: a bare Fastify route that takes the same XML body and does one parameterised INSERT. */
-const startBareRoute = async (pool: pg.Pool) => {
+const startBareRoute = async (pool: SqlPool) => {
   await pool.query(
     'CREATE TABLE IF NOT EXISTS bench_bare_intake (id bigserial PRIMARY KEY, body text NOT NULL)',
   );
@@ -57,7 +57,7 @@ const startBareRoute = async (pool: pg.Pool) => {
  */
 export const benchIntake = async (
   databaseUrl: string,
-  pool: pg.Pool,
+  pool: SqlPool,
   seconds: number,
   clients: number,
 ): Promise<string[]> => {

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
-import type pg from 'pg';
+import { createPool, type Database, openDatabase } from '../src/eventstore/postgres/database.js';
 import { migrate } from '../src/eventstore/postgres/migrate.js';
-import { createPool, type Database, openDatabase } from '../src/platform/database.js';
 import { newId } from '../src/platform/ids.js';
 import { projectRoot } from '../src/platform/paths.js';
+import type { SqlPool } from '../src/platform/sql.js';
 
 /** A scratch database on DATABASE_URL's server, or on the embedded one, dropped afterwards. */
 export const benchDatabase = async (): Promise<{
-  pool: pg.Pool;
+  pool: SqlPool;
   connectionString: string;
   close(): Promise<void>;
 }> => {
@@ -86,7 +86,7 @@ export const median = (values: readonly number[]) =>
  * report theirs at most once a second while busy (within 10 s when idle): read it a second or so
  * after the work, and treat it as the server's count of that work to within a few percent.
  */
-export const postgresTransactions = async (pool: pg.Pool, database: string): Promise<number> => {
+export const postgresTransactions = async (pool: SqlPool, database: string): Promise<number> => {
   await pool.query('SELECT pg_stat_clear_snapshot()');
   const { rows } = await pool.query<{ n: string }>(
     'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
@@ -95,7 +95,7 @@ export const postgresTransactions = async (pool: pg.Pool, database: string): Pro
   return Number(rows[0]?.n ?? 0);
 };
 
-export const postgresCpuMs = async (pool: pg.Pool): Promise<number | undefined> => {
+export const postgresCpuMs = async (pool: SqlPool): Promise<number | undefined> => {
   const { readFile, readdir } = await import('node:fs/promises');
   try {
     const dir = (await pool.query<{ d: string }>("SELECT current_setting('data_directory') AS d")).rows[0]!.d;

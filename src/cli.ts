@@ -9,11 +9,11 @@ import {
   importPharmacies,
 } from './cli/importReferenceData.js';
 import { rebuild } from './cli/rebuild.js';
+import { type AppDatabase, openAppDatabase } from './eventstore/postgres/appRole.js';
+import { createPool } from './eventstore/postgres/database.js';
 import { createPostgresLeases } from './eventstore/postgres/lease.js';
-import { type AppDatabase, openAppDatabase } from './platform/appRole.js';
 import { systemClock } from './platform/clock.js';
 import { type Config, loadConfig } from './platform/config.js';
-import { createPool } from './platform/database.js';
 import { anchorAuditHead, fileAnchors } from './projections/audit/anchors.js';
 import { verifyAuditTrail } from './projections/audit/verifyAudit.js';
 

@@ -10,8 +10,8 @@ import Fastify from 'fastify';
 import { offsetClock } from '../../sandbox/control/clock.js';
 import { sandboxControlRoutes } from '../../sandbox/control/routes.js';
 import { startStandIns } from '../../sandbox/standIns.js';
+import { createPool } from '../../src/eventstore/postgres/database.js';
 import { registerContracts } from '../../src/http/validation.js';
-import { createPool } from '../../src/platform/database.js';
 
 export type StandInsReady = { env: Record<string, string>; controlsUrl: string };
 

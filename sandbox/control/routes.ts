@@ -4,12 +4,12 @@
 // `cli start`: it lives in sandbox/ and production code cannot import it.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type pg from 'pg';
 import { z } from 'zod';
 import { problem } from '../../src/http/auth/problem.js';
 import { absentBodyIsEmpty } from '../../src/http/validation.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { DAY, HOUR, MINUTE } from '../../src/platform/clock.js';
+import type { SqlPool } from '../../src/platform/sql.js';
 import { type OrderView, upgradeOrderView } from '../../src/projections/orders/orderView.js';
 import { SCAN_EVENTS, type StandInStatus } from '../royalmail/tracking.js';
 import type { StandIns } from '../standIns.js';
@@ -20,7 +20,7 @@ export type SandboxControlDeps = {
   standIns: StandIns;
   clock: ControlClock;
   /** The platform's database, to find an order's tracking number, coverage or checkout session. */
-  pool: pg.Pool;
+  pool: SqlPool;
 };
 
 export const SANDBOX_API = '/sandbox/api';
@@ -123,7 +123,7 @@ type OrderRow = {
   payments: { paymentIntentId: string; amountMinor: number }[];
 };
 
-const readOrder = async (pool: pg.Pool, orderId: string): Promise<OrderRow | null> => {
+const readOrder = async (pool: SqlPool, orderId: string): Promise<OrderRow | null> => {
   const { rows } = await pool.query<{ detail: OrderView }>('SELECT detail FROM orders WHERE order_id = $1', [
     orderId,
   ]);

@@ -1,6 +1,7 @@
 // Every cent, both sides: what the platform's ledger says each order and consultation charged and
 // refunded, beside what the payment provider (the Stripe stand-in) actually captured and gave back.
-import type pg from 'pg';
+
+import type { SqlPool } from '../../src/platform/sql.js';
 import type { StripeStandIn } from '../stripe/server.js';
 
 export type MoneyRow = {
@@ -32,7 +33,7 @@ const stripeTotals = (stripe: StripeStandIn) => {
   return totals;
 };
 
-export const reconcileMoney = async (pool: pg.Pool, stripe: StripeStandIn): Promise<MoneyRow[]> => {
+export const reconcileMoney = async (pool: SqlPool, stripe: StripeStandIn): Promise<MoneyRow[]> => {
   const atStripe = stripeTotals(stripe);
   const row = (
     kind: MoneyRow['kind'],

@@ -1,6 +1,6 @@
 import type pg from 'pg';
+import { openDatabase } from '../../src/eventstore/postgres/database.js';
 import { keepsInRange } from '../../src/integrations/shipping/chooseRate.js';
-import { openDatabase } from '../../src/platform/database.js';
 import { newId } from '../../src/platform/ids.js';
 import { sampleDrugByNdc } from '../data/drugs.js';
 import { type LocalPlatform, startLocalPlatform } from '../inProcess.js';

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Pool } from 'pg';
 import { createDrugCatalogue, type DrugCatalogue } from '../commands/catalogue/drugCatalogue.js';
 import { createPharmacyNetwork, type PharmacyNetwork } from '../commands/catalogue/pharmacyNetwork.js';
 import { createUkProducts } from '../commands/catalogue/ukProducts.js';
@@ -13,6 +12,7 @@ import { patientLinks } from '../commands/patientLinks.js';
 import { createOrderCommands, type OrderCommands } from '../commands/prescription/orderCommands.js';
 import { smsLine } from '../commands/smsLine.js';
 import { CATALOGUE } from '../domain/consultation/catalogue.js';
+import { createPool, type DatabaseConfig } from '../eventstore/postgres/database.js';
 import type { EventStore } from '../eventstore/types.js';
 import { buildHttpApp } from '../http/app.js';
 import type { CreatedStaffUser } from '../http/auth/index.js';
@@ -26,10 +26,10 @@ import type { Mailer } from '../integrations/email/port.js';
 import type { SmsSender } from '../integrations/sms/port.js';
 import { type Clock, DAY, HOUR, MINUTE, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
-import { createPool, type DatabaseConfig } from '../platform/database.js';
 import { createLogger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
 import { loadSecret } from '../platform/secrets.js';
+import type { SqlPool } from '../platform/sql.js';
 import { consultationProcesses } from '../processes/consultation/index.js';
 import { createEmailOutbox, type EmailOutbox } from '../processes/emailOutbox.js';
 import { patientLinkEmailsProcess } from '../processes/patientLinkEmails.js';
@@ -104,7 +104,7 @@ export type ComposeOptions = {
    * Extra routes on the platform's own server, registered before the web app's pages. `npm start`
    * and the demo mount the sandbox controls here; production (`cli start`) passes none.
    */
-  extendHttp?: (app: FastifyInstance, context: { pool: Pool }) => Promise<void>;
+  extendHttp?: (app: FastifyInstance, context: { pool: SqlPool }) => Promise<void>;
 };
 
 /** Wires one running platform: database, processes, projections, HTTP. Nothing listens until `listen`. */
@@ -193,7 +193,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
       })
     : null;
 
-  const orderCommandsOn = (db: { store: EventStore; pool: Pool }) =>
+  const orderCommandsOn = (db: { store: EventStore; pool: SqlPool }) =>
     createOrderCommands({
       ...db,
       clock,
@@ -349,7 +349,7 @@ const composeConsultations = async (
   const { store, clock } = platform;
   const pool = platform.db.pool;
   await seedStock(store, clock, CATALOGUE);
-  const commandsOn = (db: { store: EventStore; pool: Pool }) =>
+  const commandsOn = (db: { store: EventStore; pool: SqlPool }) =>
     createConsultationCommands({
       ...db,
       clock,

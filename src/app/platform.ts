@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
-import type pg from 'pg';
 import { EVENT_UPCASTERS } from '../domain/eventVersions.js';
+import { type AppDatabase, type AppDatabaseConfig, openAppDatabase } from '../eventstore/postgres/appRole.js';
+import { createPool } from '../eventstore/postgres/database.js';
 import { createPostgresLeases } from '../eventstore/postgres/lease.js';
 import type { Notifier } from '../eventstore/postgres/notifier.js';
 import { createNotifier } from '../eventstore/postgres/notifier.js';
@@ -11,11 +12,10 @@ import type { SubscriptionRunner } from '../eventstore/postgres/subscriptionRunn
 import { tracedAppends } from '../eventstore/tracedAppends.js';
 import type { EventStore } from '../eventstore/types.js';
 import { useUpcasters } from '../eventstore/upcasting.js';
-import { type AppDatabase, type AppDatabaseConfig, openAppDatabase } from '../platform/appRole.js';
 import { type Clock, systemClock } from '../platform/clock.js';
-import { createPool } from '../platform/database.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
+import type { SqlPool } from '../platform/sql.js';
 import { observedProcess } from '../processes/observed.js';
 import { createProcessRuntime, type ProcessManager, type ProcessRuntime } from '../processes/runtime.js';
 import { createTimerService, type TimerService } from '../processes/timers.js';
@@ -31,7 +31,7 @@ export type Platform = {
    * A pool of its own for requests, and the store on it: a request never queues behind the
    * subscriptions' batches, nor a batch behind a burst of requests.
    */
-  http: { pool: pg.Pool; store: EventStore };
+  http: { pool: SqlPool; store: EventStore };
   notifier: Notifier;
   timers: TimerService;
   processes: ProcessRuntime;

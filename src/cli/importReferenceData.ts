@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
-import type pg from 'pg';
 import { createDrugCatalogue } from '../commands/catalogue/drugCatalogue.js';
 import { createPharmacyNetwork } from '../commands/catalogue/pharmacyNetwork.js';
 import type { DirectorySkip } from '../domain/catalogue/fdaNdcDirectory.js';
 import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
 import { type Clock, systemClock } from '../platform/clock.js';
+import type { SqlPool } from '../platform/sql.js';
 import { terminalProgress } from './progressBar.js';
 import { readNdcDirectoryFiles, readPharmacyCsvFile } from './referenceFiles.js';
 
@@ -42,7 +42,7 @@ export type DrugImportReport = {
  * them, and until then an order for one waits in awaiting_drug_review.
  */
 export const importDrugs = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   dir: string,
   options: Options = {},
 ): Promise<DrugImportReport> => {
@@ -89,7 +89,7 @@ export type PharmacyImportReport = {
 
 /** `import-pharmacies <file.csv>`: pharmacies added or updated; faulty rows reported, the rest imported. */
 export const importPharmacies = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   file: string,
   options: Options = {},
 ): Promise<PharmacyImportReport> => {

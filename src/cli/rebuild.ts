@@ -1,5 +1,5 @@
 import type { Leases } from '../eventstore/leases.js';
-import type { Database } from '../platform/database.js';
+import type { Database } from '../eventstore/postgres/database.js';
 import type { AuditKey } from '../projections/audit/auditRecord.js';
 import { allProjections, findProjection } from '../projections/index.js';
 import { projectionSubscriptionId, type RebuildReport, rebuildProjection } from '../projections/runtime.js';

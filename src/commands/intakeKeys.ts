@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import { isWrongExpectedRevision } from '../eventstore/errors.js';
 import type { EventStore } from '../eventstore/types.js';
 import type { Clock } from '../platform/clock.js';
 import { newUuid } from '../platform/ids.js';
+import type { SqlPool } from '../platform/sql.js';
 import { intakeKeyTable } from '../stores/intakeKeys.js';
 
 /**
@@ -31,7 +31,7 @@ export const hashIntakeKey = (key: string) => createHash('sha256').update(key).d
 
 export const generateIntakeKey = () => randomBytes(32).toString('base64url');
 
-export const intakeKeys = (deps: { pool: pg.Pool; store: EventStore; clock: Clock }) => {
+export const intakeKeys = (deps: { pool: SqlPool; store: EventStore; clock: Clock }) => {
   const { store, clock } = deps;
   const table = intakeKeyTable(deps.pool);
 

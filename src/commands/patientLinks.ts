@@ -1,7 +1,7 @@
-import type pg from 'pg';
 import type { EventStore } from '../eventstore/types.js';
 import { type Clock, MINUTE } from '../platform/clock.js';
 import { newUuid } from '../platform/ids.js';
+import type { SqlPool } from '../platform/sql.js';
 import { casesOfEmail } from '../projections/patientCaseQueries.js';
 import { judgeConsultationToken } from './consultation/tokens.js';
 import type { LinkTokenVerdict } from './patientLinkToken.js';
@@ -23,7 +23,7 @@ export const LINK_REQUEST_INTERVAL_MS = 5 * MINUTE;
 
 export type PatientLinksDeps = {
   store: EventStore;
-  pool: pg.Pool;
+  pool: SqlPool;
   clock: Clock;
   linkSecret: string;
   /** How long a link works after it was issued. */

@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type pg from 'pg';
 import { projectRoot } from './paths.js';
+import type { SqlPool } from './sql.js';
 
 /** Where a local install keeps the keys it made up for itself (never used when the environment sets them). */
 export const DEV_KEYS_DIR = join(projectRoot, '.data', 'keys');
@@ -72,7 +72,7 @@ export const decryptSecret = (stored: string, encryptionKey: string, name: strin
  * plaintext by an older version is encrypted in place the first time it is read.
  */
 export const loadSecret = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   name: string,
   configured: string | undefined,
   encryptionKey: string,

@@ -1,20 +1,20 @@
-import type pg from 'pg';
 import type { Mailer, OutgoingMail } from '../integrations/email/port.js';
 import { messageIdFor } from '../integrations/email/smtpMailer.js';
 import { VendorRejectedError, VendorUnavailableError } from '../integrations/errors.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import type { SqlPool } from '../platform/sql.js';
 import { type ClaimedEmail, emailOutboxTable } from '../stores/emailOutbox.js';
 import { outboxLoop } from './outboxLoop.js';
 import { nextVendorAttemptAt } from './retryPolicy.js';
 
 export type EmailOutboxOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   /**
    * The sender's own connections: a message the SMTP server accepted is marked sent at once,
    * never queued behind the platform's other queries (a crash in that wait would send it again).
    */
-  senderPool?: pg.Pool;
+  senderPool?: SqlPool;
   clock: Clock;
   /** The SMTP mailer the outbox hands each message to. */
   transport: Mailer;

@@ -1,13 +1,13 @@
-import type pg from 'pg';
 import { consultationUrl } from '../commands/consultation/patientActions.js';
 import { patientStatusToken } from '../commands/prescription/tokens.js';
 import type { Mailer } from '../integrations/email/port.js';
 import type { Brand } from '../platform/brand.js';
+import type { SqlPool } from '../platform/sql.js';
 import { emailOnFile } from '../projections/patientCaseQueries.js';
 import { type Reactor, reactor } from './reactor.js';
 
 export type PatientLinkEmailDeps = {
-  pool: pg.Pool;
+  pool: SqlPool;
   mailer: Mailer;
   publicUrl: string;
   linkSecret: string;

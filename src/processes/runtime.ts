@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { IntegrationEvent } from '../domain/integrationEvents.js';
 import { storeCheckpoint } from '../eventstore/postgres/checkpoints.js';
 import { type Batch, compareCheckpoints } from '../eventstore/postgres/readBatch.js';
@@ -408,5 +407,3 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
     },
   };
 };
-
-export type { pg };

@@ -1,15 +1,15 @@
-import type pg from 'pg';
 import type { SmsLine } from '../commands/smsLine.js';
 import { VendorRejectedError, VendorUnavailableError } from '../integrations/errors.js';
 import type { OutgoingSms, SmsGateway, SmsSender } from '../integrations/sms/port.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import type { SqlPool } from '../platform/sql.js';
 import { type ClaimedText, smsOutboxTable } from '../stores/smsOutbox.js';
 import { outboxLoop } from './outboxLoop.js';
 import { nextVendorAttemptAt } from './retryPolicy.js';
 
 export type SmsOutboxOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   clock: Clock;
   gateway: SmsGateway;
   /** The patients' lines: an opted-out number gets nothing. */

@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import type { Clock } from '../platform/clock.js';
 import { type Logger, silentLogger } from '../platform/logger.js';
+import type { SqlPool } from '../platform/sql.js';
 import { type FiredTimer, type Queryable, type TimerRequest, timerTable } from '../stores/timers.js';
 
 export type { FiredTimer, TimerRequest } from '../stores/timers.js';
@@ -28,7 +28,7 @@ const CLAIM_BATCH = 100;
  * Timers live in PostgreSQL so they fire after a restart. Instances claim due timers with SKIP LOCKED
  * and a claim expiry, so each fires once normally and at least once if a process dies mid-fire.
  */
-export const createTimerService = (pool: pg.Pool, clock: Clock, log: Logger = silentLogger): TimerService => {
+export const createTimerService = (pool: SqlPool, clock: Clock, log: Logger = silentLogger): TimerService => {
   const handlers = new Map<string, TimerHandler>();
   let loop: NodeJS.Timeout | undefined;
   let queue: Promise<number> = Promise.resolve(0);

@@ -1,6 +1,6 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../platform/sql.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 /**
  * One vendor call pending or flagged, as stored: the operations page has always been answered with

@@ -1,6 +1,6 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../platform/sql.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 /** One of a patient's cases: a US order or a UK consultation. */
 export type PatientCase = { kind: 'order' | 'consultation'; id: string };

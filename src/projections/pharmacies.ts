@@ -1,14 +1,14 @@
-import type pg from 'pg';
 import {
   detailsFromRegistration,
   NETWORK_EVENT_TYPES,
   type Pharmacy,
   type PharmacyEvent,
 } from '../domain/routing/pharmacy.js';
+import type { SqlClient } from '../platform/sql.js';
 import { findPharmacy } from './pharmacyQueries.js';
 import type { Projection } from './runtime.js';
 
-const upsert = (client: pg.PoolClient, pharmacy: Pharmacy, at: string) =>
+const upsert = (client: SqlClient, pharmacy: Pharmacy, at: string) =>
   client.query(
     `INSERT INTO pharmacies (pharmacy_id, name, state, npi, status, suspension, data, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

@@ -1,9 +1,9 @@
-import type pg from 'pg';
 import type { OrderStatus } from '../domain/prescription/orderEvents.js';
 import { detailsFromRegistration, type Pharmacy } from '../domain/routing/pharmacy.js';
 import type { RoutablePharmacy } from '../domain/routing/rank.js';
+import type { SqlQueryable } from '../platform/sql.js';
 
-type Queryable = Pick<pg.Pool, 'query'>;
+type Queryable = SqlQueryable;
 
 /**
  * An order counts against a pharmacy's capacity from the moment ops select it until it ships or

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { resetCheckpoint, storeCheckpoint } from '../eventstore/postgres/checkpoints.js';
 import {
   compareCheckpoints,
@@ -18,6 +17,7 @@ import {
   START_CHECKPOINT,
   type SubscriptionFilter,
 } from '../eventstore/types.js';
+import type { SqlClient, SqlPool, SqlQueryable } from '../platform/sql.js';
 
 /** A read model: its writes and its checkpoint commit in one transaction, so each event counts once. */
 export type Projection = {
@@ -25,16 +25,16 @@ export type Projection = {
   filter: SubscriptionFilter;
   /** Emptied by `rebuild`, children first. */
   tables: readonly string[];
-  applyBatch(client: pg.PoolClient, events: readonly RecordedEvent[]): Promise<void>;
+  applyBatch(client: SqlClient, events: readonly RecordedEvent[]): Promise<void>;
   /** Runs inside the rebuild transaction before the tables are emptied (e.g. to allow TRUNCATE). */
-  beforeTruncate?(client: pg.PoolClient): Promise<void>;
+  beforeTruncate?(client: SqlClient): Promise<void>;
 };
 
 export const projectionSubscriptionId = (projection: Pick<Projection, 'name'>) =>
   `projection:${projection.name}`;
 
 const applyAndCheckpoint = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   projection: Projection,
   events: readonly RecordedEvent[],
   from: Checkpoint,
@@ -84,7 +84,7 @@ const CATCH_UP_TIMEOUT_MS = 30_000;
  * so a reached checkpoint means visible rows.
  */
 export const waitForProjection = async (
-  pool: Pick<pg.Pool, 'query'>,
+  pool: SqlQueryable,
   projection: Pick<Projection, 'name' | 'filter'>,
   eventId: string,
   timeoutMs = CATCH_UP_TIMEOUT_MS,
@@ -126,7 +126,7 @@ export type RebuildProgress = { start(total: number): void; update(done: number)
  * live consumer of the projection runs meanwhile (the CLI takes the projection's lease first).
  */
 export const rebuildProjection = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   projection: Projection,
   options: { progress?: RebuildProgress; batchSize?: number } = {},
 ): Promise<RebuildReport> => {

@@ -1,11 +1,11 @@
-import type pg from 'pg';
 import { fold } from '../domain/decider.js';
 import { type StaffAccountEvent, staffAccountDecider } from '../domain/staff/staffAccount.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from '../eventstore/postgres/postgresEventStore.js';
 import type { RecordedEvent } from '../eventstore/types.js';
+import type { SqlClient, SqlPool } from '../platform/sql.js';
 import type { Projection } from './runtime.js';
 
-type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+type Queryable = Pick<SqlPool | SqlClient, 'query'>;
 
 /**
  * One staff member's row in the directory (`staff_users`), folded from their whole stream with the

@@ -1,8 +1,8 @@
-import type pg from 'pg';
 import { normaliseEmail, type StaffUser } from '../domain/staff/staffUser.js';
+import type { SqlQueryable } from '../platform/sql.js';
 import { STAFF_USER_COLUMNS, type StaffUserRow, toStaffUser } from '../stores/staffUserRows.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 /** Every staff member's id and name, by name; names only, no e-mail addresses or roles. */
 export const staffDirectory = async (

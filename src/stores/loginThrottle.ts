@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import { normaliseEmail } from '../domain/staff/staffUser.js';
 import { DAY, MINUTE } from '../platform/clock.js';
+import type { SqlPool } from '../platform/sql.js';
 
 /** Failed sign-ins from one place to one address before that pair is locked. */
 export const MAX_FAILED_ATTEMPTS = 5;
@@ -26,7 +26,7 @@ export type Reservation = { judged: true } | { judged: false; until: Date };
  * out starts a fresh count but keeps its level (the back-off); a quiet day forgets the level.
  */
 export const reserveAttempt = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   key: string,
   source: string,
   now: Date,
@@ -54,7 +54,7 @@ export const reserveAttempt = async (
 
 /** A judged failure; the one that reaches the limit locks the pair and raises the back-off. */
 export const recordFailedAttempt = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   key: string,
   source: string,
   now: Date,
@@ -71,11 +71,11 @@ export const recordFailedAttempt = async (
 };
 
 /** A right password clears the pair's count and its back-off. */
-export const recordSuccessfulAttempt = async (pool: pg.Pool, key: string, source: string): Promise<void> => {
+export const recordSuccessfulAttempt = async (pool: SqlPool, key: string, source: string): Promise<void> => {
   await pool.query('DELETE FROM sign_in_throttle WHERE email_key = $1 AND source = $2', [key, source]);
 };
 
 /** Rows untouched for a day hold nothing worth keeping (their level is forgotten anyway). */
-export const forgetQuietAttempts = async (pool: pg.Pool, now: Date): Promise<void> => {
+export const forgetQuietAttempts = async (pool: SqlPool, now: Date): Promise<void> => {
   await pool.query('DELETE FROM sign_in_throttle WHERE updated_at < $1', [new Date(now.getTime() - DAY)]);
 };

@@ -1,7 +1,7 @@
-import type pg from 'pg';
 import type { RecordedEvent } from '../eventstore/types.js';
+import type { SqlQueryable } from '../platform/sql.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 /**
  * Events a consumer gave up on after its immediate retries, kept for a person to look at and retry

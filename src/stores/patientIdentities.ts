@@ -1,7 +1,7 @@
-import type pg from 'pg';
 import type { PatientRecord } from '../domain/prescription/validation.js';
+import type { SqlQueryable } from '../platform/sql.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 /**
  * The first validated record of each patient identifier (the NewRx's patient key): a later

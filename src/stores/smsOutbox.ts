@@ -1,6 +1,6 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../platform/sql.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 export type ClaimedText = {
   messageKey: string;

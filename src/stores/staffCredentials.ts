@@ -1,8 +1,8 @@
-import type pg from 'pg';
 import { normaliseEmail, type StaffUser } from '../domain/staff/staffUser.js';
+import type { SqlQueryable } from '../platform/sql.js';
 import { STAFF_USER_COLUMNS, type StaffUserRow, toStaffUser } from './staffUserRows.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 /** Sets a member's password hash (the hash only: passwords never reach this module). */
 export const savePasswordHash = async (pool: Db, staffId: string, hash: string, at: Date): Promise<void> => {

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type pg from 'pg';
 import type { StaffUser } from '../domain/staff/staffUser.js';
 import { type Clock, HOUR, MINUTE } from '../platform/clock.js';
+import type { SqlPool, SqlQueryable } from '../platform/sql.js';
 import { toStaffUser } from './staffUserRows.js';
 
 /** However active, a session ends this long after sign-in. */
@@ -58,7 +58,7 @@ export const csrfTokenFor = (sessionToken: string): string =>
 const looksLikeToken = (token: string): boolean => /^[A-Za-z0-9_-]{32,128}$/.test(token);
 
 export const createSession = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   userId: string,
   clock: Clock,
   options: { ttlMs?: number; ip?: string; userAgent?: string } = {},
@@ -90,7 +90,7 @@ export const createSession = async (
  * disabled. `touch` counts the request as activity; a websocket's heartbeat re-check does not.
  */
 export const findSession = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   token: string,
   clock: Clock,
   options: { idleTimeoutMs?: number; touch?: boolean } = {},
@@ -136,7 +136,7 @@ export const findSession = async (
 
 /** For callers outside HTTP (the websocket layer): the staff user a token stands for, or null. */
 export const authenticateToken = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   token: string,
   clock: Clock,
   options: { idleTimeoutMs?: number } = {},
@@ -145,7 +145,7 @@ export const authenticateToken = async (
   return session && !session.mustChangePassword ? session.user : null;
 };
 
-export const revokeSession = async (pool: pg.Pool, token: string, clock: Clock): Promise<void> => {
+export const revokeSession = async (pool: SqlPool, token: string, clock: Clock): Promise<void> => {
   if (!looksLikeToken(token)) return;
   await pool.query(
     `UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'signed out'
@@ -156,7 +156,7 @@ export const revokeSession = async (pool: pg.Pool, token: string, clock: Clock):
 
 /** A member's sessions that still work now, newest first. */
 export const activeSessions = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   userId: string,
   clock: Clock,
   idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
@@ -197,7 +197,7 @@ export const csrfTokenMatches = (session: StaffSession, presented: string): bool
 
 /** Ends a member's sessions: all of them (but one, when it is the member's own), or the ones named. */
 export const revokeStaffSessions = async (
-  pool: Pick<pg.Pool, 'query'>,
+  pool: SqlQueryable,
   staffId: string,
   scope: { all: true; exceptSessionId?: string | null } | { all: false; sessionIds: readonly string[] },
   reason: string,

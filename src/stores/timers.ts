@@ -1,6 +1,6 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../platform/sql.js';
 
-export type Queryable = Pick<pg.Pool, 'query'>;
+export type Queryable = SqlQueryable;
 
 export type TimerRequest = {
   /** Derive it from the cause: scheduling the same timer twice keeps the first. */

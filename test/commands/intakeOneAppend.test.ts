@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeKeys } from '../../src/commands/intakeKeys.js';
 import { intakeStream } from '../../src/commands/prescription/intake.js';
@@ -8,13 +7,14 @@ import { orderStream } from '../../src/domain/prescription/order.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { MINUTE, manualClock, systemClock } from '../../src/platform/clock.js';
 import { deterministicId, newId } from '../../src/platform/ids.js';
+import type { SqlPool } from '../../src/platform/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { newRxWith } from '../support/platformHarness.js';
 
 let db: TestDatabase;
 /** Every statement intake sends, through the store or the pool. */
 let statements: string[] = [];
-let pool: pg.Pool;
+let pool: SqlPool;
 
 const intake = () => {
   const store = createPostgresEventStore(pool);

@@ -1,10 +1,10 @@
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { compareCheckpoints, newestCheckpoint, readBatch } from '../../src/eventstore/postgres/readBatch.js';
 import { createSharedTail } from '../../src/eventstore/postgres/sharedTail.js';
 import type { Checkpoint, EventStore, SubscriptionFilter } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
+import type { SqlPool } from '../../src/platform/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent, waitFor } from '../support/events.js';
 
@@ -19,13 +19,13 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 /** The pool, counting the statements that go through it. */
-const counted = (pool: pg.Pool) => {
+const counted = (pool: SqlPool) => {
   const counter = {
     statements: 0,
-    query: ((...args: Parameters<pg.Pool['query']>) => {
+    query: ((...args: Parameters<SqlPool['query']>) => {
       counter.statements += 1;
       return (pool.query as (...a: unknown[]) => unknown)(...args);
-    }) as pg.Pool['query'],
+    }) as SqlPool['query'],
   };
   return counter;
 };

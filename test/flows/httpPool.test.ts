@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPlatform, type Platform } from '../../src/app/platform.js';
 import { silentLogger } from '../../src/platform/logger.js';
@@ -23,7 +24,7 @@ describe('requests and consumers use separate pools', () => {
   it("given every connection of the consumers' pool taken, when a request appends and reads, then it is answered on its own pool", async () => {
     const held = await Promise.all([platform.db.pool.connect(), platform.db.pool.connect()]);
     try {
-      expect(platform.db.pool.totalCount).toBe(2);
+      expect((platform.db.pool as pg.Pool).totalCount).toBe(2);
       const appended = await platform.http.store.appendToStream(
         'order-HTTPPOOL0000000000000001',
         [
@@ -46,7 +47,7 @@ describe('requests and consumers use separate pools', () => {
         "SELECT current_setting('application_name') AS name",
       );
       expect(rows[0]!.name).toBe('pharmacy-http');
-      expect(platform.db.pool.waitingCount).toBe(0);
+      expect((platform.db.pool as pg.Pool).waitingCount).toBe(0);
     } finally {
       for (const client of held) client.release();
     }

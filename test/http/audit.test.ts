@@ -1,6 +1,5 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import type { EventStore, EventToAppend } from '../../src/eventstore/types.js';
@@ -16,6 +15,7 @@ import { sendError } from '../../src/http/errors.js';
 import { registerContracts } from '../../src/http/validation.js';
 import { HOUR, systemClock } from '../../src/platform/clock.js';
 import { newId } from '../../src/platform/ids.js';
+import type { SqlPool } from '../../src/platform/sql.js';
 import { fileAnchors } from '../../src/projections/audit/anchors.js';
 import { createAuditProjection } from '../../src/projections/audit/auditProjection.js';
 import { auditKey } from '../../src/projections/audit/auditRecord.js';
@@ -322,7 +322,7 @@ describe('audit export', () => {
       query: ((text: string, values?: unknown[]) => {
         queries += 1;
         return db.pool.query(text, values);
-      }) as unknown as pg.Pool['query'],
+      }) as unknown as SqlPool['query'],
     };
     const stream = auditExportStream(counting, {}, 'csv');
     const chunks = stream[Symbol.asyncIterator]();

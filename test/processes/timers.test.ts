@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '../../src/eventstore/postgres/database.js';
 import { MINUTE, manualClock } from '../../src/platform/clock.js';
-import { createPool } from '../../src/platform/database.js';
 import { newId } from '../../src/platform/ids.js';
 import { createTimerService, type FiredTimer } from '../../src/processes/timers.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlQueryable } from '../../src/platform/sql.js';
 import { consultationsProjection } from '../../src/projections/consultations/consultationsProjection.js';
 import { consultationSteps, HAIR_LOSS, SILDENAFIL } from '../support/consultationSteps.js';
 import { type Harness, startHarness } from '../support/platformHarness.js';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-const rows = async (db: Pick<pg.Pool, 'query'>) => ({
+const rows = async (db: SqlQueryable) => ({
   consultations: (await db.query('SELECT * FROM consultations ORDER BY consultation_id')).rows,
   shipments: (await db.query('SELECT * FROM consultation_shipments ORDER BY tracking_number')).rows,
 });

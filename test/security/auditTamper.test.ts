@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SqlPool } from '../../src/platform/sql.js';
 import { auditHash, auditKey } from '../../src/projections/audit/auditRecord.js';
 import { apiClient, eventually, type Harness, startHarness } from '../support/platformHarness.js';
 import { prescriptionSteps } from '../support/prescriptionSteps.js';
@@ -289,7 +289,7 @@ describe('tampering with the audit trail (finding 4)', () => {
   });
 
   it('11. the platform’s own database role cannot switch the protection off or rewrite history', async () => {
-    const app: pg.Pool = harness.composition.platform.db.pool;
+    const app: SqlPool = harness.composition.platform.db.pool;
     const { rows } = await app.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
     expect(rows[0].rolsuper).toBe(false);
     const attempts = [

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DatabaseRoleError, openAppDatabase } from '../../src/platform/appRole.js';
+import { DatabaseRoleError, openAppDatabase } from '../../src/eventstore/postgres/appRole.js';
 import { newId } from '../../src/platform/ids.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '../../src/eventstore/postgres/database.js';
 import { buildHttpApp, type HttpDeps } from '../../src/http/app.js';
 import { systemClock } from '../../src/platform/clock.js';
-import { createPool } from '../../src/platform/database.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { apiClient, eventually, type Harness, newRxWith, startHarness } from '../support/platformHarness.js';
 

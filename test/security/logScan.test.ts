@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type LocalPlatform, startLocalPlatform } from '../../sandbox/inProcess.js';
-import { createPool } from '../../src/platform/database.js';
+import { createPool } from '../../src/eventstore/postgres/database.js';
 import { consultationSteps, HAIR_LOSS } from '../support/consultationSteps.js';
 import { FIXTURE_PATIENT_PHI, logCapture, phiFoundIn } from '../support/logCapture.js';
 import { apiClient, eventually, type Harness, newRxWith, tinyPng } from '../support/platformHarness.js';

@@ -1,6 +1,7 @@
 // Runs the `seen` projection in its own process, so tests can kill it like a crashed server.
+
+import { createPool } from '../../src/eventstore/postgres/database.js';
 import { createNotifier } from '../../src/eventstore/postgres/notifier.js';
-import { createPool } from '../../src/platform/database.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { startProjection } from '../../src/projections/runtime.js';
 import { seenProjection } from './seenProjection.js';

@@ -1,9 +1,10 @@
 // Runs the `echo` process manager (parallel delivery across streams) in its own process, so a test
 // can kill it mid-batch like a crashed server.
+
+import { createPool } from '../../src/eventstore/postgres/database.js';
 import { createNotifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { systemClock } from '../../src/platform/clock.js';
-import { createPool } from '../../src/platform/database.js';
 import { createLogger, silentLogger } from '../../src/platform/logger.js';
 import { createProcessRuntime } from '../../src/processes/runtime.js';
 import { createTimerService } from '../../src/processes/timers.js';

@@ -1,10 +1,11 @@
 import pg from 'pg';
 import { inject } from 'vitest';
+import { createPool } from '../../src/eventstore/postgres/database.js';
 import { migrate } from '../../src/eventstore/postgres/migrate.js';
-import { createPool } from '../../src/platform/database.js';
 import { newId } from '../../src/platform/ids.js';
+import type { SqlPool } from '../../src/platform/sql.js';
 
-export type TestDatabase = { pool: pg.Pool; connectionString: string; drop(): Promise<void> };
+export type TestDatabase = { pool: SqlPool; connectionString: string; drop(): Promise<void> };
 
 const withDatabase = (url: string, database: string) => {
   const parsed = new URL(url);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { type EmbeddedServer, startEmbeddedPostgres } from '../../src/platform/database.js';
+import { type EmbeddedServer, startEmbeddedPostgres } from '../../src/eventstore/postgres/database.js';
 import { projectRoot } from '../../src/platform/paths.js';
 
 let server: EmbeddedServer | undefined;

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import {
   type Drug,
   type DrugCommand,
@@ -16,9 +15,10 @@ import { readBatch } from '../../eventstore/postgres/readBatch.js';
 import { type EventStore, START_CHECKPOINT } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
 import { deterministicId, newUuid } from '../../platform/ids.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { createCommandHandler } from '../commandHandler.js';
 
-export type CatalogueDeps = { store: EventStore; pool: pg.Pool; clock: Clock };
+export type CatalogueDeps = { store: EventStore; pool: SqlPool; clock: Clock };
 export type Meta = { actor: string; correlationId?: string; commandId?: string };
 
 export type ImportReport = {
@@ -29,7 +29,7 @@ export type ImportReport = {
 };
 
 /** Every catalogue entry as its events say, read in commit order: the importer's starting point. */
-const loadAllDrugs = async (pool: pg.Pool): Promise<Map<string, DrugState>> => {
+const loadAllDrugs = async (pool: SqlPool): Promise<Map<string, DrugState>> => {
   const drugs = new Map<string, DrugState>();
   let after = START_CHECKPOINT;
   for (;;) {

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { CATALOGUE, findProduct, type Product } from '../../domain/consultation/catalogue.js';
 import {
   type ProductTerms,
@@ -10,11 +9,12 @@ import { DomainError, fold } from '../../domain/decider.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
 import { newUuid } from '../../platform/ids.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { createCommandHandler } from '../commandHandler.js';
 import type { Meta } from './drugCatalogue.js';
 
 /** The UK products on their current terms, each change a `ProductTermsChanged` on `ukproduct-<id>`. */
-export const createUkProducts = (deps: { store: EventStore; pool?: pg.Pool; clock: Clock }) => {
+export const createUkProducts = (deps: { store: EventStore; pool?: SqlPool; clock: Clock }) => {
   const handle = createCommandHandler(deps.store, productTermsDecider, { clock: deps.clock });
 
   /** Read from the product's own stream, so a checkout prices on exactly what the admin last saved. */

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { Account, AccountEvent } from '../../domain/consultation/account.js';
 import { findProduct, type Product } from '../../domain/consultation/catalogue.js';
 import {
@@ -13,6 +12,7 @@ import type { DocumentStore } from '../../integrations/documents/port.js';
 import type { PaymentGateway } from '../../integrations/payments/port.js';
 import type { Clock } from '../../platform/clock.js';
 import { newUuid } from '../../platform/ids.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { createUkProducts } from '../catalogue/ukProducts.js';
 import { createCommandHandler } from '../commandHandler.js';
 import { linkParcel } from '../parcels.js';
@@ -22,7 +22,7 @@ import type { StockCommands } from './stock.js';
 
 export type ConsultationCommandsDeps = {
   store: EventStore;
-  pool: pg.Pool;
+  pool: SqlPool;
   clock: Clock;
   documents: DocumentStore;
   payments: PaymentGateway;

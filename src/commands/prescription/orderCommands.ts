@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import { DomainError, fold } from '../../domain/decider.js';
 import { CONSENT } from '../../domain/prescription/consent.js';
 import { parseNewRx, patientKey } from '../../domain/prescription/ncpdp.js';
@@ -24,6 +23,7 @@ import type { DocumentStore } from '../../integrations/documents/port.js';
 import { MAX_CARD_IMAGE_BYTES, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import { type Clock, HOUR } from '../../platform/clock.js';
 import { deterministicId, newUuid } from '../../platform/ids.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { orderOfEnrollmentLink } from '../../projections/orders/orderQueries.js';
 import { findPharmacy } from '../../projections/pharmacyQueries.js';
 import { type CommandResult, createCommandHandler } from '../commandHandler.js';
@@ -34,7 +34,7 @@ import { enrollmentToken, hashToken, newLinkId } from './tokens.js';
 
 export type OrderCommandsDeps = {
   store: EventStore;
-  pool: pg.Pool;
+  pool: SqlPool;
   clock: Clock;
   documents: DocumentStore;
   linkSecret: string;

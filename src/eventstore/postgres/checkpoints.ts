@@ -1,7 +1,7 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../../platform/sql.js';
 import { type Checkpoint, START_CHECKPOINT } from '../types.js';
 
-type Queryable = Pick<pg.Pool, 'query'>;
+type Queryable = SqlQueryable;
 
 /** Another consumer moved the checkpoint first: this one lost its lease and must not commit. */
 export class CheckpointConflictError extends Error {

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../../platform/sql.js';
 
 /**
  * Whether an event of one of these types comes after `eventId` in the order subscriptions read
@@ -6,7 +6,7 @@ import type pg from 'pg';
  * a thousand pharmacies) can leave the work to the last one, which sees everything the others would.
  */
 export const laterEventOfType = async (
-  pool: Pick<pg.Pool, 'query'>,
+  pool: SqlQueryable,
   eventId: string,
   eventTypes: readonly string[],
 ): Promise<boolean> => {

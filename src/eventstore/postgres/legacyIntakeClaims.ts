@@ -1,11 +1,11 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../../platform/sql.js';
 
 /**
  * Whether the event store holds MessageID claim streams (category `intake`) from before intake
  * became one append (the order's stream is the claim now). Asked once per process: no process of
  * this version writes them, so an answer of no stays true.
  */
-export const legacyIntakeClaimsPresent = (pool: Pick<pg.Pool, 'query'>) => {
+export const legacyIntakeClaimsPresent = (pool: SqlQueryable) => {
   let answer: Promise<boolean> | undefined;
   return () => {
     answer ??= pool

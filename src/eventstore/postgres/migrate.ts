@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type pg from 'pg';
 import { projectRoot } from '../../platform/paths.js';
+import type { SqlClient, SqlPool } from '../../platform/sql.js';
 
 export const MIGRATIONS_DIR = join(projectRoot, 'migrations');
 
@@ -9,12 +9,12 @@ const MIGRATION_LOCK = 7_240_001;
 
 export type MigrateOptions = {
   /** Runs under the same lock once the files are applied (the app role's grants). */
-  afterMigrations?: (client: pg.PoolClient) => Promise<void>;
+  afterMigrations?: (client: SqlClient) => Promise<void>;
 };
 
 /** Applies the numbered SQL files not yet applied, each in its own transaction, one migrator at a time. */
 export const migrate = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   dir = MIGRATIONS_DIR,
   options: MigrateOptions = {},
 ): Promise<string[]> => {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { type Logger, silentLogger } from '../../platform/logger.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 import { type FilterSubject, filterMatches } from '../subscriptions.js';
 import type { Checkpoint, SubscriptionFilter } from '../types.js';
 import { compareCheckpoints, newestCheckpoint } from './readBatch.js';
@@ -57,7 +58,7 @@ export const ANNOUNCE_COALESCE_MS = 5;
 export const createNotifier = (
   connectionString: string,
   log: Logger = silentLogger,
-  sender?: Pick<pg.Pool, 'query'>,
+  sender?: SqlQueryable,
   options: { horizonPollMs?: number } = {},
 ): Notifier => {
   const listeners = new Set<AppendListener>();
@@ -141,10 +142,8 @@ export const createNotifier = (
         ? ''
         : JSON.stringify({ c: [...batch.categories], t: [...batch.eventTypes] });
       try {
-        await (sender ?? client)?.query('SELECT pg_notify($1, $2)', [
-          CHANNEL,
-          payload.length > MAX_PAYLOAD ? '' : payload,
-        ]);
+        const via: SqlQueryable | null | undefined = sender ?? client;
+        await via?.query('SELECT pg_notify($1, $2)', [CHANNEL, payload.length > MAX_PAYLOAD ? '' : payload]);
       } catch (error) {
         log.warn({ err: error }, 'could not announce appended events');
       }

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../../platform/sql.js';
 import { WrongExpectedRevisionError } from '../errors.js';
 import {
   assertStreamName,
@@ -90,7 +90,7 @@ SELECT c.revision AS current_revision, s.n AS duplicates, s.position AS duplicat
 /** Writers expecting `any` that lose a race for the next revision simply try again, this often. */
 const MAX_APPEND_ATTEMPTS = 50;
 
-type Queryable = Pick<pg.Pool, 'query'>;
+type Queryable = SqlQueryable;
 
 const currentRevision = async (db: Queryable, streamName: string): Promise<number | null> => {
   const { rows } = await db.query<{ revision: number | null }>(

@@ -1,8 +1,8 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../../platform/sql.js';
 import type { Checkpoint, RecordedEvent, SubscriptionFilter } from '../types.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './postgresEventStore.js';
 
-type Queryable = Pick<pg.Pool, 'query'>;
+type Queryable = SqlQueryable;
 
 export type Batch = {
   events: RecordedEvent[];

@@ -1,10 +1,10 @@
-import type pg from 'pg';
 import { deepFreeze } from '../../platform/deepFreeze.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 import { filterMatches } from '../subscriptions.js';
 import { type Checkpoint, type RecordedEvent, type SubscriptionFilter, streamCategory } from '../types.js';
 import { type Batch, compareCheckpoints, newestCheckpoint, readBatch } from './readBatch.js';
 
-type Queryable = Pick<pg.Pool, 'query'>;
+type Queryable = SqlQueryable;
 
 /**
  * The newest events of the store, read once per wake-up for every subscription in the process.

@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import type { Logger } from '../../platform/logger.js';
+import type { SqlPool } from '../../platform/sql.js';
 import type { Leases } from '../leases.js';
 import type { Checkpoint, SubscriptionFilter } from '../types.js';
 import { loadCheckpoint } from './checkpoints.js';
@@ -9,7 +9,7 @@ import { type Batch, compareCheckpoints, newestCheckpoint, readBatch } from './r
 import type { SharedTail } from './sharedTail.js';
 
 export type SubscriptionDeps = {
-  pool: pg.Pool;
+  pool: SqlPool;
   connectionString: string;
   notifier: Notifier;
   log: Logger;

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type pg from 'pg';
+import type { SqlQueryable } from '../../platform/sql.js';
 import { type AuditEntry, type AuditFilter, auditPages } from '../../projections/audit/auditQueries.js';
 
 // The audit routes still take the filter and the screen's page from here.
@@ -54,7 +54,7 @@ export const toCsvLine = (entry: AuditEntry): string =>
   ]);
 
 async function* exportChunks(
-  pool: Pick<pg.Pool, 'query'>,
+  pool: SqlQueryable,
   filter: AuditFilter,
   format: AuditExportFormat,
 ): AsyncGenerator<string> {
@@ -70,7 +70,7 @@ async function* exportChunks(
  * away destroys the stream and stops the reading.
  */
 export const auditExportStream = (
-  pool: Pick<pg.Pool, 'query'>,
+  pool: SqlQueryable,
   filter: AuditFilter,
   format: AuditExportFormat,
 ): Readable => Readable.from(exportChunks(pool, filter, format), { objectMode: false });

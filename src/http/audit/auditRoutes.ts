@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type pg from 'pg';
 import { z } from 'zod';
 import { recordPatientDataAccess } from '../../commands/accessLog.js';
 import type { EventStore } from '../../eventstore/types.js';
 import { complianceReportPdf } from '../../integrations/documents/pdf/complianceReport.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import type { Anchor, AnchorSource } from '../../projections/audit/anchors.js';
 import { type AuditFilter, recentEntries } from '../../projections/audit/auditQueries.js';
 import type { AuditKey } from '../../projections/audit/auditRecord.js';
@@ -23,7 +23,7 @@ import { auditExportStream } from './auditExport.js';
 import { complianceReportCsv } from './complianceCsv.js';
 
 export type AuditRoutesOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   store: EventStore;
   clock: Clock;
   audit: {

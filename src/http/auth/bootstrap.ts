@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import type { EventStore } from '../../eventstore/types.js';
 import { type Clock, systemClock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { generatePassword } from './passwords.js';
 import type { StaffRole, StaffUser } from './roles.js';
 import { ensureStaffUser } from './staffUsers.js';
@@ -23,7 +23,7 @@ export type CreatedStaffUser = { user: StaffUser; password: string };
  * that already exist are left alone, so only the returned users' passwords are new.
  */
 export const ensureInitialStaff = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   options: InitialStaffOptions,
   clock: Clock = systemClock,
   store?: EventStore,

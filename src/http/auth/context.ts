@@ -1,9 +1,9 @@
 // Brings @fastify/cookie's request and reply typings (cookies, setCookie) into scope.
 import type {} from '@fastify/cookie';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type pg from 'pg';
 import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import type { StaffSession } from '../../stores/staffSessions.js';
 import type { RouteAccess } from '../access.js';
 import type { StaffRole, StaffUser } from './roles.js';
@@ -26,7 +26,7 @@ declare module 'fastify' {
 }
 
 export type StaffAuthOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   clock: Clock;
   /** Where staff account events go; a store on `pool` unless given. */
   store?: EventStore;

@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import {
   forgetQuietAttempts,
   recordFailedAttempt,
@@ -30,7 +30,7 @@ export type SignInOptions = {
 };
 
 export const signIn = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   attempt: { email: string; password: string },
   { clock, sessionTtlMs = DEFAULT_SESSION_TTL_MS, source = 'unknown', userAgent }: SignInOptions,
 ): Promise<SignInResult> => {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import { createCommandHandler } from '../../commands/commandHandler.js';
 import { DomainError } from '../../domain/decider.js';
 import {
@@ -14,6 +13,7 @@ import { createPostgresEventStore } from '../../eventstore/postgres/postgresEven
 import type { EventStore } from '../../eventstore/types.js';
 import { type Clock, systemClock } from '../../platform/clock.js';
 import { deterministicId, newId, newUuid } from '../../platform/ids.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { readStaffStream, writeStaffRow } from '../../projections/staffDirectory.js';
 import { findStaffUserByEmail } from '../../projections/staffDirectoryQueries.js';
 import { savePasswordHash } from '../../stores/staffCredentials.js';
@@ -43,7 +43,7 @@ export class StaffUserError extends Error {
 /** Who is acting: an admin (`staff:<id>`), the member themselves, or the platform at start. */
 export type StaffActor = { actor: string; correlationId?: string };
 
-export type StaffAccountsDeps = { pool: pg.Pool; store?: EventStore; clock?: Clock };
+export type StaffAccountsDeps = { pool: SqlPool; store?: EventStore; clock?: Clock };
 
 /** One address, one account: the address is claimed in a stream of its own before the account exists. */
 const emailClaimStream = (email: string) =>
@@ -162,7 +162,7 @@ export type StaffAccounts = ReturnType<typeof staffAccounts>;
 
 /** Creates a staff user (no forced change: for the platform's own start and for tests). */
 export const createStaffUser = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   input: NewStaffUser,
   clock: Clock = systemClock,
   store?: EventStore,
@@ -178,7 +178,7 @@ export const createStaffUser = async (
  * print the password it chose.
  */
 export const ensureStaffUser = async (
-  pool: pg.Pool,
+  pool: SqlPool,
   input: NewStaffUser,
   clock: Clock = systemClock,
   store?: EventStore,

@@ -1,9 +1,9 @@
-import type pg from 'pg';
 import type { Notifier } from '../../eventstore/postgres/notifier.js';
 import { compareCheckpoints, newestCheckpoint, readBatch } from '../../eventstore/postgres/readBatch.js';
 import { failureDelay } from '../../eventstore/postgres/subscriptionRunner.js';
 import { type Checkpoint, type EventStore, START_CHECKPOINT } from '../../eventstore/types.js';
 import { type Logger, silentLogger } from '../../platform/logger.js';
+import type { SqlPool, SqlQueryable } from '../../platform/sql.js';
 import { LIVE_EVENTS, toLiveChanges } from './liveChanges.js';
 import type { LiveChange } from './protocol.js';
 
@@ -22,7 +22,7 @@ export type LiveFeed = {
 };
 
 export type LiveFeedOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   store: EventStore;
   notifier: Notifier;
   /** Safety net when a notification is missed or an older transaction held the horizon back. */
@@ -35,7 +35,7 @@ export type LiveFeedOptions = {
  * Where a reader starting "now" stands: the last event below the snapshot horizon. Everything at or
  * before it is committed for good; anything committed later sorts after it.
  */
-export const readHead = async (pool: Pick<pg.Pool, 'query'>): Promise<Checkpoint> =>
+export const readHead = async (pool: SqlQueryable): Promise<Checkpoint> =>
   (await newestCheckpoint(pool, { belowHorizon: true })) ?? START_CHECKPOINT;
 
 /**

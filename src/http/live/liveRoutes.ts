@@ -1,9 +1,9 @@
 import websocket from '@fastify/websocket';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type pg from 'pg';
 import type { Notifier } from '../../eventstore/postgres/notifier.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { authenticateToken } from '../../stores/staffSessions.js';
 import { credentialOf } from '../auth/context.js';
 import { problem } from '../auth/problem.js';
@@ -13,7 +13,7 @@ import { type LiveSocket, serveLiveSocket } from './liveSocket.js';
 import type { LiveChange } from './protocol.js';
 
 export type LiveRoutesOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   store: EventStore;
   clock: Clock;
   notifier: Notifier;

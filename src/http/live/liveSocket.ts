@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { authenticateToken } from '../../stores/staffSessions.js';
 import { hasAnyRole, type StaffRole, type StaffUser } from '../auth/roles.js';
 import type { LiveFeed } from './liveFeed.js';
@@ -20,7 +20,7 @@ export type LiveSocket = {
 };
 
 export type LiveSocketDeps = {
-  pool: pg.Pool;
+  pool: SqlPool;
   store: EventStore;
   clock: Clock;
   feed: LiveFeed;

@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import { compareCheckpoints, readBatch } from '../../eventstore/postgres/readBatch.js';
 import type { Checkpoint, EventStore } from '../../eventstore/types.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { LIVE_EVENTS, toLiveChanges } from './liveChanges.js';
 import type { FeedBatch, FeedMembership, LiveFeed } from './liveFeed.js';
 import type { LiveChange, ServerMessage } from './protocol.js';
@@ -15,7 +15,7 @@ export type LiveSubscriber = {
 };
 
 export type LiveSubscriberDeps = {
-  pool: pg.Pool;
+  pool: SqlPool;
   store: EventStore;
   feed: LiveFeed;
   outbox: Outbox;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type pg from 'pg';
 import { CATALOGUE, findProduct, isLowStock, type Product } from '../../domain/consultation/catalogue.js';
 import { type Plan, priceOf } from '../../domain/consultation/plan.js';
 import { withTerms } from '../../domain/consultation/productTerms.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { loadProductTerms } from '../../projections/consultations/productTermsProjection.js';
 import { onHandByProduct } from '../../projections/consultations/stockQueries.js';
 import { problem } from '../auth/problem.js';
@@ -51,7 +51,7 @@ const summaryOf = (product: Product, onHand: number | undefined) => ({
  * the wizard needs it (steps, questions, which answer shows which question); the auto-deny rules
  * never leave the server.
  */
-export const consultationCatalogueRoutes: FastifyPluginAsyncZod<{ pool: pg.Pool }> = async (
+export const consultationCatalogueRoutes: FastifyPluginAsyncZod<{ pool: SqlPool }> = async (
   app,
   { pool },
 ) => {

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type pg from 'pg';
 import type { z } from 'zod';
 import type { ConsultationCommands, Staff } from '../../commands/consultation/consultationCommands.js';
 import type { PatientLinks } from '../../commands/patientLinks.js';
@@ -12,6 +11,7 @@ import type { DispatchService } from '../../integrations/dispatch/port.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
 import type { PrescribingService } from '../../integrations/prescribing/port.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
 import {
   applyToConsultationView,
@@ -23,7 +23,7 @@ import { sendError } from '../errors.js';
 import { absentBodyIsEmpty } from '../validation.js';
 
 export type ConsultationRoutesOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   store: EventStore;
   clock: Clock;
   commands: ConsultationCommands;

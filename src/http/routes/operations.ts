@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type pg from 'pg';
 import { z } from 'zod';
 import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
 import { scrubbedMessage } from '../../platform/safeError.js';
+import type { SqlPool } from '../../platform/sql.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
 import { needsAttention } from '../../projections/attention/needsAttention.js';
 import { parkedEvents } from '../../projections/attention/parkedEvents.js';
@@ -20,7 +20,7 @@ import {
 import { pathParams } from '../contracts/params.js';
 
 export type OperationsRoutesOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   processes: ProcessRuntime;
   store: EventStore;
   clock: Clock;

@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type pg from 'pg';
 import { z } from 'zod';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
 import { PENDING_API_UNAVAILABLE } from '../../domain/integrationEvents.js';
@@ -9,6 +8,7 @@ import { type EventStore, findEvent } from '../../eventstore/types.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
 import { attachmentName, sniffDocumentType } from '../../integrations/documents/sniff.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
 import { orderFlow } from '../../projections/orders/orderFlow.js';
 import {
@@ -48,7 +48,7 @@ import { sendError } from '../errors.js';
 import { absentBodyIsEmpty } from '../validation.js';
 
 export type OrderRoutesOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   store: EventStore;
   clock: Clock;
   commands: OrderCommands;

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type pg from 'pg';
 import { z } from 'zod';
 import type { PatientLinks } from '../../commands/patientLinks.js';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
@@ -9,6 +8,7 @@ import { CONSENT } from '../../domain/prescription/consent.js';
 import type { EventStore } from '../../eventstore/types.js';
 import { MAX_CARD_IMAGE_BYTES } from '../../integrations/documents/sniff.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { patientOrderStatus } from '../../projections/orders/orderQueries.js';
 import type { RouteAccess } from '../access.js';
 import { problem } from '../auth/problem.js';
@@ -18,7 +18,7 @@ import { sendError } from '../errors.js';
 import { smsPhoneNumber } from '../validation.js';
 
 export type PatientRoutesOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   store: EventStore;
   clock: Clock;
   commands: OrderCommands;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import { safeError } from '../../platform/safeError.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { subscriptionLags } from '../../projections/health/platformHealth.js';
 import { problem } from '../auth/problem.js';
 
@@ -12,7 +12,7 @@ export const READY_MAX_LAG_SECONDS = 10;
  * reflects what it wrote a moment ago. `/api/health` says only that the process lives and reaches
  * the database; a load balancer sends traffic on ready, restarts on health.
  */
-export const readinessRoutes = async (app: FastifyInstance, options: { pool: pg.Pool }) => {
+export const readinessRoutes = async (app: FastifyInstance, options: { pool: SqlPool }) => {
   app.get(
     '/api/ready',
     {

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type pg from 'pg';
 import { findParcel } from '../../commands/parcels.js';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
 import { recordTracking } from '../../commands/prescription/tracking.js';
@@ -15,11 +14,12 @@ import {
 import { type ShippingCarrier, ShippingWebhookError } from '../../integrations/shipping/port.js';
 import type { Clock } from '../../platform/clock.js';
 import { deterministicId } from '../../platform/ids.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { problem } from '../auth/problem.js';
 import { sendError } from '../errors.js';
 
 export type WebhookRoutesOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   store: EventStore;
   clock: Clock;
   commands: OrderCommands;

@@ -1,17 +1,17 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import type { Notifier } from '../../eventstore/postgres/notifier.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { Brand } from '../../platform/brand.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { type AuditRoutesOptions, auditRoutes } from '../audit/auditRoutes.js';
 import { LIVE_MAX_PAYLOAD, liveRoutes } from '../live/liveRoutes.js';
 import { brandRoutes } from './brandRoutes.js';
 import { webAppRoutes } from './webAppRoutes.js';
 
 export type WebServerDeps = {
-  pool: pg.Pool;
+  pool: SqlPool;
   store: EventStore;
   clock: Clock;
   notifier: Notifier;

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { ConsultationCommands } from '../../commands/consultation/consultationCommands.js';
 import type { ConsultationCommand } from '../../domain/consultation/consultation.js';
 import { type RecordedEvent, streamId } from '../../eventstore/types.js';
@@ -11,6 +10,7 @@ import type { PmrSync } from '../../integrations/pmr/port.js';
 import type { PrescribingService } from '../../integrations/prescribing/port.js';
 import type { SmsSender } from '../../integrations/sms/port.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import type { ProcessContext } from '../runtime.js';
 
 /** Where staff e-mails go and how clinicians hear of new cases. */
@@ -28,7 +28,7 @@ export type ConsultationTeamConfig = {
 
 export type ConsultationProcessDeps = {
   commands: ConsultationCommands;
-  pool: pg.Pool;
+  pool: SqlPool;
   clock: Clock;
   mailer: Mailer;
   /** Texts for patients who asked for order updates by SMS; absent without an SMS provider. */

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { DrugCatalogue } from '../../commands/catalogue/drugCatalogue.js';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
 import type { OrderCommand } from '../../domain/prescription/order.js';
@@ -9,13 +8,14 @@ import type { PaymentGateway } from '../../integrations/payments/port.js';
 import type { ShippingCarrier } from '../../integrations/shipping/port.js';
 import type { SmsSender } from '../../integrations/sms/port.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SqlPool } from '../../platform/sql.js';
 import type { ProcessContext } from '../runtime.js';
 
 export type PrescriptionProcessDeps = {
   commands: OrderCommands;
   /** The drug catalogue, read from its streams where a decision must not lag behind it. */
   catalogue: Pick<DrugCatalogue, 'load'>;
-  pool: pg.Pool;
+  pool: SqlPool;
   clock: Clock;
   mailer: Mailer;
   /** Texts for patients who chose them at enrollment; absent when no SMS provider is configured. */

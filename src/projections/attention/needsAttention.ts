@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import { HOUR } from '../../platform/clock.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 
 /**
  * What needs a person now, across flows: the console's first section. It reads the read models the
@@ -93,7 +93,7 @@ const retryPathOf = (subject: AttentionItem['subject']) =>
       ? `/api/pharmacy/consultations/${subject.id}/integration/retry`
       : null;
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 const orderItems = async (db: Db, breachedBefore: Date): Promise<AttentionItem[]> => {
   const { rows } = await db.query<{

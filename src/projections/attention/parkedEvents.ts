@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../../platform/sql.js';
 
 export type ParkedEvent = {
   subscriptionId: string;
@@ -17,7 +17,7 @@ export type ParkedEvent = {
  * The newest 500 events a process manager parked after repeated failures, resolved ones included.
  * The process runtime writes the table; ops read it here and in the attention list.
  */
-export const parkedEvents = async (db: Pick<pg.Pool, 'query'>): Promise<ParkedEvent[]> => {
+export const parkedEvents = async (db: SqlQueryable): Promise<ParkedEvent[]> => {
   const { rows } = await db.query<{
     subscription_id: string;
     event_id: string;

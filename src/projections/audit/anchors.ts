@@ -2,9 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type pg from 'pg';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 import type { AuditKey } from './auditRecord.js';
 
 /**
@@ -108,7 +108,7 @@ export const s3Anchors = (client: S3Client, bucket: string, prefix = 'audit-anch
 
 /** Signs the chain's current head and exports it; nothing when the trail is empty. */
 export const anchorAuditHead = async (
-  pool: Pick<pg.Pool, 'query'>,
+  pool: SqlQueryable,
   key: AuditKey,
   sink: AnchorSink,
   clock: Clock,
@@ -134,7 +134,7 @@ export type AuditAnchoring = {
 
 /** Anchors the head every `intervalMs` when it has moved, and on demand (the auditor's button). */
 export const startAuditAnchoring = (options: {
-  pool: Pick<pg.Pool, 'query'>;
+  pool: SqlQueryable;
   key: AuditKey;
   sink: AnchorSink;
   clock: Clock;

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../../platform/sql.js';
 import type { AuditRow } from './auditRecord.js';
 
 /**
@@ -116,7 +116,7 @@ const filterParams = (filter: AuditFilter) => [
  * (its own access record among them) are left for the next one.
  */
 export async function* auditPages(
-  db: Pick<pg.Pool, 'query'>,
+  db: SqlQueryable,
   filter: AuditFilter,
   pageSize = 1_000,
 ): AsyncGenerator<AuditEntry[]> {
@@ -142,7 +142,7 @@ export async function* auditPages(
 
 /** The newest rows first, for the auditor's screen; `before` pages further back. */
 export const recentEntries = async (
-  db: Pick<pg.Pool, 'query'>,
+  db: SqlQueryable,
   filter: AuditFilter & { before?: number; limit: number },
 ): Promise<AuditEntry[]> => {
   const { rows } = await db.query<AuditRow>(

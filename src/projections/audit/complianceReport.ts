@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../../platform/sql.js';
 
 /**
  * The compliance report for a period [from, to): what happened to the orders and consultations
@@ -45,7 +45,7 @@ const ACTOR_NAME = `LEFT JOIN staff_users s ON e.metadata->>'actor' = 'staff:' |
 const CASE_ID = `substr(e.stream_name, strpos(e.stream_name, '-') + 1)`;
 
 export const complianceReport = async (
-  pool: Pick<pg.Pool, 'query'>,
+  pool: SqlQueryable,
   period: { from: Date; to: Date },
 ): Promise<ComplianceReport> => {
   const range = [period.from, period.to];

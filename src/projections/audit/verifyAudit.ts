@@ -1,9 +1,9 @@
-import type pg from 'pg';
 import {
   EVENT_COLUMNS,
   type EventRow,
   toRecordedEvent,
 } from '../../eventstore/postgres/postgresEventStore.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { projectionSubscriptionId } from '../runtime.js';
 import { type Anchor, type AnchorSource, anchorSignatureValid } from './anchors.js';
 import { AUDIT_PROJECTION_NAME } from './auditProjection.js';
@@ -57,7 +57,7 @@ const eventOf = (row: JoinedRow): EventRow | null =>
  * and still matches the row it names (so a rewrite by someone holding the key, or a trail cut from
  * its end together with its events, shows).
  */
-export const verifyAuditTrail = async (pool: pg.Pool, options: VerifyOptions): Promise<AuditVerification> => {
+export const verifyAuditTrail = async (pool: SqlPool, options: VerifyOptions): Promise<AuditVerification> => {
   const pageSize = options.pageSize ?? 5_000;
   const findings: AuditFinding[] = [];
   const found = (seq: number, reason: string) => {

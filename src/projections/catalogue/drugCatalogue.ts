@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import type { Drug } from '../../domain/catalogue/drug.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 
 export type CatalogueEntry = Drug & {
   addedBy: string;
@@ -10,7 +10,7 @@ export type CatalogueEntry = Drug & {
   updatedBy: string;
 };
 
-type Queryable = Pick<pg.Pool, 'query'>;
+type Queryable = SqlQueryable;
 
 const entryOf = (row: {
   data: Drug;

@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import { applyDrugEvent, type Drug, type DrugEvent } from '../../domain/catalogue/drug.js';
+import type { SqlClient } from '../../platform/sql.js';
 import type { Projection } from '../runtime.js';
 
 type Row = {
@@ -10,7 +10,7 @@ type Row = {
   classifiedAt: string | null;
 };
 
-const save = (client: pg.PoolClient, row: Row, at: string, by: string) =>
+const save = (client: SqlClient, row: Row, at: string, by: string) =>
   client.query(
     `INSERT INTO drug_catalogue (ndc11, proprietary_name, generic_name, strength, labeler, storage_class, specialty,
                                  limited_distribution, rems, dea_schedule, data, added_by, source, classified_by,

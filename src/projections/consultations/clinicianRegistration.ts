@@ -1,11 +1,11 @@
-import type pg from 'pg';
+import type { SqlQueryable } from '../../platform/sql.js';
 
 /**
  * The GMC or GPhC number a clinician gave on their latest approval, so the next approval form
  * starts filled in (a number on the public register, not a secret); null before their first.
  */
 export const lastRegistrationNumber = async (
-  db: Pick<pg.Pool, 'query'>,
+  db: SqlQueryable,
   clinicianId: string,
 ): Promise<string | null> => {
   const { rows } = await db.query<{ registration_number: string }>(

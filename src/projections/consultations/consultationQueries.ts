@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { accountStream } from '../../domain/consultation/account.js';
 import {
   type ActivePlan,
@@ -8,8 +7,9 @@ import {
 import type { ConsultationStatus } from '../../domain/consultation/consultationEvents.js';
 import type { ConsultationState } from '../../domain/consultation/consultationState.js';
 import type { Answers } from '../../domain/consultation/questionnaire.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 /** SQL for a list row's incident states (comma-separated) across both of its streams. */
 const INCIDENT_JOIN = `LEFT JOIN LATERAL (

@@ -1,9 +1,9 @@
-import type pg from 'pg';
 import { streamId } from '../../eventstore/types.js';
+import type { SqlClient } from '../../platform/sql.js';
 import type { Projection } from '../runtime.js';
 import { applyToConsultationView, type ConsultationView } from './consultationView.js';
 
-const loadViews = async (client: pg.PoolClient, ids: string[]) => {
+const loadViews = async (client: SqlClient, ids: string[]) => {
   const { rows } = await client.query<{ consultation_id: string; detail: ConsultationView; version: number }>(
     'SELECT consultation_id, detail, version FROM consultations WHERE consultation_id = ANY ($1::text[])',
     [ids],
@@ -17,7 +17,7 @@ type SavedView = { view: ConsultationView; version: number; position: number };
  * Every consultation a batch touched in one statement (one round trip per batch, not per
  * consultation): the columns go as parallel arrays and are unnested server-side.
  */
-const saveViews = async (client: pg.PoolClient, saved: readonly SavedView[]) => {
+const saveViews = async (client: SqlClient, saved: readonly SavedView[]) => {
   if (saved.length === 0) return;
   const column = <T>(pick: (s: SavedView) => T) => saved.map(pick);
   const patientOf = (s: SavedView) => s.view.account.patient;
@@ -85,7 +85,7 @@ type Shipment = {
 };
 
 /** The batch's new parcels in one statement; a parcel recorded before is left as it is. */
-const saveShipments = async (client: pg.PoolClient, shipments: readonly Shipment[]) => {
+const saveShipments = async (client: SqlClient, shipments: readonly Shipment[]) => {
   if (shipments.length === 0) return;
   await client.query(
     `INSERT INTO consultation_shipments (tracking_number, consultation_id, supply_number, shipment_id, dispatched_at)

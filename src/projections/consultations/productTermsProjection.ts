@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import type { ProductTerms, ProductTermsEvent } from '../../domain/consultation/productTerms.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 import type { Projection } from '../runtime.js';
 
 /** Each UK product's current price, pack size and availability, for the catalogue pages. */
@@ -33,7 +33,7 @@ export const ukProductTermsProjection: Projection = {
 export type StoredTerms = ProductTerms & { updatedAt: string; updatedBy: string };
 
 /** The admin's latest terms by product; a product missing here is on its seed terms. */
-export const loadProductTerms = async (db: Pick<pg.Pool, 'query'>): Promise<Map<string, StoredTerms>> => {
+export const loadProductTerms = async (db: SqlQueryable): Promise<Map<string, StoredTerms>> => {
   const { rows } = await db.query(
     'SELECT product_id, price_pence, pack_size, available, updated_at, updated_by FROM uk_product_terms',
   );

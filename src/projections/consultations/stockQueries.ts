@@ -1,7 +1,7 @@
-import type pg from 'pg';
 import { CATALOGUE, isLowStock } from '../../domain/consultation/catalogue.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 /** Units on hand per product id; a product whose stock was never booked has no entry. */
 export const onHandByProduct = async (db: Db): Promise<Map<string, number>> => {

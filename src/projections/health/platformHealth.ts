@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { SqlPool } from '../../platform/sql.js';
 
 /** How far one subscription is behind the newest event: in events, and in seconds of age. */
 export type SubscriptionLag = { subscriptionId: string; events: number; seconds: number };
@@ -9,7 +9,7 @@ export type SubscriptionLag = { subscriptionId: string; events: number; seconds:
  * horizon poll moves every checkpoint past events its subscription does not care about within a
  * second, so a subscription that keeps a lag is really behind.
  */
-export const subscriptionLags = async (pool: pg.Pool): Promise<SubscriptionLag[]> => {
+export const subscriptionLags = async (pool: SqlPool): Promise<SubscriptionLag[]> => {
   const { rows } = await pool.query<{ subscription_id: string; events: string; seconds: number | null }>(
     `SELECT c.subscription_id,
             count(e.global_position) AS events,
@@ -34,7 +34,7 @@ export type BacklogCounts = {
 };
 
 /** `now` from the platform's clock: a timer is due by the time the platform keeps. */
-export const backlogCounts = async (pool: pg.Pool, now: Date): Promise<BacklogCounts> => {
+export const backlogCounts = async (pool: SqlPool, now: Date): Promise<BacklogCounts> => {
   const { rows } = await pool.query<{ pending: number; manual: number; parked: number; due: number }>(
     `SELECT (SELECT count(*) FROM integration_incidents WHERE state = 'pending_api_unavailable')::int AS pending,
             (SELECT count(*) FROM integration_incidents WHERE state = 'manual_handling')::int AS manual,

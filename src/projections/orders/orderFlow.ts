@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/prescription/orderEvents.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 
 /**
  * The picture of the prescription flow on the console: how many orders sit in each status (the
@@ -17,7 +17,7 @@ export type OrderFlow = {
 
 const SETTLED: OrderStatus[] = ['completed', 'cancelled'];
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 export const orderFlow = async (db: Db, now: Date): Promise<OrderFlow> => {
   const [counts, throughput, waits] = await Promise.all([

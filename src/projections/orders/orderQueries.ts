@@ -1,8 +1,8 @@
-import type pg from 'pg';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/prescription/orderEvents.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 import { type MoneyLedger, type OrderView, upgradeOrderView } from './orderView.js';
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = SqlQueryable;
 
 /** Orders in awaiting_routing that found no pharmacy: routing tries them again when the network changes. */
 export const ordersWaitingForNetwork = async (db: Db): Promise<{ orderId: string; reason: string }[]> =>

@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import { normaliseNdc } from '../../domain/prescription/identifiers.js';
 import type { OrderStatus } from '../../domain/prescription/orderEvents.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 
 /** `received`: newest first; `waiting`: longest in its status first, finished orders last. */
 export type OrderSort = 'received' | 'waiting';
@@ -50,7 +50,7 @@ const ORDER_BY: Record<OrderSort, string> = {
 };
 
 export const searchOrders = async (
-  db: Pick<pg.Pool, 'query'>,
+  db: SqlQueryable,
   options: { status?: OrderStatus; q?: string; sort: OrderSort; page: number; pageSize: number },
 ) => {
   const terms = options.q ? searchTerms(options.q) : null;

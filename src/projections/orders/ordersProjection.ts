@@ -1,10 +1,10 @@
-import type pg from 'pg';
 import type { OrderEvent } from '../../domain/prescription/orderEvents.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
+import type { SqlClient } from '../../platform/sql.js';
 import type { Projection } from '../runtime.js';
 import { applyToOrderView, type OrderView, patientName, upgradeOrderView } from './orderView.js';
 
-const loadViews = async (client: pg.PoolClient, orderIds: string[]) => {
+const loadViews = async (client: SqlClient, orderIds: string[]) => {
   const { rows } = await client.query<{ order_id: string; detail: OrderView; version: number }>(
     'SELECT order_id, detail, version FROM orders WHERE order_id = ANY ($1::text[])',
     [orderIds],
@@ -20,7 +20,7 @@ type SavedView = { view: OrderView; version: number; position: number };
  * Every order a batch touched in one statement (one round trip per batch, not per order): the
  * columns go as parallel arrays and are unnested server-side.
  */
-const saveViews = async (client: pg.PoolClient, saved: readonly SavedView[]) => {
+const saveViews = async (client: SqlClient, saved: readonly SavedView[]) => {
   if (saved.length === 0) return;
   const column = <T>(pick: (s: SavedView) => T) => saved.map(pick);
   await client.query(

@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import { statusSetBy } from '../../http/live/orderChanges.js';
+import type { SqlQueryable } from '../../platform/sql.js';
 
 /**
  * The newest order changes as the live feed announces them (same checkpoints), each with the
@@ -18,10 +18,7 @@ export type RecentOrderChange = {
   drug: string | null;
 };
 
-export const recentOrderChanges = async (
-  db: Pick<pg.Pool, 'query'>,
-  limit: number,
-): Promise<RecentOrderChange[]> => {
+export const recentOrderChanges = async (db: SqlQueryable, limit: number): Promise<RecentOrderChange[]> => {
   // Newest by (transaction, position), the live feed's own order; the index on both serves it.
   const { rows } = await db.query<{
     transaction_id: string;

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { createConsultationCommands } from '../../../src/commands/consultation/consultationCommands.js';
 import { createStockCommands } from '../../../src/commands/consultation/stock.js';
 import { type AccountEvent, accountStream } from '../../../src/domain/consultation/account.js';
@@ -17,6 +16,7 @@ import type { OutgoingSms, SmsSender } from '../../../src/integrations/sms/port.
 import { manualClock } from '../../../src/platform/clock.js';
 import { deterministicId } from '../../../src/platform/ids.js';
 import { silentLogger } from '../../../src/platform/logger.js';
+import type { SqlPool } from '../../../src/platform/sql.js';
 import type { ConsultationProcessDeps } from '../../../src/processes/consultation/deps.js';
 import type { ProcessContext, ProcessManager } from '../../../src/processes/runtime.js';
 import { CONSULTATION_ID } from '../../domain/consultation/fixtures.js';
@@ -78,7 +78,7 @@ export const consultationWorld = (fakes: Fakes = {}) => {
       queries.push({ sql, params });
       return { rows: fakes.rows?.(sql, params) ?? [] };
     },
-  } as unknown as pg.Pool;
+  } as unknown as SqlPool;
 
   const mailer: Mailer = {
     async send(mail) {

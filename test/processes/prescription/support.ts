@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { createOrderCommands } from '../../../src/commands/prescription/orderCommands.js';
 import { orderStream } from '../../../src/domain/prescription/order.js';
 import type { OrderEvent } from '../../../src/domain/prescription/orderEvents.js';
@@ -31,6 +30,7 @@ import type { OutgoingSms } from '../../../src/integrations/sms/port.js';
 import { type Clock, manualClock } from '../../../src/platform/clock.js';
 import { deterministicId } from '../../../src/platform/ids.js';
 import { silentLogger } from '../../../src/platform/logger.js';
+import type { SqlPool } from '../../../src/platform/sql.js';
 import type { PrescriptionProcessDeps } from '../../../src/processes/prescription/deps.js';
 import type { ProcessContext } from '../../../src/processes/runtime.js';
 import { NOW, parsedFixture } from '../../domain/prescription/fixtures.js';
@@ -118,7 +118,7 @@ export const fakePool = (answers: [sqlFragment: string, rows: Rows][] = []) => {
       return { rows: answer[1], rowCount: answer[1].length };
     },
   };
-  return { pool: pool as unknown as pg.Pool, statements };
+  return { pool: pool as unknown as SqlPool, statements };
 };
 
 export const sampleQuote: LabelQuote = {
@@ -261,7 +261,7 @@ export const fakeVendors = () => {
 };
 
 /** The prescription flow's dependencies over an in-memory store, the real order commands and fakes. */
-export const prescriptionDeps = (pool: pg.Pool = fakePool().pool) => {
+export const prescriptionDeps = (pool: SqlPool = fakePool().pool) => {
   const clock = manualClock(NOW);
   const store = createMemoryEventStore();
   const vendors = fakeVendors();

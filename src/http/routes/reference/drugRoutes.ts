@@ -1,10 +1,10 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type pg from 'pg';
 import { z } from 'zod';
 import type { DrugCatalogue } from '../../../commands/catalogue/drugCatalogue.js';
 import { DEA_SCHEDULES, STORAGE_CLASSES, UNCLASSIFIED } from '../../../domain/catalogue/drug.js';
 import { normaliseNdc } from '../../../domain/prescription/identifiers.js';
+import type { SqlPool } from '../../../platform/sql.js';
 import { drugsAwaitingReview, findDrug, searchDrugs } from '../../../projections/catalogue/drugCatalogue.js';
 import { problem } from '../../auth/problem.js';
 import { pathParams } from '../../contracts/params.js';
@@ -68,7 +68,7 @@ const ndcOr400 = (value: string, reply: FastifyReply): string | undefined => {
  * The drug catalogue: everyone on staff reads it, the admin adds and edits products, a pharmacist
  * (or the admin) classifies how each is kept. Every change is an event on the product's stream.
  */
-export const drugRoutes: FastifyPluginAsyncZod<{ pool: pg.Pool; catalogue: DrugCatalogue }> = async (
+export const drugRoutes: FastifyPluginAsyncZod<{ pool: SqlPool; catalogue: DrugCatalogue }> = async (
   app,
   options,
 ) => {

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
 import type { DrugCatalogue } from '../../../commands/catalogue/drugCatalogue.js';
 import type { PharmacyNetwork } from '../../../commands/catalogue/pharmacyNetwork.js';
 import type { UkProducts } from '../../../commands/catalogue/ukProducts.js';
+import type { SqlPool } from '../../../platform/sql.js';
 import { drugRoutes } from './drugRoutes.js';
 import { pharmacyRoutes } from './pharmacyRoutes.js';
 import { ukProductRoutes } from './ukProductRoutes.js';
 
 export type ReferenceDataOptions = {
-  pool: pg.Pool;
+  pool: SqlPool;
   catalogue: DrugCatalogue;
   network: PharmacyNetwork;
   products: UkProducts;

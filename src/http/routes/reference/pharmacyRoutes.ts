@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type pg from 'pg';
 import { z } from 'zod';
 import type { PharmacyNetwork } from '../../../commands/catalogue/pharmacyNetwork.js';
 import { PHARMACY_ID, type PharmacyDetails } from '../../../domain/routing/pharmacy.js';
 import { CsvFormatError, readPharmacyCsv } from '../../../domain/routing/pharmacyCsv.js';
+import type { SqlPool } from '../../../platform/sql.js';
 import { findPharmacy, searchPharmacies } from '../../../projections/pharmacyQueries.js';
 import { problem } from '../../auth/problem.js';
 import { pathParams } from '../../contracts/params.js';
@@ -48,7 +48,7 @@ const CSV_LIMIT_BYTES = 5 * 1024 * 1024;
  * The pharmacy network: staff read it, the admin adds, edits, suspends and reinstates pharmacies
  * and imports them from CSV. Every change is an event on the pharmacy's stream.
  */
-export const pharmacyRoutes: FastifyPluginAsyncZod<{ pool: pg.Pool; network: PharmacyNetwork }> = async (
+export const pharmacyRoutes: FastifyPluginAsyncZod<{ pool: SqlPool; network: PharmacyNetwork }> = async (
   app,
   options,
 ) => {

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import pg from 'pg';
-import { migrate } from '../eventstore/postgres/migrate.js';
+import type { SqlClient, SqlPool } from '../../platform/sql.js';
 import { createPool, type Database, type DatabaseConfig, startDatabaseServer } from './database.js';
+import { migrate } from './migrate.js';
 
 /**
  * The platform runs as a least-privilege PostgreSQL role: it may read and write what it needs, may
@@ -84,7 +85,7 @@ const canLogIn = async (url: string): Promise<boolean> => {
 };
 
 /** Creates `pharmacy_app` if it is missing, keeps it unprivileged and its password the derived one. */
-const ensureAppRole = async (owner: pg.Pool, ownerUrl: string): Promise<string> => {
+const ensureAppRole = async (owner: SqlPool, ownerUrl: string): Promise<string> => {
   const password = derivedAppPassword(ownerUrl);
   const role = pg.escapeIdentifier(APP_ROLE);
   const { rows } = await owner.query<{ rolsuper: boolean; rolcreaterole: boolean }>(
@@ -132,7 +133,7 @@ const ensureAppRole = async (owner: pg.Pool, ownerUrl: string): Promise<string> 
  * later migrations are covered: read and write, but on append-only tables (those guarded by the
  * `refuse_change` trigger) only read and insert, and never change the migration history.
  */
-const grantAppRole = async (client: pg.PoolClient, appRole: string) => {
+const grantAppRole = async (client: SqlClient, appRole: string) => {
   const role = pg.escapeIdentifier(appRole);
   const { rows } = await client.query<{ database: string }>('SELECT current_database() AS database');
   await client.query(

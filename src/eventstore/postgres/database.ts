@@ -2,14 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type Logger, silentLogger } from './logger.js';
-import { projectRoot } from './paths.js';
+import { type Logger, silentLogger } from '../../platform/logger.js';
+import { projectRoot } from '../../platform/paths.js';
+import type { SqlPool, SqlQueryable } from '../../platform/sql.js';
 
 // int8 (bigserial positions, revisions) as numbers: positions stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
 export type Database = {
-  pool: pg.Pool;
+  pool: SqlPool;
   connectionString: string;
   embedded: boolean;
   close(): Promise<void>;
@@ -37,7 +38,7 @@ export type DatabaseConfig = {
  * so one stuck client would stall them all: PostgreSQL ends such sessions after this long.
  */
 /** Whether the database answers at all (liveness): throws when it does not. */
-export const pingDatabase = async (pool: Pick<pg.Pool, 'query'>): Promise<void> => {
+export const pingDatabase = async (pool: SqlQueryable): Promise<void> => {
   await pool.query('SELECT 1');
 };
 
@@ -54,7 +55,7 @@ export const poolConfig = (connectionString: string, config: DatabaseConfig = {}
 });
 
 /** An idle pooled connection that dies (server restart, admin kill) must not crash the process. */
-export const createPool = (connectionString: string, config: DatabaseConfig = {}): pg.Pool => {
+export const createPool = (connectionString: string, config: DatabaseConfig = {}): SqlPool => {
   const pool = new pg.Pool(poolConfig(connectionString, config));
   pool.on('error', (error) => config.log?.warn({ err: error }, 'idle database connection lost'));
   return pool;
