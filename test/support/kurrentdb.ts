@@ -20,7 +20,7 @@ const connect = (url: string): KurrentDBServer => {
   return { client, close: () => client.dispose() };
 };
 
-const dockerAnswers = async (): Promise<boolean> => {
+export const dockerAnswers = async (): Promise<boolean> => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), PROBE_MS);

@@ -17,7 +17,7 @@ const INCIDENT_JOIN = `LEFT JOIN LATERAL (
      WHERE i.stream_name IN ('consultation-' || c.consultation_id, 'consultationaccount-' || c.consultation_id)
   ) inc ON TRUE`;
 
-const incidentStatesOf = (joined: string | null) => (joined ?? '').split(',');
+const incidentStatesOf = (joined: string | null) => (joined ? joined.split(',') : []);
 
 /** The pharmacy team's views of the queue. `$1` is the instant before which a paid case has stalled. */
 const PHARMACY_VIEWS = {
@@ -91,7 +91,7 @@ export const pharmacyQueue = async (
 };
 
 /** Cases a clinician still has in hand: to decide, waiting on the patient, or (POM) awaiting the signature. */
-const OPEN_REVIEW_STATUSES = ['in_clinical_review', 'awaiting_response', 'approved'];
+export const OPEN_REVIEW_STATUSES = ['in_clinical_review', 'awaiting_response', 'approved'];
 
 /** A review queue's open cases, renewal overlaps first, then in the order they were queued. */
 export const openReviewCases = async (db: Db, queue: 'prescriber' | 'pharmacist') => {

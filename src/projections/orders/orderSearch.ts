@@ -41,7 +41,7 @@ export type OrderListRow = {
   tracking_number: string | null;
   patient_pays_minor: number | null;
   incident_states: string[];
-  total: string;
+  total: number;
 };
 
 const ORDER_BY: Record<OrderSort, string> = {
