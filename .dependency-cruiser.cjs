@@ -45,6 +45,20 @@ module.exports = {
       to: { path: '^node_modules/testcontainers/' },
     },
     {
+      name: 'read-model-adapters-from-the-root',
+      comment:
+        'The document read models (src/readmodels/) are chosen by the composition root (READ_MODELS); the rest reads the dashboards through the DashboardReads port.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(app|readmodels)/' },
+      to: { path: layer('readmodels') },
+    },
+    {
+      name: 'read-model-adapters-below-the-edge',
+      severity: 'error',
+      from: { path: layer('readmodels') },
+      to: { path: '^src/(app|http|cli|commands|processes)/' },
+    },
+    {
       name: 'app-is-the-top',
       comment: 'Only the composition root and the entry points may import src/app/.',
       severity: 'error',

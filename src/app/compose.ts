@@ -37,7 +37,10 @@ import { prescriptionProcesses } from '../processes/prescription/index.js';
 import { createSmsOutbox, type SmsOutbox } from '../processes/smsOutbox.js';
 import { startAuditAnchoring } from '../projections/audit/anchors.js';
 import type { AuditKey } from '../projections/audit/auditRecord.js';
+import { DASHBOARD_DOCUMENTS } from '../projections/dashboardDocuments.js';
+import { postgresDashboardReads } from '../projections/dashboardReads.js';
 import { allProjections } from '../projections/index.js';
+import { type MongoReadModels, openMongoReadModels } from '../readmodels/mongodb/mongoReadModels.js';
 import { openPlatform, type Platform } from './platform.js';
 import { auditAnchorSink, loadPlatformKeys } from './platformKeys.js';
 import { tracedVendors, type Vendors } from './vendors.js';
@@ -77,6 +80,8 @@ export type SeedContext = {
 export type ComposeOptions = {
   config: Config;
   vendors: Vendors;
+  /** The MongoDB read models already opened (and so checked) by the caller, for READ_MODELS=mongodb. */
+  mongoReadModels?: MongoReadModels;
   clock?: Clock;
   /** Where patients' links point; defaults to PUBLIC_URL or this server's own address. */
   publicUrl?: string;
@@ -107,6 +112,12 @@ export type ComposeOptions = {
   extendHttp?: (app: FastifyInstance, context: { pool: SqlPool }) => Promise<void>;
 };
 
+/** The MongoDB read models READ_MODELS=mongodb asks for, connected and checked; null for PostgreSQL's. */
+export const openReadModelsOf = (config: Config): Promise<MongoReadModels | null> =>
+  config.readModels.kind === 'mongodb'
+    ? openMongoReadModels({ url: config.readModels.url, database: config.readModels.database })
+    : Promise.resolve(null);
+
 /** Wires one running platform: database, processes, projections, HTTP. Nothing listens until `listen`. */
 export const composePlatform = async (options: ComposeOptions): Promise<Composition> => {
   const { config } = options;
@@ -115,6 +126,8 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
   const clock = options.clock ?? systemClock;
   const keys = await loadPlatformKeys(config);
   const metrics = createMetrics();
+  // READ_MODELS=mongodb: the server is asked first, so a missing or unfit one is said before anything opens.
+  const mongo = options.mongoReadModels ?? (await openReadModelsOf(config));
   const platform = await openPlatform({
     metrics,
     databaseUrl: config.databaseUrl,
@@ -244,10 +257,13 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
       patientLinkEmailsProcess({ pool, mailer, publicUrl, linkSecret, brand: config.brand }),
     ],
     workers: smsOutbox ? [outbox, smsOutbox] : [outbox],
+    documents: mongo ? { sink: mongo.sink, projections: DASHBOARD_DOCUMENTS } : undefined,
   });
+  const reads = mongo?.reads ?? postgresDashboardReads(httpPool);
 
   const http = await buildHttpApp({
     pool: httpPool,
+    reads,
     store: httpStore,
     clock,
     commands: httpCommands,
@@ -282,6 +298,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
       if (consultations && vendors.uk) {
         await app.register(consultationRoutes, {
           pool: httpPool,
+          reads,
           store: httpStore,
           clock,
           commands: consultations.httpCommands,
@@ -332,6 +349,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
       anchoring.stop();
       await http.close();
       await platform.close();
+      await mongo?.close();
     },
   };
 };

@@ -21,6 +21,11 @@ import { createProcessRuntime, type ProcessManager, type ProcessRuntime } from '
 import { createTimerService, type TimerService } from '../processes/timers.js';
 import { backlogCounts, subscriptionLags } from '../projections/health/platformHealth.js';
 import { type Projection, startProjection } from '../projections/runtime.js';
+import {
+  type DocumentProjection,
+  type ReadModelSink,
+  startDocumentProjection,
+} from '../projections/viewDocuments.js';
 
 export type Platform = {
   /** Connected as the least-privilege app role; migrations ran as the owner. */
@@ -44,6 +49,11 @@ export type Platform = {
     projections?: readonly Projection[];
     processes?: readonly ProcessManager[];
     workers?: readonly Worker[];
+    /** Document read models (READ_MODELS=mongodb): each projection commits into the sink with its checkpoint. */
+    documents?: {
+      sink: ReadModelSink & { name: string };
+      projections: readonly DocumentProjection<unknown>[];
+    };
   }): void;
   /** Waits until every running consumer has handled every event committed so far, and workers are idle. */
   drain(timeoutMs?: number): Promise<void>;
@@ -128,10 +138,12 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     clock,
     holder,
     log,
-    run({ projections = [], processes: managers = [], workers: started = [] }) {
+    run({ projections = [], processes: managers = [], workers: started = [], documents }) {
       const options = { holder, pollIntervalMs: config.pollIntervalMs };
       for (const projection of projections)
         projectionRunners.push(startProjection(deps, projection, options));
+      for (const projection of documents?.projections ?? [])
+        projectionRunners.push(startDocumentProjection(deps, documents!.sink, projection, options));
       for (const pm of managers)
         processRunners.push(
           processes.start(metrics ? observedProcess(pm, metrics) : pm, {

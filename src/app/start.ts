@@ -5,7 +5,13 @@ import type { Config } from '../platform/config.js';
 import { startTracing } from '../platform/tracing.js';
 import { EMPTY_NETWORK_MESSAGE } from '../processes/prescription/routing.js';
 import { activePharmacyCount } from '../projections/pharmacyQueries.js';
-import { type ComposeOptions, type Composition, composePlatform, type SeedContext } from './compose.js';
+import {
+  type ComposeOptions,
+  type Composition,
+  composePlatform,
+  openReadModelsOf,
+  type SeedContext,
+} from './compose.js';
 import { assertPlatformRunsOn } from './eventStoreChoice.js';
 import { shutdownAwareStream } from './shutdownLog.js';
 import { type Vendors, vendorsFromConfig } from './vendors.js';
@@ -66,18 +72,28 @@ const rememberIntakeKey = async (file: string, composition: Composition): Promis
 /** Brings the platform up, listens, prints where everything is, and stops cleanly on SIGINT/SIGTERM. */
 export const startPlatform = async (config: Config, options: StartOptions = {}): Promise<Composition> => {
   assertPlatformRunsOn(config.eventStore);
+  // The servers the configuration names are asked before any vendor or database is opened.
+  const mongoReadModels = (await openReadModelsOf(config)) ?? undefined;
   const { stream: logStream, stopping } = shutdownAwareStream(options.logStream ?? process.stdout);
   const tracing = config.tracesEndpoint ? startTracing({ otlpUrl: config.tracesEndpoint }) : null;
-  const composition = await composePlatform({
-    config,
-    vendors: options.vendors ?? vendorsFromConfig(config, options.clock ?? systemClock),
-    clock: options.clock,
-    devUsers: options.devUsers,
-    seed: options.seed,
-    logStream,
-    requestLogs: options.requestLogs,
-    extendHttp: options.extendHttp,
-  });
+  let composition: Composition;
+  try {
+    composition = await composePlatform({
+      config,
+      mongoReadModels,
+      vendors: options.vendors ?? vendorsFromConfig(config, options.clock ?? systemClock),
+      clock: options.clock,
+      devUsers: options.devUsers,
+      seed: options.seed,
+      logStream,
+      requestLogs: options.requestLogs,
+      extendHttp: options.extendHttp,
+    });
+  } catch (error) {
+    // Whatever refused the start (a vendor's settings, the database), the read models' connection goes too.
+    await mongoReadModels?.close();
+    throw error;
+  }
   await composition.http.listen({ port: config.port, host: config.host });
   // Imported pharmacies reach the read model within moments of starting; look once they have.
   await composition.platform.drain(10_000).catch(() => {});
@@ -99,6 +115,11 @@ export const startPlatform = async (config: Config, options: StartOptions = {}):
       `Pharmacy platform running (${composition.platform.db.embedded ? 'embedded PostgreSQL under .data/' : 'DATABASE_URL'})`,
       `  web / API      ${base}`,
       `  API docs       ${base}/docs`,
+      ...(config.readModels.kind === 'mongodb'
+        ? [
+            `  read models    dashboards in MongoDB at ${new URL(config.readModels.url).host}/${config.readModels.database}`,
+          ]
+        : []),
       `  intake API key ${composition.intakeApiKey}${config.generated.intakeApiKey ? '   (generated; set INTAKE_API_KEY to choose one)' : ''}`,
       pharmacies > 0
         ? `  pharmacies     ${pharmacies} active in the network`

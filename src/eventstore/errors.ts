@@ -20,3 +20,11 @@ export class WrongExpectedRevisionError extends Error {
 
 export const isWrongExpectedRevision = (error: unknown): error is WrongExpectedRevisionError =>
   error instanceof WrongExpectedRevisionError;
+
+/** Another consumer moved the checkpoint first: this one lost its lease and must not commit. */
+export class CheckpointConflictError extends Error {
+  constructor(readonly subscriptionId: string) {
+    super(`checkpoint of ${subscriptionId} was moved by another consumer`);
+    this.name = 'CheckpointConflictError';
+  }
+}

@@ -17,6 +17,7 @@ import type { Metrics } from '../platform/metrics.js';
 import { safeError } from '../platform/safeError.js';
 import type { SqlPool } from '../platform/sql.js';
 import type { ProcessRuntime } from '../processes/runtime.js';
+import type { DashboardReads } from '../projections/dashboardReads.js';
 import { declaredAccess, guardBeforeContract, securityOf } from './access.js';
 import { staffAuthPlugin } from './auth/index.js';
 import { problem } from './auth/problem.js';
@@ -39,6 +40,8 @@ import { registerSecurityHeaders } from './web/securityHeaders.js';
 
 export type HttpDeps = {
   pool: SqlPool;
+  /** The dashboards' read models: PostgreSQL's, or MongoDB's with READ_MODELS=mongodb. */
+  reads: DashboardReads;
   store: EventStore;
   clock: Clock;
   commands: OrderCommands;
@@ -228,7 +231,15 @@ export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => 
   await app.register(intakeRoutes, { commands: deps.commands, keys: deps.intakeKeys });
   await app.register(intakeKeyRoutes, { keys: deps.intakeKeys });
   const { pool, store, clock, commands, processes, payments, carrier } = deps;
-  await app.register(orderRoutes, { pool, store, clock, commands, processes, documents: deps.documents });
+  await app.register(orderRoutes, {
+    pool,
+    reads: deps.reads,
+    store,
+    clock,
+    commands,
+    processes,
+    documents: deps.documents,
+  });
   await app.register(patientRoutes, { pool, store, clock, commands, links: deps.patientLinks });
   await app.register(patientLinkRoutes, { links: deps.patientLinks });
   await app.register(webhookRoutes, {
@@ -242,6 +253,7 @@ export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => 
   });
   await app.register(operationsRoutes, {
     pool,
+    reads: deps.reads,
     processes,
     store,
     clock,

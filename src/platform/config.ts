@@ -19,6 +19,19 @@ const schema = z.object({
       'a KurrentDB connection string, e.g. kurrentdb://localhost:2113?tls=false',
     )
     .optional(),
+  // Where the dashboards' read models live: PostgreSQL (default) or a MongoDB replica set.
+  READ_MODELS: z.enum(['postgres', 'mongodb']).default('postgres'),
+  MONGODB_URL: z
+    .string()
+    .regex(
+      /^mongodb(\+srv)?:\/\//,
+      'a MongoDB connection string, e.g. mongodb://localhost:27017/?replicaSet=rs0',
+    )
+    .optional(),
+  MONGODB_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/)
+    .default('pharmacy'),
   MIGRATION_DATABASE_URL: z.string().optional(),
   INTAKE_API_KEY: z.string().min(16).optional(),
   ADMIN_EMAIL: z.string().email().default('admin@pharmacy.example.org'),
@@ -125,6 +138,11 @@ export type Config = {
   databaseUrl: string | undefined;
   /** The event store: PostgreSQL (DATABASE_URL or the embedded server), or a KurrentDB server. */
   eventStore: { kind: 'postgres' } | { kind: 'kurrentdb'; url: string };
+  /**
+   * The dashboards' read models (order list and counts, queues, incidents): PostgreSQL, or MongoDB
+   * documents beside it. Every other read model and the audit trail stay in PostgreSQL.
+   */
+  readModels: { kind: 'postgres' } | { kind: 'mongodb'; url: string; database: string };
   /** The owner's URL when DATABASE_URL is the app's own least-privilege role. */
   migrationDatabaseUrl: string | undefined;
   intakeApiKey: string;
@@ -222,6 +240,16 @@ const eventStoreOf = (kind: 'postgres' | 'kurrentdb', url: string | undefined): 
   return { kind, url };
 };
 
+const readModelsOf = (
+  kind: 'postgres' | 'mongodb',
+  url: string | undefined,
+  database: string,
+): Config['readModels'] => {
+  if (kind === 'postgres') return { kind };
+  if (!url) throw new ConfigError('invalid configuration:\n  MONGODB_URL: required when READ_MODELS=mongodb');
+  return { kind, url, database };
+};
+
 const secret = (bytes = 24) => randomBytes(bytes).toString('base64url');
 
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
@@ -237,6 +265,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     publicUrl: e.PUBLIC_URL,
     databaseUrl: e.DATABASE_URL || undefined,
     eventStore: eventStoreOf(e.EVENT_STORE, e.KURRENTDB_URL),
+    readModels: readModelsOf(e.READ_MODELS, e.MONGODB_URL, e.MONGODB_DATABASE),
     migrationDatabaseUrl: e.MIGRATION_DATABASE_URL || undefined,
     intakeApiKey: e.INTAKE_API_KEY ?? '',
     adminEmail: e.ADMIN_EMAIL,

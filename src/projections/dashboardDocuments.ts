@@ -150,3 +150,10 @@ export const incidentDocuments: DocumentProjection<IntegrationIncidentRow> = {
     openedOrUpdatedAt: view.opened_at ?? view.updated_at,
   }),
 };
+
+/** Every dashboard view a document read model keeps. */
+export const DASHBOARD_DOCUMENTS = [
+  orderDocuments,
+  consultationDocuments,
+  incidentDocuments,
+] as readonly DocumentProjection<unknown>[];

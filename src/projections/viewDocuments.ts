@@ -100,13 +100,14 @@ export const startDocumentProjection = <V>(
   deps: SubscriptionDeps,
   sink: ReadModelSink & { name: string },
   projection: DocumentProjection<V>,
-  options: { holder?: string; batchSize?: number } = {},
+  options: { holder?: string; batchSize?: number; pollIntervalMs?: number } = {},
 ) => {
   const subscriptionId = documentSubscriptionId(sink.name, projection);
   return startSubscription(deps, {
     subscriptionId,
     filter: projection.filter,
     batchSize: options.batchSize ?? 1_000,
+    pollIntervalMs: options.pollIntervalMs,
     lease: { holder: options.holder ?? `pid-${process.pid}` },
     start: () => sink.checkpoint(subscriptionId),
     handle: (batch, from) =>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointConflictError } from '../../src/eventstore/postgres/checkpoints.js';
+import { CheckpointConflictError } from '../../src/eventstore/errors.js';
 import { readBatch } from '../../src/eventstore/postgres/readBatch.js';
 import { type Checkpoint, type RecordedEvent, START_CHECKPOINT } from '../../src/eventstore/types.js';
 import { MINUTE, manualClock } from '../../src/platform/clock.js';

@@ -1,15 +1,8 @@
 import type { SqlQueryable } from '../../platform/sql.js';
+import { CheckpointConflictError } from '../errors.js';
 import { type Checkpoint, START_CHECKPOINT } from '../types.js';
 
 type Queryable = SqlQueryable;
-
-/** Another consumer moved the checkpoint first: this one lost its lease and must not commit. */
-export class CheckpointConflictError extends Error {
-  constructor(readonly subscriptionId: string) {
-    super(`checkpoint of ${subscriptionId} was moved by another consumer`);
-    this.name = 'CheckpointConflictError';
-  }
-}
 
 export const loadCheckpoint = async (db: Queryable, subscriptionId: string): Promise<Checkpoint> => {
   const { rows } = await db.query<{ transaction_id: string; global_position: number }>(

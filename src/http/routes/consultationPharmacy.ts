@@ -87,7 +87,7 @@ export const consultationPharmacyRoutes: FastifyPluginAsyncZod<ConsultationRoute
     async (request) => {
       const query = request.query;
       const stalledBefore = new Date(clock.now().getTime() - CONSULTATION_TIMEOUT_DAYS * DAY);
-      const { total, items } = await pharmacyQueue(pool, { ...query, stalledBefore });
+      const { total, items } = await options.reads.pharmacyQueue({ ...query, stalledBefore });
       return {
         view: query.view,
         page: query.page,

@@ -161,7 +161,7 @@ export const consultationReviewRoutes: FastifyPluginAsyncZod<ConsultationRoutesO
       const query = request.query;
       const queue = queueFor(request, query.queue);
       if (!queue) return forbidden(reply, query.queue ?? 'requested');
-      const cases = await openReviewCases(pool, queue);
+      const cases = await options.reads.openReviewCases(queue);
       return {
         queue,
         items: cases.map(({ flags, incidentStates, ...item }) => ({

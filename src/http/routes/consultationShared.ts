@@ -17,6 +17,7 @@ import {
   applyToConsultationView,
   type ConsultationView,
 } from '../../projections/consultations/consultationView.js';
+import type { DashboardReads } from '../../projections/dashboardReads.js';
 import { consultationActionResult } from '../contracts/consultationPatient.js';
 import { pathParams, type RequestWithId } from '../contracts/params.js';
 import { sendError } from '../errors.js';
@@ -24,6 +25,7 @@ import { absentBodyIsEmpty } from '../validation.js';
 
 export type ConsultationRoutesOptions = {
   pool: SqlPool;
+  reads: DashboardReads;
   store: EventStore;
   clock: Clock;
   commands: ConsultationCommands;

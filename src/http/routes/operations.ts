@@ -7,6 +7,7 @@ import type { SqlPool } from '../../platform/sql.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
 import { needsAttention } from '../../projections/attention/needsAttention.js';
 import { parkedEvents } from '../../projections/attention/parkedEvents.js';
+import type { DashboardReads } from '../../projections/dashboardReads.js';
 import { openIncidents, unmatchedPayments } from '../../projections/integrationIncidentQueries.js';
 import { problem } from '../auth/problem.js';
 import {
@@ -21,6 +22,7 @@ import { pathParams } from '../contracts/params.js';
 
 export type OperationsRoutesOptions = {
   pool: SqlPool;
+  reads: DashboardReads;
   processes: ProcessRuntime;
   store: EventStore;
   clock: Clock;
@@ -127,7 +129,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
       },
     },
     async () => {
-      const incidents = await openIncidents(options.pool);
+      const incidents = await options.reads.openIncidents();
       // Vendor and database messages may quote what was sent: quoted values are taken out.
       return { items: incidents.map((r) => ({ ...r, last_error: scrubbedMessage(String(r.last_error)) })) };
     },

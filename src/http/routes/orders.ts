@@ -10,6 +10,7 @@ import { attachmentName, sniffDocumentType } from '../../integrations/documents/
 import type { Clock } from '../../platform/clock.js';
 import type { SqlPool } from '../../platform/sql.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
+import type { DashboardReads } from '../../projections/dashboardReads.js';
 import { orderFlow } from '../../projections/orders/orderFlow.js';
 import {
   insuranceCardKeys,
@@ -49,6 +50,8 @@ import { absentBodyIsEmpty } from '../validation.js';
 
 export type OrderRoutesOptions = {
   pool: SqlPool;
+  /** The dashboards' read models: PostgreSQL's, or MongoDB's with READ_MODELS=mongodb. */
+  reads: DashboardReads;
   store: EventStore;
   clock: Clock;
   commands: OrderCommands;
@@ -119,7 +122,7 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
     },
     async (request) => {
       const query = request.query;
-      const { rows, total } = await searchOrders(pool, query);
+      const { rows, total } = await options.reads.searchOrders(query);
       const items = rows.map((r) => ({
         orderId: r.order_id,
         status: r.status,
@@ -145,7 +148,7 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
       config: { phiRead: false },
       schema: { tags: ['orders'], summary: 'Orders per status', response: { 200: statusCounts } },
     },
-    async () => orderStatusCounts(pool),
+    async () => options.reads.orderStatusCounts(),
   );
 
   app.get(

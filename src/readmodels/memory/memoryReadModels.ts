@@ -1,5 +1,5 @@
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/prescription/orderEvents.js';
-import { CheckpointConflictError } from '../../eventstore/postgres/checkpoints.js';
+import { CheckpointConflictError } from '../../eventstore/errors.js';
 import { type Checkpoint, START_CHECKPOINT } from '../../eventstore/types.js';
 import {
   OPEN_REVIEW_STATUSES,
