@@ -106,7 +106,7 @@ export const createCommandHandler = <State, Command, Event extends DomainEvent>(
           ...event,
           streamName: envelope.streamName,
           streamRevision: revision + 1 + index,
-          globalPosition: result.lastGlobalPosition - (toAppend.length - 1 - index),
+          globalPosition: result.globalPositions[index]!,
         }));
         cache?.remember(envelope.streamName, [...history, ...recorded]);
         return {

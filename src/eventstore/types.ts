@@ -40,6 +40,11 @@ export type AppendResult = {
   nextExpectedRevision: number;
   /** Global position of the last appended (or already stored) event. */
   lastGlobalPosition: number;
+  /**
+   * The global position of each event of the batch, in the batch's order (as stored, for a batch
+   * already stored). Positions need not be consecutive: other writers' events may fall between.
+   */
+  globalPositions: number[];
   /** False when every event id was already stored: the append was a retry and changed nothing. */
   written: boolean;
 };

@@ -10,7 +10,10 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { deciderSpec } from '../support/deciderSpec.js';
 
 // A tiny stock counter: enough to exercise the handler without a pharmacy flow.
-type Command = { type: 'Receive'; quantity: number } | { type: 'Dispense'; quantity: number };
+type Command =
+  | { type: 'Receive'; quantity: number }
+  | { type: 'ReceiveMany'; quantities: number[] }
+  | { type: 'Dispense'; quantity: number };
 type Event =
   | { type: 'StockReceived'; data: { quantity: number } }
   | { type: 'StockDispensed'; data: { quantity: number } };
@@ -23,6 +26,8 @@ const stock: Decider<State, Command, Event> = {
   }),
   decide: (command, state) => {
     if (command.type === 'Receive') return [{ type: 'StockReceived', data: { quantity: command.quantity } }];
+    if (command.type === 'ReceiveMany')
+      return command.quantities.map((quantity) => ({ type: 'StockReceived' as const, data: { quantity } }));
     if (command.quantity > state.onHand)
       throw new DomainError('conflict', 'OUT_OF_STOCK', `only ${state.onHand} on hand`);
     return [{ type: 'StockDispensed', data: { quantity: command.quantity } }];
@@ -51,6 +56,22 @@ describe('command handler', () => {
   afterAll(() => db.drop());
 
   const handle = (maxAttempts?: number) => createCommandHandler(store, stock, { clock, maxAttempts });
+
+  it('answers each event it appended with the global position the store gave it, while other commands append at the same moment', async () => {
+    // PostgreSQL's sequence hands concurrent statements interleaved numbers: a batch's positions are
+    // not consecutive, so counting back from the last one named other writers' events.
+    const handler = handle();
+    const streams = Array.from({ length: 24 }, () => `stock-${newId()}`);
+    const results = await Promise.all(
+      streams.map((stream) =>
+        handler(envelope(stream, { type: 'ReceiveMany', quantities: [1, 2, 3, 4, 5] })),
+      ),
+    );
+    for (const [i, stream] of streams.entries()) {
+      const stored = await store.readStream(stream);
+      expect(results[i]!.events.map((e) => e.globalPosition)).toEqual(stored.map((e) => e.globalPosition));
+    }
+  });
   const envelope = (streamName: string, command: Command, commandId = newUuid()) => ({
     commandId,
     streamName,

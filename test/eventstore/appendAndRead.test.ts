@@ -92,7 +92,7 @@ describeEachAdapter('the event store contract', adapters, (adapter) => {
       expect(conflict.message).toBe(`Append to ${stream} expected revision 0 but the stream is at 2`);
     });
 
-    it('numbers a multi-event append consecutively and reports the last global position', async () => {
+    it('numbers a multi-event append consecutively and reports each global position', async () => {
       const stream = newStream();
       const result = await store.appendToStream(stream, events(10), { expectedRevision: 'no_stream' });
       const stored = await store.readStream(stream);
@@ -100,8 +100,19 @@ describeEachAdapter('the event store contract', adapters, (adapter) => {
       expect(result).toEqual({
         nextExpectedRevision: 9,
         lastGlobalPosition: stored.at(-1)!.globalPosition,
+        globalPositions: stored.map((e) => e.globalPosition),
         written: true,
       });
+    });
+
+    it('reports each event’s own global position while other writers append at the same moment', async () => {
+      const streams = Array.from({ length: 24 }, newStream);
+      const results = await Promise.all(streams.map((stream) => store.appendToStream(stream, events(5))));
+      for (const [i, stream] of streams.entries()) {
+        const stored = await store.readStream(stream);
+        expect(results[i]!.globalPositions).toEqual(stored.map((e) => e.globalPosition));
+        expect(results[i]!.lastGlobalPosition).toBe(Math.max(...stored.map((e) => e.globalPosition)));
+      }
     });
   });
 
@@ -113,7 +124,10 @@ describeEachAdapter('the event store contract', adapters, (adapter) => {
       const retry = await store.appendToStream(stream, batch, { expectedRevision: 'no_stream' });
       expect(retry.written).toBe(false);
       expect(retry.nextExpectedRevision).toBe(2);
-      expect(await store.readStream(stream)).toHaveLength(3);
+      const stored = await store.readStream(stream);
+      expect(stored).toHaveLength(3);
+      // The answer names where the first copy was stored.
+      expect(retry.globalPositions).toEqual(stored.map((e) => e.globalPosition));
     });
 
     it('treats a retry as a no-op even after the stream moved on', async () => {

@@ -111,9 +111,11 @@ export const createKurrentDBEventStore = (client: KurrentDBClient): EventStore =
         `append to ${streamName} repeats ${found.length} of ${events.length} event ids: a retry must resend the same batch`,
       );
     }
+    const byId = new Map(found.map((e) => [e.id, e.globalPosition]));
     return {
       nextExpectedRevision: (await streamRevision(streamName)) ?? -1,
       lastGlobalPosition: Math.max(...found.map((e) => e.globalPosition)),
+      globalPositions: events.map((e) => byId.get(e.id)!),
       written: false,
     };
   };
@@ -132,11 +134,19 @@ export const createKurrentDBEventStore = (client: KurrentDBClient): EventStore =
       if (result.position === undefined) {
         throw new Error(`KurrentDB accepted an append to ${streamName} without saying where it wrote it`);
       }
-      return {
-        nextExpectedRevision: Number(result.nextExpectedRevision),
-        lastGlobalPosition: toGlobalPosition(result.position),
-        written: true,
-      };
+      const nextExpectedRevision = Number(result.nextExpectedRevision);
+      const last = toGlobalPosition(result.position);
+      // The server says where the last event went; the others' `$all` positions are read back.
+      const globalPositions =
+        events.length === 1
+          ? [last]
+          : (
+              await readStream(streamName, {
+                fromRevision: nextExpectedRevision - events.length + 1,
+                maxCount: events.length,
+              })
+            ).map((e) => e.globalPosition);
+      return { nextExpectedRevision, lastGlobalPosition: last, globalPositions, written: true };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
       const stored = await storedCopy(streamName, events, {});

@@ -81,6 +81,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
         return {
           nextExpectedRevision: current ?? -1,
           lastGlobalPosition: Math.max(...repeated.map((e) => e.globalPosition)),
+          globalPositions: repeated.map((e) => e.globalPosition),
           written: false,
         };
       }
@@ -114,6 +115,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
       return {
         nextExpectedRevision: stream.length - 1,
         lastGlobalPosition: all.length,
+        globalPositions: stream.slice(-events.length).map((e) => e.globalPosition),
         written: true,
       };
     },

@@ -56,8 +56,9 @@ const expectedCode = (expected: ExpectedRevision): number => {
 type AppendRow = {
   current_revision: number;
   duplicates: number;
-  duplicate_position: number | null;
-  last_position: number | null;
+  /** bigint[] arrives as text: the driver's int8 parser is for single values. */
+  duplicate_positions: string[] | null;
+  positions: string[] | null;
 };
 
 /**
@@ -71,8 +72,8 @@ WITH current AS (
 ), stored AS (
   -- A join, not = ANY(array): the generic plan of a prepared statement then probes the index per id
   -- instead of building a bitmap.
-  SELECT count(*)::int AS n, max(e.global_position) AS position
-    FROM unnest($3::uuid[]) AS ids(id) JOIN events e ON e.event_id = ids.id
+  SELECT count(*)::int AS n, array_agg(e.global_position ORDER BY ids.ord) AS positions
+    FROM unnest($3::uuid[]) WITH ORDINALITY AS ids(id, ord) JOIN events e ON e.event_id = ids.id
 ), accepted AS (
   SELECT c.revision FROM current c, stored s
    WHERE s.n = 0 AND ($2 = -1 OR ($2 = -2 AND c.revision = -1) OR ($2 = -3 AND c.revision >= 0) OR c.revision = $2)
@@ -81,10 +82,12 @@ WITH current AS (
   SELECT $1, a.revision + t.ord, t.id, t.type, t.data, t.metadata
     FROM accepted a,
          unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS t(id, type, data, metadata, ord)
-  RETURNING global_position
+  RETURNING global_position, stream_revision
 )
-SELECT c.revision AS current_revision, s.n AS duplicates, s.position AS duplicate_position,
-       (SELECT max(global_position) FROM inserted) AS last_position
+SELECT c.revision AS current_revision, s.n AS duplicates, s.positions AS duplicate_positions,
+       -- Each event's own position, in the batch's order: a sequence need not hand one statement's
+       -- rows consecutive numbers while other writers insert.
+       (SELECT array_agg(global_position ORDER BY stream_revision) FROM inserted) AS positions
   FROM current c, stored s`;
 
 /** Writers expecting `any` that lose a race for the next revision simply try again, this often. */
@@ -141,9 +144,11 @@ export const createPostgresEventStore = (
         continue;
       }
       if (row.duplicates === events.length) {
+        const stored = (row.duplicate_positions ?? []).map(Number);
         return {
           nextExpectedRevision: row.current_revision,
-          lastGlobalPosition: row.duplicate_position ?? 0,
+          lastGlobalPosition: Math.max(0, ...stored),
+          globalPositions: stored,
           written: false,
         };
       }
@@ -152,7 +157,7 @@ export const createPostgresEventStore = (
           `append to ${streamName} repeats ${row.duplicates} of ${events.length} event ids: a retry must resend the same batch`,
         );
       }
-      if (row.last_position === null) {
+      if (row.positions === null) {
         throw new WrongExpectedRevisionError(
           streamName,
           expected,
@@ -163,9 +168,11 @@ export const createPostgresEventStore = (
         categories: [streamCategory(streamName)],
         eventTypes: [...new Set(events.map((e) => e.type))],
       });
+      const globalPositions = row.positions.map(Number);
       return {
         nextExpectedRevision: row.current_revision + events.length,
-        lastGlobalPosition: row.last_position,
+        lastGlobalPosition: Math.max(...globalPositions),
+        globalPositions,
         written: true,
       };
     }
