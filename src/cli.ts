@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { openReadModelsOf } from './app/compose.js';
 import { auditAnchorSink, loadPlatformKeys } from './app/platformKeys.js';
 import { startPlatform } from './app/start.js';
 import {
@@ -65,10 +66,11 @@ program
 program
   .command('rebuild')
   .description('empty a projection and replay every event into it, with progress and a final events/s figure')
-  .argument('<projection>', 'projection name, e.g. audit')
+  .argument('<projection>', 'projection name, e.g. audit, or mongodb:orders for a MongoDB dashboard view')
   .action(async (name: string) => {
     const config = loadConfig();
     const keys = await loadPlatformKeys(config);
+    const mongo = name.startsWith('mongodb:') ? await openReadModelsOf(config) : null;
     const report = await withDatabase(config, async (db) => {
       // Emptying a read model (the audit trail above all) is the owner's right, not the app's.
       const owner = createPool(db.ownerConnectionString, {
@@ -83,12 +85,13 @@ program
         return await rebuild({ ...db, pool: owner, connectionString: db.ownerConnectionString }, name, {
           leases,
           auditKey: keys.audit,
+          documents: mongo?.sink,
         });
       } finally {
         await leases.close();
         await owner.end();
       }
-    });
+    }).finally(() => mongo?.close());
     console.log(
       `rebuilt ${name}: ${report.events} events in ${report.seconds.toFixed(2)} s (${Math.round(report.eventsPerSecond)} events/s)`,
     );

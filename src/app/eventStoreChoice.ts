@@ -13,8 +13,8 @@ export const assertPlatformRunsOn = (eventStore: Config['eventStore']): void => 
       'The KurrentDB event store and subscription adapters exist (src/eventstore/kurrentdb/), but:',
       '  - the process runtime, the projections and the live feed read events through the PostgreSQL',
       '    subscription runner, its checkpoints, leases and LISTEN/NOTIFY, not through the SubscriptionSource port;',
-      '  - retry timers and the retry routes read events by id, which KurrentDB cannot (no index by event id);',
-      '  - the parcel lookup queries event contents inside PostgreSQL.',
+      '  - the projection catch-up wait, recent changes, the compliance report, verify-audit and the',
+      '    subscription lag read the PostgreSQL events table in SQL.',
       'Unset EVENT_STORE (or set EVENT_STORE=postgres) to start the platform.',
     ].join('\n'),
   );

@@ -5,6 +5,7 @@ import type { Config } from '../platform/config.js';
 import { startTracing } from '../platform/tracing.js';
 import { EMPTY_NETWORK_MESSAGE } from '../processes/prescription/routing.js';
 import { activePharmacyCount } from '../projections/pharmacyQueries.js';
+import { mongoHostsOf } from '../readmodels/mongodb/mongoReadModels.js';
 import {
   type ComposeOptions,
   type Composition,
@@ -117,7 +118,7 @@ export const startPlatform = async (config: Config, options: StartOptions = {}):
       `  API docs       ${base}/docs`,
       ...(config.readModels.kind === 'mongodb'
         ? [
-            `  read models    dashboards in MongoDB at ${new URL(config.readModels.url).host}/${config.readModels.database}`,
+            `  read models    dashboards in MongoDB at ${mongoHostsOf(config.readModels.url)}/${config.readModels.database}`,
           ]
         : []),
       `  intake API key ${composition.intakeApiKey}${config.generated.intakeApiKey ? '   (generated; set INTAKE_API_KEY to choose one)' : ''}`,

@@ -1,8 +1,15 @@
 import type { Leases } from '../eventstore/leases.js';
 import type { Database } from '../eventstore/postgres/database.js';
 import type { AuditKey } from '../projections/audit/auditRecord.js';
+import { DASHBOARD_DOCUMENTS } from '../projections/dashboardDocuments.js';
 import { allProjections, findProjection } from '../projections/index.js';
 import { projectionSubscriptionId, type RebuildReport, rebuildProjection } from '../projections/runtime.js';
+import {
+  type DocumentProjection,
+  documentSubscriptionId,
+  type ReadModelSink,
+  rebuildDocumentProjection,
+} from '../projections/viewDocuments.js';
 import { terminalProgress } from './progressBar.js';
 
 /**
@@ -12,17 +19,33 @@ import { terminalProgress } from './progressBar.js';
 export const rebuild = async (
   db: Database,
   name: string,
-  options: { leases: Leases; waitMs?: number; auditKey: AuditKey },
+  options: {
+    leases: Leases;
+    waitMs?: number;
+    auditKey: AuditKey;
+    /** The document sink READ_MODELS names (MongoDB), for `<sink>:<view>` names such as `mongodb:orders`. */
+    documents?: ReadModelSink & { name: string };
+  },
 ): Promise<RebuildReport> => {
-  const projection = findProjection(name, options.auditKey);
-  if (!projection) {
+  const [sinkName, viewName] = name.includes(':') ? name.split(':', 2) : [null, name];
+  const documents = sinkName === null ? undefined : DASHBOARD_DOCUMENTS.find((p) => p.name === viewName);
+  const projection = sinkName === null ? findProjection(name, options.auditKey) : undefined;
+  if (sinkName !== null && (!options.documents || options.documents.name !== sinkName))
     throw new Error(
-      `no projection named "${name}"; known: ${allProjections(options.auditKey)
-        .map((p) => p.name)
-        .join(', ')}`,
+      `"${name}" names the ${sinkName} read models, but READ_MODELS does not choose ${sinkName}`,
+    );
+  if (!projection && !documents) {
+    throw new Error(
+      `no projection named "${name}"; known: ${[
+        ...allProjections(options.auditKey).map((p) => p.name),
+        ...(options.documents ? DASHBOARD_DOCUMENTS.map((p) => `${options.documents!.name}:${p.name}`) : []),
+      ].join(', ')}`,
     );
   }
-  const lease = options.leases.acquire(projectionSubscriptionId(projection), `rebuild:${process.pid}`);
+  const leaseName = projection
+    ? projectionSubscriptionId(projection)
+    : documentSubscriptionId(options.documents!.name, documents!);
+  const lease = options.leases.acquire(leaseName, `rebuild:${process.pid}`);
   const waitMs = options.waitMs ?? 10_000;
   const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), waitMs).unref());
   try {
@@ -31,9 +54,17 @@ export const rebuild = async (
         `projection "${name}" is being run by another process; stop the platform before rebuilding it`,
       );
     }
-    return await rebuildProjection(db.pool, projection, {
-      progress: process.stderr.isTTY ? terminalProgress(`rebuild ${projection.name}`, ' events') : undefined,
-    });
+    const progress = process.stderr.isTTY ? terminalProgress(`rebuild ${name}`, ' events') : undefined;
+    return projection
+      ? await rebuildProjection(db.pool, projection, { progress })
+      : await rebuildDocumentProjection(
+          db.pool,
+          options.documents!,
+          documents as DocumentProjection<unknown>,
+          {
+            progress,
+          },
+        );
   } finally {
     await lease.release();
   }

@@ -145,8 +145,27 @@ export const rebuildProjection = async (
     client.release();
   }
 
+  return replayAll(
+    pool,
+    projection.filter,
+    (events, from, to) => applyAndCheckpoint(pool, projection, events, from, to),
+    options,
+  );
+};
+
+/**
+ * Replays every event the filter matches, from the first, batch by batch, handing each batch with
+ * the checkpoint it moves from and to; reports progress and the rate. Ends once it has passed every
+ * event committed when it started.
+ */
+export const replayAll = async (
+  pool: SqlPool,
+  filter: SubscriptionFilter,
+  handle: (events: readonly RecordedEvent[], from: Checkpoint, to: Checkpoint) => Promise<void>,
+  options: { progress?: RebuildProgress; batchSize?: number } = {},
+): Promise<RebuildReport> => {
   const progress = options.progress;
-  progress?.start(await countEvents(pool, projection.filter));
+  progress?.start(await countEvents(pool, filter));
 
   const started = performance.now();
   // Everything committed when the rebuild starts is in it, even an event whose transaction is still
@@ -156,9 +175,9 @@ export const rebuildProjection = async (
   let handled = 0;
   const limit = options.batchSize ?? 2_000;
   for (;;) {
-    const batch = await readBatch(pool, { filter: projection.filter, after: from, limit });
+    const batch = await readBatch(pool, { filter, after: from, limit });
     if (compareCheckpoints(batch.checkpoint, from) > 0) {
-      await applyAndCheckpoint(pool, projection, batch.events, from, batch.checkpoint);
+      await handle(batch.events, from, batch.checkpoint);
       handled += batch.events.length;
       from = batch.checkpoint;
       progress?.update(handled);

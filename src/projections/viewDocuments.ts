@@ -1,5 +1,7 @@
 import { type SubscriptionDeps, startSubscription } from '../eventstore/postgres/subscriptionRunner.js';
 import type { Checkpoint, RecordedEvent, SubscriptionFilter } from '../eventstore/types.js';
+import type { SqlPool } from '../platform/sql.js';
+import { type RebuildProgress, type RebuildReport, replayAll } from './runtime.js';
 
 /** The dashboard views a document read model keeps: orders, consultations (and so their queues), incidents. */
 export type ViewCollection = 'orders' | 'consultations' | 'incidents';
@@ -115,4 +117,25 @@ export const startDocumentProjection = <V>(
         applyDocumentBatch(projection, views, batch.events),
       ),
   });
+};
+
+/**
+ * Empties the projection's collection in the sink and replays every event into it. Callers must make
+ * sure no live consumer of it runs meanwhile (the CLI takes its lease first).
+ */
+export const rebuildDocumentProjection = async <V>(
+  pool: SqlPool,
+  sink: ReadModelSink & { name: string },
+  projection: DocumentProjection<V>,
+  options: { progress?: RebuildProgress; batchSize?: number } = {},
+): Promise<RebuildReport> => {
+  const subscriptionId = documentSubscriptionId(sink.name, projection);
+  await sink.reset(subscriptionId, projection.collection);
+  return replayAll(
+    pool,
+    projection.filter,
+    (events, from, to) =>
+      sink.transact(subscriptionId, { from, to }, (views) => applyDocumentBatch(projection, views, events)),
+    options,
+  );
 };

@@ -2,19 +2,36 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuild } from '../../src/cli/rebuild.js';
 import { createMemoryLeases } from '../../src/eventstore/memory/memoryLeases.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
+import { START_CHECKPOINT } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
 import { auditKey } from '../../src/projections/audit/auditRecord.js';
+import { incidentDocuments } from '../../src/projections/dashboardDocuments.js';
 import { projectionSubscriptionId } from '../../src/projections/runtime.js';
+import { applyDocumentBatch, documentSubscriptionId } from '../../src/projections/viewDocuments.js';
+import { memoryReadModels } from '../../src/readmodels/memory/memoryReadModels.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent } from '../support/events.js';
+
+const TRIGGER = '00000000-0000-4000-8000-00000000000a';
+const failedCall = (triggerEventId: string) => ({
+  integration: 'stripe',
+  processManager: 'rebuild-test',
+  triggerEventId,
+  cycle: '1',
+  attempt: 1,
+  error: 'HTTP 503',
+  nextAttemptAt: null,
+});
 
 const key = auditKey('a test audit key, at least thirty-two characters');
 
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
-  await createPostgresEventStore(db.pool).appendToStream(`order-${newId()}`, [
-    anEvent('PrescriptionReceived'),
+  const store = createPostgresEventStore(db.pool);
+  await store.appendToStream(`order-${newId()}`, [anEvent('PrescriptionReceived')]);
+  await store.appendToStream(`consultation-${newId()}`, [
+    anEvent('IntegrationCallFailed', failedCall(TRIGGER)),
   ]);
 });
 afterAll(() => db.drop());
@@ -39,5 +56,34 @@ describe('cli rebuild under the Leases port', () => {
       /being run by another process/,
     );
     await running.release();
+  });
+
+  it('rebuilds a document view (sink:view) from the events alone: what the sink held before is gone', async () => {
+    const leases = createMemoryLeases();
+    const { sink, reads } = memoryReadModels();
+    const stale = {
+      ...anEvent('IntegrationCallFailed', failedCall('00000000-0000-4000-8000-00000000000b')),
+      streamName: 'consultation-STALE',
+      streamRevision: 0,
+      globalPosition: 1,
+    };
+    await sink.transact(
+      documentSubscriptionId('memory', incidentDocuments),
+      { from: START_CHECKPOINT, to: START_CHECKPOINT },
+      (views) => applyDocumentBatch(incidentDocuments, views, [stale]),
+    );
+    const report = await rebuild(database(), 'memory:integration-incidents', {
+      leases,
+      auditKey: key,
+      documents: sink,
+    });
+    expect(report.events).toBe(1);
+    expect((await reads.openIncidents()).map((i) => i.trigger_event_id)).toEqual([TRIGGER]);
+  });
+
+  it('refuses a document view of read models READ_MODELS does not choose', async () => {
+    await expect(
+      rebuild(database(), 'mongodb:orders', { leases: createMemoryLeases(), auditKey: key }),
+    ).rejects.toThrow(/names the mongodb read models, but READ_MODELS does not choose mongodb/);
   });
 });

@@ -29,7 +29,7 @@ describe('the event store in the configuration', () => {
     );
     expect(error?.message).toMatch(/^EVENT_STORE=kurrentdb cannot run the platform yet/);
     expect(error?.message).toContain('subscription runner');
-    expect(error?.message).toContain('by id');
+    expect(error?.message).toContain('events table');
     expect(error?.message).toContain('EVENT_STORE=postgres');
   });
 });

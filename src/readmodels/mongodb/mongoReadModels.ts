@@ -36,6 +36,10 @@ const DUPLICATE_KEY = 11000;
 
 export class MongoReadModelsUnavailableError extends Error {}
 
+/** The servers a connection string names, without its credentials or options, for messages. */
+export const mongoHostsOf = (url: string): string =>
+  /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]+)/.exec(url)?.[1] ?? 'MONGODB_URL';
+
 /**
  * Dashboard read models in MongoDB through the official driver: orders, consultations (their
  * queues read them) and vendor incidents as documents, each batch written with the projection's
@@ -181,11 +185,12 @@ export const openMongoReadModels = async (options: {
     serverSelectionTimeoutMS: options.connectTimeoutMs ?? 5_000,
     appName: 'pharmacy-platform',
   });
-  const where = new URL(options.url).host;
+  const where = mongoHostsOf(options.url);
   try {
     await client.connect();
     const hello = await client.db('admin').command({ hello: 1 });
-    if (!hello.setName)
+    // A replica set member names its set; a mongos router (sharded cluster) runs transactions too.
+    if (!hello.setName && hello.msg !== 'isdbgrid')
       throw new MongoReadModelsUnavailableError(
         `MongoDB at ${where} is not a replica set member: READ_MODELS=mongodb commits each batch with its checkpoint in a transaction, which needs a replica set (a single node started with --replSet and rs.initiate() will do)`,
       );
