@@ -1,6 +1,8 @@
 import { INTEGRATION_EVENT_TYPES, type IntegrationEvent } from '../domain/integrationEvents.js';
 import { streamCategory, streamId } from '../eventstore/types.js';
+import { overlapFlag } from './consultations/consultationQueries.js';
 import { applyToConsultationView, type ConsultationView } from './consultations/consultationView.js';
+import type { PharmacyQueueResult } from './dashboardReads.js';
 import type { IntegrationIncidentRow } from './integrationIncidentQueries.js';
 import { applyToOrderView, type OrderView, patientName, upgradeOrderView } from './orders/orderView.js';
 import type { DocumentProjection } from './viewDocuments.js';
@@ -157,3 +159,34 @@ export const DASHBOARD_DOCUMENTS = [
   consultationDocuments,
   incidentDocuments,
 ] as readonly DocumentProjection<unknown>[];
+
+/** A consultation document's fields, as `consultationDocuments.fields` stores them. */
+type ConsultationFields = Record<string, unknown>;
+
+/** A pharmacy queue item from a consultation document: the same shape the PostgreSQL query answers. */
+export const queueItemOfDocument = (
+  id: string,
+  view: ConsultationView,
+  f: ConsultationFields,
+  incidentStates: string[],
+): PharmacyQueueResult['items'][number] => ({
+  consultationId: id,
+  status: f.status,
+  statusSince: f.statusSince,
+  patientName: f.patientName,
+  product: { id: f.productId, name: f.productName, kind: f.productKind },
+  plan: view.state.plan,
+  supplyNumber: f.supplyNumber,
+  trackingNumber: f.trackingNumber,
+  planEndsAt: f.planEndsAt,
+  lastActivityAt: f.lastActivityAt,
+  flags: {
+    renewalOverlap: overlapFlag(view.state.flags.renewalOverlap),
+    repeatSubmission: f.repeatFlagged,
+    outOfStock: f.stockBlocked,
+    cancellationRequestedAt: f.cancellationRequestedAt,
+    draftInactiveSince: f.draftInactiveSince,
+    refundFailed: (f.refundsFailed as number) > 0,
+  },
+  incidentStates,
+});

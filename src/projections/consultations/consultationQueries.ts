@@ -19,6 +19,15 @@ const INCIDENT_JOIN = `LEFT JOIN LATERAL (
 
 const incidentStatesOf = (joined: string | null) => (joined ? joined.split(',') : []);
 
+/** A queue item's renewal-overlap flag, with the banner the team sees. */
+export const overlapFlag = <O extends { activePlanEndsAt: unknown }>(overlap: O | null | undefined) =>
+  overlap
+    ? {
+        ...overlap,
+        banner: `RENEWAL OVERLAP: an earlier plan runs until ${String(overlap.activePlanEndsAt).slice(0, 10)}`,
+      }
+    : null;
+
 /** The pharmacy team's views of the queue. `$1` is the instant before which a paid case has stalled. */
 const PHARMACY_VIEWS = {
   /** Authorised supplies to print, pack and dispatch (Phases 9–11). */
@@ -73,12 +82,7 @@ export const pharmacyQueue = async (
       planEndsAt: r.plan_ends_at,
       lastActivityAt: r.last_activity_at,
       flags: {
-        renewalOverlap: r.overlap
-          ? {
-              ...r.overlap,
-              banner: `RENEWAL OVERLAP: an earlier plan runs until ${String(r.overlap.activePlanEndsAt).slice(0, 10)}`,
-            }
-          : null,
+        renewalOverlap: overlapFlag(r.overlap),
         repeatSubmission: r.repeat_flagged,
         outOfStock: r.stock_blocked,
         cancellationRequestedAt: r.cancellation_requested_at,

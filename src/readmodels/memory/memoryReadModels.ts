@@ -6,6 +6,7 @@ import {
   type PharmacyView,
 } from '../../projections/consultations/consultationQueries.js';
 import type { ConsultationView } from '../../projections/consultations/consultationView.js';
+import { queueItemOfDocument } from '../../projections/dashboardDocuments.js';
 import type { DashboardReads, ReviewCase } from '../../projections/dashboardReads.js';
 import type { IntegrationIncidentRow } from '../../projections/integrationIncidentQueries.js';
 import { type OrderListRow, searchTerms } from '../../projections/orders/orderSearch.js';
@@ -185,35 +186,7 @@ export const memoryReadModels = (): { sink: ReadModelSink & { name: 'memory' }; 
         total: matching.length,
         items: matching
           .slice((page.page - 1) * page.pageSize, page.page * page.pageSize)
-          .map(({ id, view, fields: f }) => {
-            const overlap = view.state.flags.renewalOverlap;
-            return {
-              consultationId: id,
-              status: f.status,
-              statusSince: f.statusSince,
-              patientName: f.patientName,
-              product: { id: f.productId, name: f.productName, kind: f.productKind },
-              plan: view.state.plan,
-              supplyNumber: f.supplyNumber,
-              trackingNumber: f.trackingNumber,
-              planEndsAt: f.planEndsAt,
-              lastActivityAt: f.lastActivityAt,
-              flags: {
-                renewalOverlap: overlap
-                  ? {
-                      ...overlap,
-                      banner: `RENEWAL OVERLAP: an earlier plan runs until ${String(overlap.activePlanEndsAt).slice(0, 10)}`,
-                    }
-                  : null,
-                repeatSubmission: f.repeatFlagged,
-                outOfStock: f.stockBlocked,
-                cancellationRequestedAt: f.cancellationRequestedAt,
-                draftInactiveSince: f.draftInactiveSince,
-                refundFailed: (f.refundsFailed as number) > 0,
-              },
-              incidentStates: incidentStatesOf(id),
-            };
-          }),
+          .map(({ id, view, fields }) => queueItemOfDocument(id, view, fields, incidentStatesOf(id))),
       };
     },
 

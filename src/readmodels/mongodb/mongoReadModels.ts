@@ -14,6 +14,7 @@ import {
   type PharmacyView,
 } from '../../projections/consultations/consultationQueries.js';
 import type { ConsultationView } from '../../projections/consultations/consultationView.js';
+import { queueItemOfDocument } from '../../projections/dashboardDocuments.js';
 import type { DashboardReads, PharmacyQueueResult, ReviewCase } from '../../projections/dashboardReads.js';
 import type { IntegrationIncidentRow } from '../../projections/integrationIncidentQueries.js';
 import { type OrderListRow, searchTerms } from '../../projections/orders/orderSearch.js';
@@ -318,35 +319,7 @@ export const openMongoReadModels = async (options: {
         .toArray();
       return {
         total: result?.total[0]?.n ?? 0,
-        items: (result?.items ?? []).map((d) => {
-          const overlap = d.view.state.flags.renewalOverlap;
-          return {
-            consultationId: d._id,
-            status: d.status,
-            statusSince: d.statusSince,
-            patientName: d.patientName,
-            product: { id: d.productId, name: d.productName, kind: d.productKind },
-            plan: d.view.state.plan,
-            supplyNumber: d.supplyNumber,
-            trackingNumber: d.trackingNumber,
-            planEndsAt: d.planEndsAt,
-            lastActivityAt: d.lastActivityAt,
-            flags: {
-              renewalOverlap: overlap
-                ? {
-                    ...overlap,
-                    banner: `RENEWAL OVERLAP: an earlier plan runs until ${String(overlap.activePlanEndsAt).slice(0, 10)}`,
-                  }
-                : null,
-              repeatSubmission: d.repeatFlagged,
-              outOfStock: d.stockBlocked,
-              cancellationRequestedAt: d.cancellationRequestedAt,
-              draftInactiveSince: d.draftInactiveSince,
-              refundFailed: (d.refundsFailed as number) > 0,
-            },
-            incidentStates: statesOf(d.incidents),
-          };
-        }),
+        items: (result?.items ?? []).map((d) => queueItemOfDocument(d._id, d.view, d, statesOf(d.incidents))),
       };
     },
 
