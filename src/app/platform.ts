@@ -19,7 +19,7 @@ import type { SqlPool } from '../platform/sql.js';
 import { observedProcess } from '../processes/observed.js';
 import { createProcessRuntime, type ProcessManager, type ProcessRuntime } from '../processes/runtime.js';
 import { createTimerService, type TimerService } from '../processes/timers.js';
-import { backlogCounts, subscriptionLags } from '../projections/health/platformHealth.js';
+import { backlogCounts, lagsBehind, subscriptionLags } from '../projections/health/platformHealth.js';
 import { type Projection, startProjection } from '../projections/runtime.js';
 import {
   type DocumentProjection,
@@ -101,8 +101,13 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     for (const category of hint?.categories ?? []) metrics?.appends.inc({ category });
   };
   const store = tracedAppends(createPostgresEventStore(db.pool, { afterAppend }));
+  // Document read-model sinks started by `run`: their checkpoints live in the sink, not in the table.
+  const documentSinks = new Set<ReadModelSink>();
   metrics?.readFrom({
-    subscriptionLags: () => subscriptionLags(db.pool),
+    subscriptionLags: async () => {
+      const places = (await Promise.all([...documentSinks].map((sink) => sink.checkpoints()))).flat();
+      return [...(await subscriptionLags(db.pool)), ...(await lagsBehind(db.pool, places))];
+    },
     backlog: () => backlogCounts(db.pool, clock.now()),
   });
   const httpPool = createPool(db.connectionString, {
@@ -142,6 +147,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
       const options = { holder, pollIntervalMs: config.pollIntervalMs };
       for (const projection of projections)
         projectionRunners.push(startProjection(deps, projection, options));
+      if (documents) documentSinks.add(documents.sink);
       for (const projection of documents?.projections ?? [])
         projectionRunners.push(startDocumentProjection(deps, documents!.sink, projection, options));
       for (const pm of managers)

@@ -58,6 +58,8 @@ export type ReadModelSink = {
     move: { from: Checkpoint; to: Checkpoint },
     write: (views: ViewWriter) => Promise<void>,
   ): Promise<void>;
+  /** Every checkpoint the sink holds, for the lag metrics. */
+  checkpoints(): Promise<{ subscriptionId: string; checkpoint: Checkpoint }[]>;
   /** Empties the projection's collection and forgets its checkpoint (a rebuild starts from the first event). */
   reset(subscriptionId: string, collection: ViewCollection): Promise<void>;
 };

@@ -1,3 +1,4 @@
+import type { Checkpoint } from '../../eventstore/types.js';
 import type { SqlPool } from '../../platform/sql.js';
 
 /** How far one subscription is behind the newest event: in events, and in seconds of age. */
@@ -18,6 +19,36 @@ export const subscriptionLags = async (pool: SqlPool): Promise<SubscriptionLag[]
        LEFT JOIN events e ON (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
       GROUP BY c.subscription_id
       ORDER BY c.subscription_id`,
+  );
+  return rows.map((row) => ({
+    subscriptionId: row.subscription_id,
+    events: Number(row.events),
+    seconds: Math.max(0, row.seconds ?? 0),
+  }));
+};
+
+/**
+ * The same distance for subscriptions whose checkpoints live elsewhere (a MongoDB read-model sink
+ * keeps its own beside its documents), given where each stands.
+ */
+export const lagsBehind = async (
+  pool: SqlPool,
+  places: readonly { subscriptionId: string; checkpoint: Checkpoint }[],
+): Promise<SubscriptionLag[]> => {
+  if (places.length === 0) return [];
+  const { rows } = await pool.query<{ subscription_id: string; events: string; seconds: number | null }>(
+    `SELECT c.subscription_id,
+            count(e.global_position) AS events,
+            extract(epoch FROM now() - min(e.recorded_at))::float8 AS seconds
+       FROM unnest($1::text[], $2::xid8[], $3::bigint[]) AS c(subscription_id, transaction_id, global_position)
+       LEFT JOIN events e ON (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+      GROUP BY c.subscription_id
+      ORDER BY c.subscription_id`,
+    [
+      places.map((p) => p.subscriptionId),
+      places.map((p) => p.checkpoint.transactionId),
+      places.map((p) => p.checkpoint.globalPosition),
+    ],
   );
   return rows.map((row) => ({
     subscriptionId: row.subscription_id,

@@ -118,6 +118,8 @@ export const memoryReadModels = (): { sink: ReadModelSink & { name: 'memory' }; 
       collections = draft;
       checkpoints.set(subscriptionId, move.to);
     },
+    checkpoints: async () =>
+      [...checkpoints].map(([subscriptionId, checkpoint]) => ({ subscriptionId, checkpoint })),
     async reset(subscriptionId, collection) {
       collections = { ...collections, [collection]: new Map() };
       checkpoints.delete(subscriptionId);

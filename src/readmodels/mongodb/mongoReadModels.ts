@@ -237,6 +237,12 @@ export const openMongoReadModels = async (options: {
         await session.endSession();
       }
     },
+    async checkpoints() {
+      return (await checkpoints.find({}).toArray()).map((c) => ({
+        subscriptionId: c._id,
+        checkpoint: { transactionId: c.transactionId, globalPosition: c.globalPosition },
+      }));
+    },
     async reset(subscriptionId, collection) {
       await database.collection(collection).deleteMany({});
       await checkpoints.deleteOne({ _id: subscriptionId });
