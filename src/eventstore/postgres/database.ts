@@ -5,6 +5,7 @@ import pg from 'pg';
 import { type Logger, silentLogger } from '../../platform/logger.js';
 import { projectRoot } from '../../platform/paths.js';
 import type { SqlPool, SqlQueryable } from '../../platform/sql.js';
+import { PreparingClient } from './preparedStatements.js';
 
 // int8 (bigserial positions, revisions) as numbers: positions stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
@@ -46,6 +47,8 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 
 export const poolConfig = (connectionString: string, config: DatabaseConfig = {}): pg.PoolConfig => ({
   connectionString,
+  // Parameterised statements are prepared once per connection (preparedStatements.ts).
+  Client: PreparingClient,
   max: config.poolSize ?? 10,
   application_name: config.applicationName ?? 'pharmacy-platform',
   // random_page_cost 1.1 is the usual value for SSD storage. At PostgreSQL's default of 4 the planner
