@@ -9,7 +9,6 @@ import { newUuid } from '../../platform/ids.js';
 import {
   consultationIncidents,
   PHARMACY_VIEW_NAMES,
-  pharmacyQueue,
 } from '../../projections/consultations/consultationQueries.js';
 import { stockLevels } from '../../projections/consultations/stockQueries.js';
 import { problem } from '../auth/problem.js';

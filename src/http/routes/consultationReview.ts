@@ -8,7 +8,6 @@ import { lastRegistrationNumber } from '../../projections/consultations/clinicia
 import {
   type ConsultationIncident,
   consultationIncidents,
-  openReviewCases,
 } from '../../projections/consultations/consultationQueries.js';
 import { problem } from '../auth/problem.js';
 import { reviewCase, reviewList, reviewListQuery } from '../contracts/consultationReview.js';

@@ -8,7 +8,7 @@ import type { ProcessRuntime } from '../../processes/runtime.js';
 import { needsAttention } from '../../projections/attention/needsAttention.js';
 import { parkedEvents } from '../../projections/attention/parkedEvents.js';
 import type { DashboardReads } from '../../projections/dashboardReads.js';
-import { openIncidents, unmatchedPayments } from '../../projections/integrationIncidentQueries.js';
+import { unmatchedPayments } from '../../projections/integrationIncidentQueries.js';
 import { problem } from '../auth/problem.js';
 import {
   attentionList,

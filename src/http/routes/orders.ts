@@ -12,12 +12,7 @@ import type { SqlPool } from '../../platform/sql.js';
 import type { ProcessRuntime } from '../../processes/runtime.js';
 import type { DashboardReads } from '../../projections/dashboardReads.js';
 import { orderFlow } from '../../projections/orders/orderFlow.js';
-import {
-  insuranceCardKeys,
-  orderDetail as orderDetailOf,
-  orderStatusCounts,
-} from '../../projections/orders/orderQueries.js';
-import { searchOrders } from '../../projections/orders/orderSearch.js';
+import { insuranceCardKeys, orderDetail as orderDetailOf } from '../../projections/orders/orderQueries.js';
 import { ordersProjection } from '../../projections/orders/ordersProjection.js';
 import { recentOrderChanges } from '../../projections/orders/recentChanges.js';
 import { waitForProjection } from '../../projections/runtime.js';
