@@ -322,6 +322,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
         store: httpStore,
         clock,
         notifier: platform.notifier,
+        readEvents: platform.tail.read,
         audit: { key: keys.audit, anchors: anchorSink, anchorNow: anchoring.anchorNow },
         brand: config.brand,
         idleTimeoutMs: config.staffSessions.idleTimeoutMinutes * MINUTE,

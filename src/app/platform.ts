@@ -7,7 +7,7 @@ import type { Notifier } from '../eventstore/postgres/notifier.js';
 import { createNotifier } from '../eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
 import { compareCheckpoints, newestCheckpoint } from '../eventstore/postgres/readBatch.js';
-import { createSharedTail } from '../eventstore/postgres/sharedTail.js';
+import { createSharedTail, type SharedTail } from '../eventstore/postgres/sharedTail.js';
 import type { SubscriptionRunner } from '../eventstore/postgres/subscriptionRunner.js';
 import { tracedAppends } from '../eventstore/tracedAppends.js';
 import type { EventStore } from '../eventstore/types.js';
@@ -38,6 +38,8 @@ export type Platform = {
    */
   http: { pool: SqlPool; store: EventStore };
   notifier: Notifier;
+  /** The newest events, read once per wake-up for every subscription and the live feed. */
+  tail: SharedTail;
   timers: TimerService;
   processes: ProcessRuntime;
   clock: Clock;
@@ -138,6 +140,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     store,
     http,
     notifier,
+    tail,
     timers,
     processes,
     clock,

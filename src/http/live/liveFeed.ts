@@ -1,10 +1,21 @@
-import type { Notifier } from '../../eventstore/postgres/notifier.js';
-import { compareCheckpoints, newestCheckpoint, readBatch } from '../../eventstore/postgres/readBatch.js';
+import { hintMatches, type Notifier } from '../../eventstore/postgres/notifier.js';
+import {
+  type Batch,
+  compareCheckpoints,
+  newestCheckpoint,
+  readBatch,
+} from '../../eventstore/postgres/readBatch.js';
 import { failureDelay } from '../../eventstore/postgres/subscriptionRunner.js';
-import { type Checkpoint, type EventStore, START_CHECKPOINT } from '../../eventstore/types.js';
+import {
+  type Checkpoint,
+  type EventStore,
+  START_CHECKPOINT,
+  type SubscriptionFilter,
+} from '../../eventstore/types.js';
 import { type Logger, silentLogger } from '../../platform/logger.js';
 import type { SqlPool, SqlQueryable } from '../../platform/sql.js';
 import { LIVE_EVENTS, toLiveChanges } from './liveChanges.js';
+import type { KnownStatuses } from './orderChanges.js';
 import type { LiveChange } from './protocol.js';
 
 /** What one read of the feed found: the changes, and how far the read got (past other categories too). */
@@ -25,6 +36,11 @@ export type LiveFeedOptions = {
   pool: SqlPool;
   store: EventStore;
   notifier: Notifier;
+  /**
+   * Where the feed reads the events after a checkpoint: the process's shared tail (one read per
+   * wake-up for the subscriptions and the feed together) when given, else the table.
+   */
+  read?: (request: { filter: SubscriptionFilter; after: Checkpoint; limit: number }) => Promise<Batch>;
   /** Safety net when a notification is missed or an older transaction held the horizon back. */
   pollIntervalMs?: number;
   batchSize?: number;
@@ -49,6 +65,9 @@ export const createLiveFeed = (options: LiveFeedOptions): LiveFeed => {
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const batchSize = options.batchSize ?? 500;
   const log = options.log ?? silentLogger;
+  const read = options.read ?? ((request) => readBatch(pool, request));
+  // Each order's last status seen, so that a status-neutral event needs no read of its stream.
+  const known: KnownStatuses = new Map();
   const listeners = new Set<(batch: FeedBatch) => void>();
   let position: Checkpoint | undefined; // set while running
   let starting: Promise<void> | undefined;
@@ -82,7 +101,9 @@ export const createLiveFeed = (options: LiveFeedOptions): LiveFeed => {
   };
 
   const run = async () => {
-    const unlisten = notifier.onAppend(() => {
+    // Appends to other streams (access records, parcels, staff) change nothing the feed carries.
+    const unlisten = notifier.onAppend((hint) => {
+      if (!hintMatches(LIVE_EVENTS, hint)) return;
       woken = true;
       wake();
     });
@@ -98,9 +119,9 @@ export const createLiveFeed = (options: LiveFeedOptions): LiveFeed => {
         woken = false;
         try {
           const from = position!;
-          const batch = await readBatch(pool, { filter: LIVE_EVENTS, after: from, limit: batchSize });
+          const batch = await read({ filter: LIVE_EVENTS, after: from, limit: batchSize });
           if (compareCheckpoints(batch.checkpoint, from) > 0) {
-            const changes = await toLiveChanges(store, batch);
+            const changes = await toLiveChanges(store, batch, known);
             position = batch.checkpoint;
             broadcast({ changes, checkpoint: batch.checkpoint });
           }

@@ -8,7 +8,7 @@ import { authenticateToken } from '../../stores/staffSessions.js';
 import { credentialOf } from '../auth/context.js';
 import { problem } from '../auth/problem.js';
 import { hasAnyRole, type StaffRole, type StaffUser } from '../auth/roles.js';
-import { createLiveFeed } from './liveFeed.js';
+import { createLiveFeed, type LiveFeedOptions } from './liveFeed.js';
 import { type LiveSocket, serveLiveSocket } from './liveSocket.js';
 import type { LiveChange } from './protocol.js';
 
@@ -17,6 +17,8 @@ export type LiveRoutesOptions = {
   store: EventStore;
   clock: Clock;
   notifier: Notifier;
+  /** Where the shared feed reads events (the process's shared tail); the table unless given. */
+  readEvents?: LiveFeedOptions['read'];
   /** Safety-net poll of the shared feed; the notifier wakes it at once. 500 ms unless given. */
   pollIntervalMs?: number;
   /** Ping period (30 s unless given); each ping also re-checks the socket's session. */
@@ -66,6 +68,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opt
     pool,
     store,
     notifier: options.notifier,
+    read: options.readEvents,
     pollIntervalMs: options.pollIntervalMs,
     log: app.log,
   });

@@ -21,12 +21,26 @@ export const statusSetBy = (event: Pick<RecordedEvent, 'type' | 'data' | 'metada
 
 type Known = { revision: number; status: OrderStatus | null };
 
+/** Orders whose last status the live feed keeps between batches, at most. */
+const REMEMBERED_ORDERS = 10_000;
+
+/**
+ * The status each order was left in by the last event seen of it: a status-neutral event that
+ * follows it needs no read of the stream. Oldest forgotten first.
+ */
+export type KnownStatuses = Map<string, Known>;
+
+const rememberStatus = (known: KnownStatuses, streamName: string, status: Known) => {
+  known.delete(streamName);
+  known.set(streamName, status);
+  if (known.size > REMEMBERED_ORDERS) known.delete(known.keys().next().value!);
+};
+
 /**
  * The order's status after each event. An event that sets none (an integration attempt, an expired
  * payment link) leaves the previous one: known from earlier in the batch, else read from the stream.
  */
-const statusesOf = async (store: EventStore, events: readonly RecordedEvent[]) => {
-  const known = new Map<string, Known>();
+const statusesOf = async (store: EventStore, events: readonly RecordedEvent[], known: KnownStatuses) => {
   const statuses: (OrderStatus | null)[] = [];
   for (const event of events) {
     let status = statusSetBy(event);
@@ -37,7 +51,7 @@ const statusesOf = async (store: EventStore, events: readonly RecordedEvent[]) =
           ? previous.status
           : await statusBefore(store, event.streamName, event.streamRevision);
     }
-    known.set(event.streamName, { revision: event.streamRevision, status });
+    rememberStatus(known, event.streamName, { revision: event.streamRevision, status });
     statuses.push(status);
   }
   return statuses;
@@ -56,9 +70,16 @@ const statusBefore = async (store: EventStore, streamName: string, revision: num
   return null;
 };
 
-/** The batch's events as protocol messages, each carrying its own checkpoint. */
-export const toOrderChanges = async (store: EventStore, batch: Batch): Promise<OrderChanged[]> => {
-  const statuses = await statusesOf(store, batch.events);
+/**
+ * The batch's events as protocol messages, each carrying its own checkpoint. `known`: the statuses
+ * a reader that sees every order event keeps from batch to batch (the shared feed).
+ */
+export const toOrderChanges = async (
+  store: EventStore,
+  batch: Batch,
+  known: KnownStatuses = new Map(),
+): Promise<OrderChanged[]> => {
+  const statuses = await statusesOf(store, batch.events, known);
   return batch.events.map((event, i) => ({
     type: 'order-changed',
     checkpoint: { transactionId: batch.transactionIds[i]!, globalPosition: event.globalPosition },

@@ -6,7 +6,7 @@ import type { Brand } from '../../platform/brand.js';
 import type { Clock } from '../../platform/clock.js';
 import type { SqlPool } from '../../platform/sql.js';
 import { type AuditRoutesOptions, auditRoutes } from '../audit/auditRoutes.js';
-import { LIVE_MAX_PAYLOAD, liveRoutes } from '../live/liveRoutes.js';
+import { LIVE_MAX_PAYLOAD, type LiveRoutesOptions, liveRoutes } from '../live/liveRoutes.js';
 import { brandRoutes } from './brandRoutes.js';
 import { webAppRoutes } from './webAppRoutes.js';
 
@@ -15,6 +15,8 @@ export type WebServerDeps = {
   store: EventStore;
   clock: Clock;
   notifier: Notifier;
+  /** Where the live feed reads events: the platform's shared tail. */
+  readEvents?: LiveRoutesOptions['readEvents'];
   /** The built front end; `web/dist` unless given. */
   webRoot?: string;
   audit: AuditRoutesOptions['audit'];
@@ -32,7 +34,14 @@ export const registerWebServer = async (app: FastifyInstance, deps: WebServerDep
   if (!app.hasDecorator('websocketServer'))
     await app.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD } });
   const { pool, store, clock, notifier } = deps;
-  await app.register(liveRoutes, { pool, store, clock, notifier, idleTimeoutMs: deps.idleTimeoutMs });
+  await app.register(liveRoutes, {
+    pool,
+    store,
+    clock,
+    notifier,
+    readEvents: deps.readEvents,
+    idleTimeoutMs: deps.idleTimeoutMs,
+  });
   await app.register(brandRoutes, { brand: deps.brand });
   await app.register(auditRoutes, { pool, store, clock, audit: deps.audit, reportTitle: deps.brand.name });
   await app.register(webAppRoutes, { root: deps.webRoot, title: deps.brand.name });
