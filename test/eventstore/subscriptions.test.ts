@@ -232,6 +232,35 @@ describe('catch-up subscriptions', () => {
     await runner.stop();
     await elsewhere.close();
   });
+  it('wakes its own process once per append: its own NOTIFY coming back wakes nobody again', async () => {
+    // Each notifier stands for a process; both hear the channel.
+    const mine = createNotifier(db.connectionString, silentLogger, db.pool);
+    const elsewhere = createNotifier(db.connectionString);
+    const wakes: string[] = [];
+    mine.onAppend((hint) => wakes.push(`here ${hint?.categories.join(',') ?? 'anything'}`));
+    elsewhere.onAppend((hint) => wakes.push(`elsewhere ${hint?.categories.join(',') ?? 'anything'}`));
+    // Each wakes its listeners once when its LISTEN connection is up.
+    await waitFor(
+      () => wakes.filter((wake) => wake.endsWith('anything')).length === 2,
+      10_000,
+      'both listening',
+    );
+    wakes.length = 0;
+
+    mine.announce({ categories: ['order'], eventTypes: ['Live'] });
+    await waitFor(() => wakes.includes('elsewhere order'), 10_000, 'the NOTIFY in the other process');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // time for the echo to come back
+    expect(wakes.sort()).toEqual(['elsewhere order', 'here order']);
+
+    // What the other process announces wakes this one, once.
+    wakes.length = 0;
+    elsewhere.announce({ categories: ['consultation'], eventTypes: ['Live'] });
+    await waitFor(() => wakes.includes('here consultation'), 10_000, 'the NOTIFY from the other process');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(wakes.sort()).toEqual(['elsewhere consultation', 'here consultation']);
+    await mine.close();
+    await elsewhere.close();
+  });
 });
 
 describe('crashes and leases', () => {

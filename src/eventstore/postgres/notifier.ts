@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type Logger, silentLogger } from '../../platform/logger.js';
 import type { SqlQueryable } from '../../platform/sql.js';
@@ -36,16 +37,18 @@ const MAX_PAYLOAD = 7_000;
 export const hintMatches = (filter: SubscriptionFilter, hint: AppendHint | null): boolean =>
   hint === null || filterMatches(filter, hint);
 
-const parseHint = (payload: string | undefined): AppendHint | null => {
+/** A notification's hint, and the notifier that sent it (absent from payloads of other senders). */
+const parsePayload = (payload: string | undefined): { hint: AppendHint | null; origin?: string } => {
   try {
-    const parsed = JSON.parse(payload ?? '') as { c?: unknown; t?: unknown };
+    const parsed = JSON.parse(payload ?? '') as { c?: unknown; t?: unknown; o?: unknown };
+    const origin = typeof parsed.o === 'string' ? parsed.o : undefined;
     if (Array.isArray(parsed.c) && Array.isArray(parsed.t)) {
-      return { categories: parsed.c.map(String), eventTypes: parsed.t.map(String) };
+      return { hint: { categories: parsed.c.map(String), eventTypes: parsed.t.map(String) }, origin };
     }
   } catch {
     // not one of ours: treat as "something changed"
   }
-  return null;
+  return { hint: null };
 };
 
 /**
@@ -70,6 +73,10 @@ export const createNotifier = (
   let client: pg.Client | undefined;
   let closed = false;
   let failures = 0;
+  // Named in each NOTIFY this notifier sends: its own come back to it, and its listeners were woken
+  // when the append committed. Woken again, each subscription found nothing new and began its quick
+  // re-reads, one burst of reads after every append for nothing.
+  const origin = randomBytes(9).toString('base64url');
 
   const wake = (hint: AppendHint | null) => {
     for (const listener of listeners) listener(hint);
@@ -78,7 +85,10 @@ export const createNotifier = (
   const connect = async (): Promise<void> => {
     if (closed) return;
     const next = new pg.Client({ connectionString, application_name: 'pharmacy-notifier' });
-    next.on('notification', (message) => wake(parseHint(message.payload)));
+    next.on('notification', (message) => {
+      const { hint, origin: from } = parsePayload(message.payload);
+      if (from !== origin) wake(hint);
+    });
     next.on('error', (error) => {
       log.warn({ err: error }, 'notifier connection lost');
       reconnect();
@@ -140,7 +150,7 @@ export const createNotifier = (
       pending = null;
       const payload = batch.unknown
         ? ''
-        : JSON.stringify({ c: [...batch.categories], t: [...batch.eventTypes] });
+        : JSON.stringify({ c: [...batch.categories], t: [...batch.eventTypes], o: origin });
       try {
         const via: SqlQueryable | null | undefined = sender ?? client;
         await via?.query('SELECT pg_notify($1, $2)', [CHANNEL, payload.length > MAX_PAYLOAD ? '' : payload]);
