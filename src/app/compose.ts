@@ -118,8 +118,27 @@ export const openReadModelsOf = (config: Config): Promise<MongoReadModels | null
     ? openMongoReadModels({ url: config.readModels.url, database: config.readModels.database })
     : Promise.resolve(null);
 
-/** Wires one running platform: database, processes, projections, HTTP. Nothing listens until `listen`. */
+/**
+ * Wires one running platform: database, processes, projections, HTTP. Nothing listens until `listen`.
+ * A step that fails (a seed, a vendor's settings, the HTTP app) closes what the steps before it
+ * opened — pools, subscriptions, the embedded server, a MongoDB client of its own — before the error
+ * reaches the caller.
+ */
 export const composePlatform = async (options: ComposeOptions): Promise<Composition> => {
+  const opened: (() => Promise<unknown>)[] = [];
+  try {
+    return await composeOpening(options, opened);
+  } catch (error) {
+    for (const close of opened.reverse()) await close().catch(() => {});
+    throw error;
+  }
+};
+
+/** `composePlatform`'s steps; each thing opened is added to `opened`, to be closed if a later step fails. */
+const composeOpening = async (
+  options: ComposeOptions,
+  opened: (() => Promise<unknown>)[],
+): Promise<Composition> => {
   const { config } = options;
   const log = createLogger({ level: config.logLevel, destination: options.logStream });
   const vendors = tracedVendors(options.vendors, log);
@@ -128,6 +147,8 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
   const metrics = createMetrics();
   // READ_MODELS=mongodb: the server is asked first, so a missing or unfit one is said before anything opens.
   const mongo = options.mongoReadModels ?? (await openReadModelsOf(config));
+  // One passed in is its caller's to close (`cli start` does).
+  if (mongo && !options.mongoReadModels) opened.push(() => mongo.close());
   const platform = await openPlatform({
     metrics,
     databaseUrl: config.databaseUrl,
@@ -144,6 +165,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     httpPoolSize: config.httpPoolSize,
     ...options.database,
   });
+  opened.push(() => platform.close());
   const pool = platform.db.pool;
   // Requests use a pool and a store of their own; consumers keep `pool` and `platform.store`.
   const { pool: httpPool, store: httpStore } = platform.http;
@@ -249,6 +271,7 @@ export const composePlatform = async (options: ComposeOptions): Promise<Composit
     intervalMs: config.audit.anchorMinutes * MINUTE,
     log,
   });
+  opened.push(async () => anchoring.stop());
   platform.run({
     projections: allProjections(keys.audit),
     processes: [
