@@ -20,7 +20,7 @@ import { observedProcess } from '../processes/observed.js';
 import { createProcessRuntime, type ProcessManager, type ProcessRuntime } from '../processes/runtime.js';
 import { createTimerService, type TimerService } from '../processes/timers.js';
 import { backlogCounts, lagsBehind, subscriptionLags } from '../projections/health/platformHealth.js';
-import { type Projection, startProjection } from '../projections/runtime.js';
+import { type Projection, projectionSubscriptionId, startProjection } from '../projections/runtime.js';
 import {
   type DocumentProjection,
   type ReadModelSink,
@@ -127,7 +127,15 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   // One read of the newest events per wake-up, shared by every subscription this process runs.
   const tail = createSharedTail(db.pool);
   const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log, leases, tail };
-  const processes = createProcessRuntime({ ...deps, store, timers, clock });
+  // A delivery waiting for a read model asks the projection's runner here before the database.
+  const localProjections = new Map<string, SubscriptionRunner>();
+  const processes = createProcessRuntime({
+    ...deps,
+    store,
+    timers,
+    clock,
+    localProjection: (subscriptionId) => localProjections.get(subscriptionId),
+  });
   const holder = `${hostname()}:${process.pid}`;
   // Kept apart so a shutdown can stop the process managers first: one may be waiting for a read
   // model to catch up, and must be able to finish while the projections still run.
@@ -148,8 +156,11 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     log,
     run({ projections = [], processes: managers = [], workers: started = [], documents }) {
       const options = { holder, pollIntervalMs: config.pollIntervalMs };
-      for (const projection of projections)
-        projectionRunners.push(startProjection(deps, projection, options));
+      for (const projection of projections) {
+        const runner = startProjection(deps, projection, options);
+        projectionRunners.push(runner);
+        localProjections.set(projectionSubscriptionId(projection), runner);
+      }
       if (documents) documentSinks.add(documents.sink);
       for (const projection of documents?.projections ?? [])
         projectionRunners.push(startDocumentProjection(deps, documents!.sink, projection, options));

@@ -19,7 +19,7 @@ import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
 import { type Logger, withLogger } from '../platform/logger.js';
 import { contextOf, inSpan } from '../platform/tracing.js';
-import { type Projection, waitForProjection } from '../projections/runtime.js';
+import { type Projection, projectionSubscriptionId, waitForProjection } from '../projections/runtime.js';
 import { parkedEventTable } from '../stores/parkedEvents.js';
 import { IMMEDIATE_ATTEMPTS, immediateRetryDelayMs, nextVendorAttemptAt } from './retryPolicy.js';
 import { deliverByStream } from './streamDelivery.js';
@@ -60,7 +60,26 @@ export type ProcessManager = {
   timers?: Record<string, (payload: unknown, context: TimerContext) => Promise<void>>;
 };
 
-export type ProcessDeps = SubscriptionDeps & { store: EventStore; timers: TimerService; clock: Clock };
+export type ProcessDeps = SubscriptionDeps & {
+  store: EventStore;
+  timers: TimerService;
+  clock: Clock;
+  /** The runner of a projection in this process, by subscription id (undefined when it runs elsewhere). */
+  localProjection?: (subscriptionId: string) => SubscriptionRunner | undefined;
+};
+
+/**
+ * How long a delivery waits for a projection that runs in this process to pass its event before it
+ * asks the database instead (the projection is then behind, or has just lost its lease).
+ */
+export const LOCAL_CATCH_UP_MS = 2_000;
+
+/**
+ * Where each event delivered from a batch was committed. A delivery that waits for a read model
+ * compares it with the projection's place when that projection runs here: no query, and no 20 ms
+ * polls. Events delivered otherwise (retries, parked ones) have none and ask the database.
+ */
+const committedAt = new WeakMap<RecordedEvent, Checkpoint>();
 
 export type DeliveryOutcome = 'handled' | 'vendor_unavailable' | 'parked';
 
@@ -182,7 +201,12 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
         payload: timer.payload,
         streamName: event.streamName,
       }),
-    readModelCaughtUp: (projection) => waitForProjection(deps.pool, projection, event.id),
+    readModelCaughtUp: async (projection) => {
+      const at = committedAt.get(event);
+      const local = at && deps.localProjection?.(projectionSubscriptionId(projection));
+      if (local && (await local.reaches(at, LOCAL_CATCH_UP_MS))) return;
+      await waitForProjection(deps.pool, projection, event.id);
+    },
   });
 
   const appendIntegrationEvent = async (
@@ -353,6 +377,12 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
           const progress = batchProgress(batch, from, (at, to) =>
             storeCheckpoint(deps.pool, id, at, to, { relaxed: true }),
           );
+          batch.events.forEach((event, index) => {
+            committedAt.set(event, {
+              transactionId: batch.transactionIds[index]!,
+              globalPosition: event.globalPosition,
+            });
+          });
           try {
             await deliverByStream(batch.events, options.width ?? DEFAULT_DELIVERY_WIDTH, async (event) => {
               await deliver(pm, event);

@@ -55,6 +55,11 @@ export type SubscriptionRunner = {
   /** Resolves once every event committed before the call has been handled. */
   drain(timeoutMs?: number): Promise<void>;
   position(): Checkpoint | undefined;
+  /**
+   * Whether this runner, while it holds its lease here, has handled everything up to `at` within
+   * `timeoutMs`: false at once when it does not consume here (another instance holds the lease).
+   */
+  reaches(at: Checkpoint, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 };
 
@@ -97,6 +102,8 @@ export const startSubscription = (
   /** Drains waiting: each waits for the stored place, so readers of the checkpoint table agree. */
   let draining = 0;
   let lease: Lease | undefined;
+  /** Consuming here: holding the lease (or running without one). */
+  let consuming = false;
   const progressListeners = new Set<() => void>();
 
   const unlistenAppends = deps.notifier.onAppend((hint) => {
@@ -129,6 +136,15 @@ export const startSubscription = (
   const start = options.start ?? (() => loadCheckpoint(deps.pool, options.subscriptionId));
 
   const consume = async (isHeld: () => boolean) => {
+    try {
+      consuming = true;
+      await consumeHeld(isHeld);
+    } finally {
+      consuming = false;
+    }
+  };
+
+  const consumeHeld = async (isHeld: () => boolean) => {
     let from = await start();
     current = from;
     stored = from;
@@ -229,8 +245,27 @@ export const startSubscription = (
     }
   })();
 
+  const passed = (at: Checkpoint) => current !== undefined && compareCheckpoints(current, at) >= 0;
+
   return {
     position: () => current,
+    async reaches(at, timeoutMs) {
+      if (passed(at)) return true;
+      if (!consuming || stopped) return false;
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => settle(false), timeoutMs);
+        function settle(reached: boolean) {
+          clearTimeout(timer);
+          progressListeners.delete(check);
+          resolve(reached);
+        }
+        function check() {
+          if (passed(at)) settle(true);
+          else if (!consuming || stopped) settle(false);
+        }
+        progressListeners.add(check);
+      });
+    },
     async drain(timeoutMs = 30_000) {
       const target = await newestCheckpoint(deps.pool, { belowHorizon: false });
       if (!target) return;
