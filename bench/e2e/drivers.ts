@@ -16,6 +16,8 @@ const job = JSON.parse(process.env.DRIVERS_JOB!) as DriversJob;
 runDemoAgainst(job, {
   orders: job.orders,
   concurrency: job.concurrency,
+  // As the ops console does: one websocket for every order's status, REST reads only for details.
+  followLive: true,
   ...(job.ratePerSecond ? { ratePerSecond: job.ratePerSecond } : {}),
 }).then(
   (report) => {

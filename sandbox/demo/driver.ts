@@ -4,6 +4,7 @@
 // so it carries an order to its end even while the platform is restarting under it.
 import type { GeneratedRx } from './generate.js';
 import { type Answer, type ApiCaller, type Json, ok, pause, tolerantApi } from './http.js';
+import type { OrderWatch } from './liveWatch.js';
 import type { DemoVendors } from './vendors.js';
 
 export type DemoContext = {
@@ -12,6 +13,11 @@ export type DemoContext = {
   opsToken: string;
   vendors: DemoVendors;
   pollMs?: number;
+  /**
+   * The ops console's live feed: with it the driver reads an order over REST only when it needs
+   * more than the order's status, and otherwise waits for the next change (see liveWatch.ts).
+   */
+  watch?: OrderWatch;
   /** How long one order may take before the driver gives up on it. */
   deadlineMs?: number;
 };
@@ -34,6 +40,20 @@ const ENROLLMENT_SUBJECT = 'Complete your prescription enrollment';
 const RESEND_AFTER_MS = 120_000;
 
 const TERMINAL = new Set(['completed', 'cancelled']);
+
+/**
+ * Statuses where the driver acts on more than the status: a recommendation, a payer's NDC, a
+ * checkout session, a new parcel. Later statuses reuse the parcel read at `shipped`.
+ */
+const NEEDS_DETAIL = new Set([
+  'awaiting_pharmacy_selection',
+  'adjudication_rejected',
+  'awaiting_payment',
+  'shipped',
+]);
+
+/** A change the live feed failed to bring is noticed by reading the order after this long. */
+const WATCH_FALLBACK_MS = 1_000;
 
 /**
  * What happens to the parcel: delivered, or lost by the carrier, after which the patient no longer
@@ -72,9 +92,10 @@ export const driveOrder = async (
 
   /** Each step once per key: a payment, a tracking advance; a failed step may be tried again. */
   const once = async (key: string, step: () => Promise<unknown>) => {
-    if (done.has(key)) return;
+    if (done.has(key)) return true;
     await step();
     done.add(key);
+    return true;
   };
 
   const enroll = async () => {
@@ -104,76 +125,98 @@ export const driveOrder = async (
         },
         headers: patient,
       });
-      return;
+      return true;
     }
     if (Date.now() - linkSince > RESEND_AFTER_MS) {
       await opsCall('POST', `/api/orders/${orderId}/enrollment`, {});
       linkSince = Date.now();
     }
+    return false;
   };
 
-  const act = async (order: Json): Promise<Answer | undefined> => {
+  /**
+   * Acts on the order as it stands. True when the order now moves without the driver (its step is
+   * done, or it is the platform's turn); false when the driver should look again soon.
+   */
+  const act = async (order: Json): Promise<boolean> => {
+    /** A step the platform answered (a 409 means the order moved on meanwhile: look again). */
+    const step = async (answer: Promise<Answer>) => (await answer).status < 409;
     switch (order.status) {
       case 'validation_issue':
-        return opsCall('POST', `/api/orders/${orderId}/cancel`, {
-          reason: 'invalid prescription; prescriber asked to resend',
-        });
+        return step(
+          opsCall('POST', `/api/orders/${orderId}/cancel`, {
+            reason: 'invalid prescription; prescriber asked to resend',
+          }),
+        );
       case 'validated':
         linkSince = Date.now();
-        return opsCall('POST', `/api/orders/${orderId}/enrollment`, {});
+        return step(opsCall('POST', `/api/orders/${orderId}/enrollment`, {}));
       case 'awaiting_enrollment':
-        await enroll();
-        return undefined;
+        return enroll();
       case 'awaiting_pharmacy_selection':
-        return opsCall('POST', `/api/orders/${orderId}/pharmacy`, {
-          pharmacyId: order.recommendations[0].pharmacyId,
-        });
+        return step(
+          opsCall('POST', `/api/orders/${orderId}/pharmacy`, {
+            pharmacyId: order.recommendations[0].pharmacyId,
+          }),
+        );
       case 'adjudication_rejected': {
         // The prescriber obtains the prior authorization; the plan tells ops its number by phone.
         const number = await ctx.vendors.grantPriorAuthorization({
           ...coverage,
           ndc11: order.normalisedNdc,
         });
-        return opsCall('POST', `/api/orders/${orderId}/prior-authorization`, {
-          number,
-          receivedVia: 'phone',
-          note: 'approved by the plan',
-        });
+        return step(
+          opsCall('POST', `/api/orders/${orderId}/prior-authorization`, {
+            number,
+            receivedVia: 'phone',
+            note: 'approved by the plan',
+          }),
+        );
       }
       case 'awaiting_payment':
-        await once(`pay:${order.payment.sessionId}`, () =>
+        return once(`pay:${order.payment.sessionId}`, () =>
           ctx.vendors.payCheckout(order.payment.sessionId).catch(() => undefined),
         );
-        return undefined;
       case 'payment_mismatch':
-        return opsCall('POST', `/api/orders/${orderId}/payment/accept`, { reason: 'demo accepts' });
+        return step(opsCall('POST', `/api/orders/${orderId}/payment/accept`, { reason: 'demo accepts' }));
       case 'shipped':
-        await once(`transit:${order.shipment.trackingNumber}`, () =>
+        return once(`transit:${order.shipment.trackingNumber}`, () =>
           ctx.vendors.advanceUsParcel(
             order.shipment.trackingNumber,
             scenario === 'delivered' ? 'TRANSIT' : 'FAILURE',
           ),
         );
-        return undefined;
       case 'in_transit':
       case 'out_for_delivery':
-        await once(`delivered:${order.shipment.trackingNumber}`, () =>
+        return once(`delivered:${order.shipment.trackingNumber}`, () =>
           ctx.vendors.advanceUsParcel(order.shipment.trackingNumber, 'DELIVERED'),
         );
-        return undefined;
       case 'delivery_exception':
-        return scenario === 'delivered'
-          ? opsCall('POST', `/api/orders/${orderId}/reship`, { reason: 'demo reships' })
-          : opsCall('POST', `/api/orders/${orderId}/cancel`, { reason: 'parcel lost; patient cancelled' });
+        return step(
+          scenario === 'delivered'
+            ? opsCall('POST', `/api/orders/${orderId}/reship`, { reason: 'demo reships' })
+            : opsCall('POST', `/api/orders/${orderId}/cancel`, { reason: 'parcel lost; patient cancelled' }),
+        );
       default:
-        return undefined; // the platform's own processes move every other status
+        return true; // the platform's own processes move every other status
     }
   };
 
-  for (;;) {
+  /** The order as last read over REST. */
+  let detail: Json | null = null;
+  /** What the order looks like now: its status from the live feed when that is all the driver needs. */
+  const look = async (): Promise<Json | null> => {
+    const seen = ctx.watch?.seen(orderId);
+    if (seen?.status && !NEEDS_DETAIL.has(seen.status)) return { ...detail, status: seen.status };
     // The read model follows the events within milliseconds; until it has the order, it answers 404.
     const read = await opsCall('GET', `/api/orders/${orderId}`);
-    const order = read.status === 200 ? read.body : null;
+    detail = read.status === 200 ? read.body : detail;
+    return read.status === 200 ? read.body : null;
+  };
+
+  for (;;) {
+    const changes = ctx.watch?.seen(orderId)?.changes ?? 0;
+    const order = await look();
     if (order && TERMINAL.has(order.status)) {
       return {
         orderId,
@@ -186,7 +229,12 @@ export const driveOrder = async (
       throw new Error(`order ${orderId} stopped at ${order?.status ?? 'unknown'}`);
     }
     // An action refused (409: the order moved on meanwhile) is simply looked at again.
-    if (order) await act(order);
-    await pause(ctx.pollMs ?? 50);
+    const moving = order ? await act(order) : false;
+    const fed = ctx.watch?.seen(orderId)?.status;
+    // Following the feed, the driver sleeps until the order changes, unless it has yet to act (the
+    // link e-mail not in the mailbox yet, or the read model a step behind the feed).
+    if (ctx.watch && moving && (!fed || fed === order?.status)) {
+      await ctx.watch.changed(orderId, changes, WATCH_FALLBACK_MS);
+    } else await pause(ctx.pollMs ?? 50);
   }
 };

@@ -7,6 +7,7 @@ import { type LocalPlatform, startLocalPlatform } from '../inProcess.js';
 import { driveConsultation } from './consultationDriver.js';
 import { type DemoOutcome, driveOrder } from './driver.js';
 import { generateNewRx } from './generate.js';
+import { watchOrders } from './liveWatch.js';
 import { type MoneyRow, reconcileMoney } from './reconcile.js';
 import { type DemoVendors, inProcessVendors, remoteVendors } from './vendors.js';
 
@@ -63,6 +64,8 @@ type DriveOptions = {
    * flight (concurrency is ignored), and each latency counts from the order's scheduled start.
    */
   ratePerSecond?: number;
+  /** Follow the orders on the console's live feed (websocket) rather than polling each one. */
+  followLive?: boolean;
   onProgress?: (done: number, outcome: DemoOutcome | Error) => void;
   /** Called once the platform runs, before the first order (benchmarks start their samplers). */
   onStart?: () => Promise<void>;
@@ -71,7 +74,14 @@ type DriveOptions = {
 /** N generated orders, then the consultations, driven to their end through the platform's API. */
 const driveAll = async (session: Session, options: DriveOptions) => {
   const token = await signIn(session, 'ops');
-  const ctx = { url: session.url, intakeKey: session.intakeKey, opsToken: token, vendors: session.vendors };
+  const watch = options.followLive ? await watchOrders(session.url, token) : undefined;
+  const ctx = {
+    url: session.url,
+    intakeKey: session.intakeKey,
+    opsToken: token,
+    vendors: session.vendors,
+    ...(watch ? { watch } : {}),
+  };
   const runId = newId().slice(-8).toLowerCase();
   const byStatus: Record<string, number> = {};
   const failures: string[] = [];
@@ -114,6 +124,7 @@ const driveAll = async (session: Session, options: DriveOptions) => {
     );
   }
   const seconds = (performance.now() - started) / 1000;
+  watch?.close();
 
   const consultations: Record<string, number> = {};
   if (options.consultations) {

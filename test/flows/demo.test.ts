@@ -15,3 +15,17 @@ describe('npm run demo', () => {
     expect(report.coldChain.onAmbientService).toBe(0);
   }, 180_000);
 });
+
+describe('the demo drivers following the live feed', () => {
+  it('carry every order to its end reading the console websocket, with REST reads only for details', async () => {
+    const report = await runDemo({
+      orders: 10,
+      concurrency: 5,
+      consultations: 0,
+      followLive: true,
+      databaseUrl: inject('databaseUrl'),
+    });
+    expect(report.failures).toEqual([]);
+    expect((report.byStatus.completed ?? 0) + (report.byStatus.cancelled ?? 0)).toBe(10);
+  }, 180_000);
+});
