@@ -4,7 +4,7 @@ import type { EventMetadata, EventStore, RecordedEvent } from '../eventstore/typ
 import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
 import { contextOf, inSpan, linkToActive, tracingOn } from '../platform/tracing.js';
-import type { StreamCache } from './streamCache.js';
+import { readCurrent, type StreamCache } from './streamCache.js';
 
 export type CommandEnvelope<Command> = {
   /** Unique per intent: the same id again is answered from the stream, never applied twice. */
@@ -63,10 +63,8 @@ export const createCommandHandler = <State, Command, Event extends DomainEvent>(
       if (assumeNew) history = [];
       else if (guess) history = guess;
       else if (attempt === 1 && loaded) history = loaded;
-      else {
-        history = await store.readStream(envelope.streamName);
-        cache?.remember(envelope.streamName, history);
-      }
+      else if (cache) history = await readCurrent(store, cache, envelope.streamName);
+      else history = await store.readStream(envelope.streamName);
       const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
       const state = fold(decider, history as unknown as Event[]);
       const revision = history.at(-1)?.streamRevision ?? -1;
@@ -116,7 +114,7 @@ export const createCommandHandler = <State, Command, Event extends DomainEvent>(
           repeated: false,
         };
       } catch (error) {
-        if (guess) cache?.forget(envelope.streamName);
+        // A refused guess is still the start of the stream: the reload reads only what follows it.
         if (!isWrongExpectedRevision(error) || attempt >= maxAttempts) throw error;
         if (assumeNew || guess) continue; // the stream moved on: load it and answer from it
         // Writers that collided would collide again at once: wait a little, each a different while.

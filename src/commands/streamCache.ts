@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../eventstore/types.js';
+import type { EventStore, RecordedEvent } from '../eventstore/types.js';
 import { deepFreeze } from '../platform/deepFreeze.js';
 
 /**
@@ -40,4 +40,25 @@ export const createStreamCache = (capacity = STREAM_CACHE_CAPACITY): StreamCache
       streams.delete(streamName);
     },
   };
+};
+
+/**
+ * A stream's whole history as it stands in the store, reading only the events after the remembered
+ * ones: streams only grow, so what was remembered is still their start. An order's process managers
+ * load it a dozen times, and each read of the whole stream parsed every event again.
+ */
+export const readCurrent = async (
+  store: Pick<EventStore, 'readStream'>,
+  cache: StreamCache,
+  streamName: string,
+): Promise<readonly RecordedEvent[]> => {
+  const known = cache.get(streamName) ?? [];
+  const newer = await store.readStream(streamName, known.length > 0 ? { fromRevision: known.length } : {});
+  if (newer.length === 0 && known.length > 0) return known;
+  // Revisions have no gaps, so the first newer event follows the known ones; were it not so, the
+  // remembered history would be no start of the stream, and the whole stream is read instead.
+  const history =
+    newer[0]?.streamRevision === known.length ? [...known, ...newer] : await store.readStream(streamName);
+  cache.remember(streamName, history);
+  return cache.get(streamName) ?? history;
 };

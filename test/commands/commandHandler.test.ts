@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandHandler } from '../../src/commands/commandHandler.js';
-import { createStreamCache } from '../../src/commands/streamCache.js';
+import { createStreamCache, readCurrent } from '../../src/commands/streamCache.js';
 import { type Decider, DomainError } from '../../src/domain/decider.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import type { EventStore } from '../../src/eventstore/types.js';
@@ -127,15 +127,19 @@ describe('command handler with remembered streams', () => {
   let db: TestDatabase;
   let store: EventStore;
   let reads = 0;
+  /** Events the store handed back to reads: each is parsed again by whoever read it. */
+  let eventsRead = 0;
   const clock = manualClock('2026-11-21T09:00:00Z');
   beforeAll(async () => {
     db = await createTestDatabase();
     const postgres = createPostgresEventStore(db.pool);
     store = {
       ...postgres,
-      readStream: (...args) => {
+      readStream: async (...args) => {
         reads += 1;
-        return postgres.readStream(...args);
+        const events = await postgres.readStream(...args);
+        eventsRead += events.length;
+        return events;
       },
     };
   });
@@ -188,6 +192,27 @@ describe('command handler with remembered streams', () => {
       'only 0 on hand',
     );
     expect(await store.readStream(stream)).toHaveLength(4);
+  });
+
+  it('loads a stream it remembers by reading only the events after the remembered ones', async () => {
+    const cache = createStreamCache();
+    const here = createCommandHandler(store, stock, { clock, cache });
+    const elsewhere = createCommandHandler(store, stock, { clock });
+    const stream = `stock-${newId()}`;
+    await here(envelope(stream, { type: 'ReceiveMany', quantities: [1, 1, 1, 1, 1, 1, 1, 1] }));
+    await elsewhere(envelope(stream, { type: 'Dispense', quantity: 2 }));
+    // A process manager loads the stream as it stands, then commands it.
+    const before = eventsRead;
+    const loaded = await readCurrent(store, cache, stream);
+    expect(loaded.map((event) => event.streamRevision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(eventsRead - before).toBe(1);
+    // A command on a remembered history another writer moved reads only what it missed, too.
+    await elsewhere(envelope(stream, { type: 'Dispense', quantity: 1 }));
+    const readsBefore = eventsRead;
+    const result = await here(envelope(stream, { type: 'Dispense', quantity: 1 }));
+    expect(result.state).toEqual({ onHand: 4 });
+    expect(eventsRead - readsBefore).toBe(1);
+    expect(await readCurrent(store, cache, stream)).toHaveLength(11);
   });
 
   it('keeps remembered events frozen, so no decider can change them', async () => {

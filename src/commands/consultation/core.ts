@@ -16,7 +16,7 @@ import type { SqlPool } from '../../platform/sql.js';
 import { createUkProducts } from '../catalogue/ukProducts.js';
 import { createCommandHandler } from '../commandHandler.js';
 import { linkParcel } from '../parcels.js';
-import { createStreamCache } from '../streamCache.js';
+import { createStreamCache, readCurrent } from '../streamCache.js';
 import { loadAccount, recordAccountFact } from './account.js';
 import type { StockCommands } from './stock.js';
 
@@ -63,11 +63,8 @@ export const createConsultationCore = (deps: ConsultationCommandsDeps) => {
     });
   };
 
-  const history = async (consultationId: string): Promise<RecordedEvent[]> => {
-    const events = await deps.store.readStream(consultationStream(consultationId));
-    cache.remember(consultationStream(consultationId), events);
-    return events;
-  };
+  const history = (consultationId: string): Promise<readonly RecordedEvent[]> =>
+    readCurrent(deps.store, cache, consultationStream(consultationId));
 
   const load = async (consultationId: string): Promise<ConsultationState> =>
     fold(consultationDecider, (await history(consultationId)) as never);

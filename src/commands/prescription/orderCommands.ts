@@ -28,7 +28,7 @@ import { orderOfEnrollmentLink } from '../../projections/orders/orderQueries.js'
 import { findPharmacy } from '../../projections/pharmacyQueries.js';
 import { type CommandResult, createCommandHandler } from '../commandHandler.js';
 import { linkParcel } from '../parcels.js';
-import { createStreamCache } from '../streamCache.js';
+import { createStreamCache, readCurrent } from '../streamCache.js';
 import { intakeOrderId, legacyIntakeClaim } from './intake.js';
 import { enrollmentToken, hashToken, newLinkId } from './tokens.js';
 
@@ -94,11 +94,8 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
     });
   };
 
-  const load = async (orderId: string): Promise<OrderState> => {
-    const history = await deps.store.readStream(orderStream(orderId));
-    cache.remember(orderStream(orderId), history);
-    return fold(orderDecider, history as never);
-  };
+  const load = async (orderId: string): Promise<OrderState> =>
+    fold(orderDecider, (await readCurrent(deps.store, cache, orderStream(orderId))) as never);
 
   const requireOrder = async (orderId: string) => {
     const state = await load(orderId);
