@@ -99,7 +99,7 @@ export const driveOrder = async (
   };
 
   const enroll = async () => {
-    const mails = (await ctx.vendors.mails())
+    const mails = (await ctx.vendors.mails(rx.email))
       .filter((m) => m.to.includes(rx.email) && m.subject === ENROLLMENT_SUBJECT)
       .reverse();
     for (const mail of mails) {

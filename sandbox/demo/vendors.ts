@@ -7,7 +7,8 @@ export type DemoMail = { to: string[]; subject: string; text: string | null };
 
 export type DemoVendors = {
   /** Every e-mail in the mailbox, newest first. */
-  mails(): Promise<DemoMail[]>;
+  /** The mailbox, newest first; one recipient's mail only when `to` is given. */
+  mails(to?: string): Promise<DemoMail[]>;
   grantPriorAuthorization(coverage: {
     bin: string;
     pcn: string;
@@ -22,7 +23,12 @@ export type DemoVendors = {
 };
 
 export const inProcessVendors = (standIns: StandIns): DemoVendors => ({
-  mails: async () => standIns.mailbox.messages(),
+  mails: async (to) =>
+    standIns.mailbox
+      .messages()
+      .filter(
+        (mail) => to === undefined || mail.to.some((address) => address.toLowerCase() === to.toLowerCase()),
+      ),
   grantPriorAuthorization: async (coverage) => standIns.payer.grantPriorAuthorization(coverage),
   payCheckout: (sessionId) => standIns.stripe.payCheckoutSession(sessionId),
   advanceUsParcel: async (trackingNumber, status) => {
@@ -62,7 +68,10 @@ export const remoteVendors = async (baseUrl: string): Promise<DemoVendors> => {
       what,
     );
   return {
-    mails: async () => (await (await fetch(`${mailbox}/api/messages`)).json()) as DemoMail[],
+    mails: async (to) =>
+      (await (
+        await fetch(`${mailbox}/api/messages${to === undefined ? '' : `?to=${encodeURIComponent(to)}`}`)
+      ).json()) as DemoMail[],
     grantPriorAuthorization: async (coverage) =>
       String(
         (await post('/prior-authorizations', { decision: 'grant', ...coverage }, 'prior authorisation'))

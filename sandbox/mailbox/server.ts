@@ -169,7 +169,27 @@ const startHttp = async (
     },
   );
 
-  app.get('/api/messages', async () => store.newestFirst().map(toJson));
+  // `?to=` lists one recipient's mail only: a script waiting for one patient's link need not fetch
+  // (and the inbox serialise) every message of a long run, again and again.
+  app.get<{ Querystring: { to?: string } }>(
+    '/api/messages',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { to: { type: 'string', minLength: 1, maxLength: 320 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const to = request.query.to?.toLowerCase();
+      const mails = store.newestFirst();
+      return (
+        to ? mails.filter((mail) => mail.to.some((address) => address.toLowerCase() === to)) : mails
+      ).map(toJson);
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/api/messages/:id',

@@ -79,6 +79,24 @@ describe('SMTP mailer against the local mailbox', () => {
     expect(stored.text).toBe(text);
   });
 
+  it('given mail to several people, when one recipient is asked for, then the API lists only theirs', async () => {
+    for (const to of ['a@example.com', 'B@example.com', 'a@example.com', 'c@example.com']) {
+      await mailer().send({
+        to,
+        subject: `for ${to}`,
+        text: 'hello',
+        idempotencyKey: `to-${to}-${Math.random()}`,
+      });
+    }
+    const mine = (await (
+      await fetch(`${mailbox.httpUrl}/api/messages?to=b%40example.com`)
+    ).json()) as ApiMessage[];
+    expect(mine.map((message) => message.to)).toEqual([['B@example.com']]);
+    expect(await listMessages(mailbox)).toHaveLength(4);
+    const refused = await fetch(`${mailbox.httpUrl}/api/messages?to=`);
+    expect(refused.status).toBe(400);
+  });
+
   it('given an attachment, when it is sent, then the mailbox lists it beside the text body', async () => {
     const pdf = Buffer.from('%PDF-1.7\n% receipt\n', 'latin1');
     await mailer().send({
