@@ -125,7 +125,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   // Every lease this process holds or waits for, on one connection.
   const leases = createPostgresLeases({ connectionString: db.connectionString, log });
   // One read of the newest events per wake-up, shared by every subscription this process runs.
-  const tail = createSharedTail(db.pool);
+  const tail = createSharedTail(db.pool, { announced: notifier.announced });
   const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log, leases, tail };
   // A delivery waiting for a read model asks the projection's runner here before the database.
   const localProjections = new Map<string, SubscriptionRunner>();

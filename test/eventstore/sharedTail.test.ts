@@ -108,6 +108,52 @@ describe('the shared tail', () => {
     for (const batch of batches) expect(batch.events).toHaveLength(6);
   });
 
+  it('lets the subscriptions one append woke share the read already running, and no later wake-up', async () => {
+    const counter = counted(db.pool);
+    let announced = 0;
+    const tail = createSharedTail(counter, { announced: () => announced });
+    const origin = await settled();
+    await tail.read({ filter: { kind: 'all' }, after: origin, limit: 10 });
+    await appendMixed(newId().slice(-6).toLowerCase(), 3);
+    announced += 1; // the append's wake-up, before its subscribers read
+    await settled();
+    const before = counter.statements;
+    const batches = await Promise.all(
+      Array.from({ length: 20 }, () => tail.read({ filter: { kind: 'all' }, after: origin, limit: 100 })),
+    );
+    expect(counter.statements - before).toBe(1);
+    for (const batch of batches) expect(batch.events).toHaveLength(6);
+
+    // A wake-up announced while a read runs may be for an event that read began too early to see:
+    // whoever it woke waits for a read of its own. The first read's answer is held back until the
+    // append has committed and been announced.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding = false;
+    const slow = {
+      query: (async (...args: unknown[]) => {
+        const result = await (counter.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        if (holding) await held;
+        return result;
+      }) as SqlPool['query'],
+    };
+    const racing = createSharedTail(slow, { announced: () => announced });
+    await racing.read({ filter: { kind: 'all' }, after: origin, limit: 100 });
+    holding = true;
+    const first = racing.read({ filter: { kind: 'all' }, after: batches[0]!.checkpoint, limit: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // its read has run
+    await appendMixed(newId().slice(-6).toLowerCase(), 1);
+    announced += 1;
+    await settled();
+    const woken = racing.read({ filter: { kind: 'all' }, after: batches[0]!.checkpoint, limit: 100 });
+    holding = false;
+    release();
+    expect((await first).events).toHaveLength(0);
+    expect((await woken).events).toHaveLength(2);
+  });
+
   it('sends a subscription behind what it holds to the table, and hands out events no one can change', async () => {
     const tag = newId().slice(-6).toLowerCase();
     const origin = await settled();

@@ -20,6 +20,7 @@ const scriptedNotifier = () => {
     },
     announce() {},
     onHorizon: () => () => {},
+    announced: () => 0,
     close: async () => {},
   };
   return {

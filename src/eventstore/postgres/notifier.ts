@@ -27,6 +27,12 @@ export type Notifier = {
    * notifiers created with `horizonPollMs` poll; the others never call back.
    */
   onHorizon(listener: (newest: Checkpoint) => void): () => void;
+  /**
+   * How many wake-ups this notifier has given: appends here, notifications from elsewhere, horizon
+   * moves. Counted before the listeners run, so a read begun at or after a count sees what every
+   * wake-up up to it announced (once below the horizon).
+   */
+  announced(): number;
   close(): Promise<void>;
 };
 
@@ -78,7 +84,9 @@ export const createNotifier = (
   // re-reads, one burst of reads after every append for nothing.
   const origin = randomBytes(9).toString('base64url');
 
+  let wakeUps = 0;
   const wake = (hint: AppendHint | null) => {
+    wakeUps += 1;
     for (const listener of listeners) listener(hint);
   };
 
@@ -126,6 +134,7 @@ export const createNotifier = (
       const newest = await newestCheckpoint(sender, { belowHorizon: true });
       if (!newest || (horizon && compareCheckpoints(newest, horizon) === 0)) return;
       horizon = newest;
+      wakeUps += 1;
       for (const listener of horizonListeners) listener(newest);
     } catch (error) {
       log.warn({ err: error }, 'horizon poll failed');
@@ -182,6 +191,7 @@ export const createNotifier = (
       horizonListeners.add(listener);
       return () => horizonListeners.delete(listener);
     },
+    announced: () => wakeUps,
     async close() {
       closed = true;
       if (horizonTimer) clearInterval(horizonTimer);

@@ -24,7 +24,18 @@ const REFRESH_LIMIT = 1_000;
 
 type Held = { event: RecordedEvent; transactionId: string; category: string };
 
-export const createSharedTail = (db: Queryable, options: { capacity?: number } = {}): SharedTail => {
+export type SharedTailOptions = {
+  capacity?: number;
+  /**
+   * How many wake-ups the process's notifier has given so far (see Notifier.announced). With it, a
+   * caller joins a refresh already running when no wake-up came since that refresh began: the
+   * subscriptions one append wakes then share one read instead of two (the first, and the one
+   * everybody who asked while it ran used to wait for).
+   */
+  announced?: () => number;
+};
+
+export const createSharedTail = (db: Queryable, options: SharedTailOptions = {}): SharedTail => {
   const capacity = options.capacity ?? TAIL_CAPACITY;
   /** Every event after `start` up to and including `end`, in commit-safe order. */
   let start: Checkpoint | undefined;
@@ -38,6 +49,8 @@ export const createSharedTail = (db: Queryable, options: { capacity?: number } =
   let asked = 0;
   let covered = 0;
   let running: Promise<void> | undefined;
+  /** The notifier's count when the running refresh began. */
+  let runningSince = -1;
 
   const refreshOnce = async () => {
     if (!end) {
@@ -69,6 +82,11 @@ export const createSharedTail = (db: Queryable, options: { capacity?: number } =
   };
 
   const refresh = async () => {
+    // Whatever woke the caller was announced after its commit: a refresh begun since then reads it.
+    if (running && options.announced && runningSince >= options.announced()) {
+      await running;
+      return;
+    }
     const mine = ++asked;
     while (covered < mine) {
       if (running) {
@@ -76,6 +94,7 @@ export const createSharedTail = (db: Queryable, options: { capacity?: number } =
         continue;
       }
       const upTo = asked;
+      runningSince = options.announced?.() ?? -1;
       // Failed or not, this refresh answers who asked before it began: they see its failure, and a
       // later call tries again.
       running = refreshOnce().finally(() => {
