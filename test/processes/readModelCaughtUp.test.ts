@@ -96,4 +96,55 @@ describe('waiting for a read model that runs in the same process', () => {
     expect(seen.map((delivery) => delivery.inReadModel)).toEqual([true, true, true, true, true]);
     expect(counting.polls()).toBe(0);
   });
+
+  it('given a projection of other events, asleep, then a delivery waiting for it wakes it instead of waiting for a poll', async () => {
+    await db.pool.query('CREATE TABLE IF NOT EXISTS network_rows (event_id uuid PRIMARY KEY)');
+    const network: Projection = {
+      name: 'network-rows',
+      filter: { kind: 'categories', categories: ['network'] },
+      tables: ['network_rows'],
+      async applyBatch(client, events) {
+        for (const event of events)
+          await client.query('INSERT INTO network_rows (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [
+            event.id,
+          ]);
+      },
+    };
+    await store.appendToStream('network-1', [anEvent('PharmacyAdded')]);
+    const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log: silentLogger };
+    // Its own poll is the 30 s default, and this notifier has no horizon poll: only a wake-up moves it.
+    const projection = startProjection(deps, network);
+    await waitFor(() => projection.position() !== undefined, 10_000, 'the projection consuming');
+    await projection.drain();
+    const counting = countingCatchUpPolls(db.pool);
+    const runtime = createProcessRuntime({
+      ...deps,
+      pool: counting.pool,
+      store,
+      timers: createTimerService(db.pool, systemClock),
+      clock: systemClock,
+      localProjection: (id) => (id === projectionSubscriptionId(network) ? projection : undefined),
+    });
+    let delivered = 0;
+    const manager = runtime.start(
+      {
+        name: 'needs-the-network',
+        filter: { kind: 'categories', categories: ['order'] },
+        async handle(_event, context) {
+          await context.readModelCaughtUp(network);
+          delivered += 1;
+        },
+      },
+      { pollIntervalMs: 100 },
+    );
+    try {
+      for (let i = 0; i < 3; i++) await store.appendToStream(`order-${i}`, [anEvent('EnrollmentCompleted')]);
+      await waitFor(() => delivered === 3, 20_000, 'three deliveries');
+    } finally {
+      await manager.stop();
+      await projection.stop();
+    }
+    // Before, each delivery waited out LOCAL_CATCH_UP_MS for a runner nothing woke, then polled.
+    expect(counting.polls()).toBe(0);
+  });
 });

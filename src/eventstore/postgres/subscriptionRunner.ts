@@ -252,6 +252,11 @@ export const startSubscription = (
     async reaches(at, timeoutMs) {
       if (passed(at)) return true;
       if (!consuming || stopped) return false;
+      // Asleep, it would only pass `at` at its next wake-up: a projection of other events (the
+      // pharmacy network, asked about an order's event) is woken by none of the appends before
+      // `at`, and waited for the horizon poll. Reading now moves it past what it does not read.
+      woken = true;
+      wake();
       return new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => settle(false), timeoutMs);
         function settle(reached: boolean) {
