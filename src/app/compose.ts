@@ -287,6 +287,7 @@ const composeOpening = async (
   const http = await buildHttpApp({
     pool: httpPool,
     reads,
+    subscriptionLags: platform.subscriptionLags,
     store: httpStore,
     clock,
     commands: httpCommands,

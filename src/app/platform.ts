@@ -19,7 +19,12 @@ import type { SqlPool } from '../platform/sql.js';
 import { observedProcess } from '../processes/observed.js';
 import { createProcessRuntime, type ProcessManager, type ProcessRuntime } from '../processes/runtime.js';
 import { createTimerService, type TimerService } from '../processes/timers.js';
-import { backlogCounts, lagsBehind, subscriptionLags } from '../projections/health/platformHealth.js';
+import {
+  backlogCounts,
+  lagsBehind,
+  type SubscriptionLag,
+  subscriptionLags,
+} from '../projections/health/platformHealth.js';
 import { type Projection, projectionSubscriptionId, startProjection } from '../projections/runtime.js';
 import {
   type DocumentProjection,
@@ -59,6 +64,11 @@ export type Platform = {
   }): void;
   /** Waits until every running consumer has handled every event committed so far, and workers are idle. */
   drain(timeoutMs?: number): Promise<void>;
+  /**
+   * How far behind each subscription is: those whose checkpoints the table holds, and the document
+   * read models whose checkpoints their sink holds (READ_MODELS=mongodb). /metrics and /api/ready.
+   */
+  subscriptionLags(): Promise<SubscriptionLag[]>;
   close(): Promise<void>;
 };
 
@@ -105,11 +115,12 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   const store = tracedAppends(createPostgresEventStore(db.pool, { afterAppend }));
   // Document read-model sinks started by `run`: their checkpoints live in the sink, not in the table.
   const documentSinks = new Set<ReadModelSink>();
+  const lags = async () => {
+    const places = (await Promise.all([...documentSinks].map((sink) => sink.checkpoints()))).flat();
+    return [...(await subscriptionLags(db.pool)), ...(await lagsBehind(db.pool, places))];
+  };
   metrics?.readFrom({
-    subscriptionLags: async () => {
-      const places = (await Promise.all([...documentSinks].map((sink) => sink.checkpoints()))).flat();
-      return [...(await subscriptionLags(db.pool)), ...(await lagsBehind(db.pool, places))];
-    },
+    subscriptionLags: lags,
     backlog: () => backlogCounts(db.pool, clock.now()),
   });
   const httpPool = createPool(db.connectionString, {
@@ -154,6 +165,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     clock,
     holder,
     log,
+    subscriptionLags: lags,
     run({ projections = [], processes: managers = [], workers: started = [], documents }) {
       const options = { holder, pollIntervalMs: config.pollIntervalMs };
       for (const projection of projections) {

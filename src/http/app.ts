@@ -18,6 +18,7 @@ import { safeError } from '../platform/safeError.js';
 import type { SqlPool } from '../platform/sql.js';
 import type { ProcessRuntime } from '../processes/runtime.js';
 import type { DashboardReads } from '../projections/dashboardReads.js';
+import type { SubscriptionLag } from '../projections/health/platformHealth.js';
 import { declaredAccess, guardBeforeContract, securityOf } from './access.js';
 import { staffAuthPlugin } from './auth/index.js';
 import { problem } from './auth/problem.js';
@@ -71,6 +72,11 @@ export type HttpDeps = {
   metrics?: Metrics;
   /** A bearer token that may read /metrics; without it only ops and admin staff can. */
   metricsToken?: string;
+  /**
+   * Every subscription's lag for /api/ready, the document read models' (READ_MODELS=mongodb)
+   * included; only the PostgreSQL checkpoint table's unless given.
+   */
+  subscriptionLags?: () => Promise<SubscriptionLag[]>;
   /** Registers more routes (other flows, the web front end) inside the same app. */
   extend?: (app: FastifyInstance) => Promise<void>;
 };
@@ -225,7 +231,10 @@ export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => 
   );
 
   registerPhiReads(app, { store: deps.store, clock: deps.clock });
-  await app.register(readinessRoutes, { pool: deps.pool });
+  await app.register(readinessRoutes, {
+    pool: deps.pool,
+    ...(deps.subscriptionLags ? { lags: deps.subscriptionLags } : {}),
+  });
   if (deps.metrics) registerMetrics(app, deps.metrics, deps.metricsToken);
 
   await app.register(intakeRoutes, { commands: deps.commands, keys: deps.intakeKeys });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { START_CHECKPOINT } from '../../src/eventstore/types.js';
+import { memoryReadModels } from '../../src/readmodels/memory/memoryReadModels.js';
 import { apiClient, type Harness, newRxWith, startHarness } from '../support/platformHarness.js';
 
 const METRICS_TOKEN = 'scraper-token-for-tests-0123456789abcdef';
@@ -95,5 +97,24 @@ describe('/api/health and /api/ready', () => {
     expect(sample(text, 'subscription_lag_seconds', 'subscription="test:stalled"')).toBeGreaterThanOrEqual(
       60,
     );
+  });
+
+  it('not ready while a document read model (READ_MODELS=mongodb) is behind, naming it too', async () => {
+    // A document sink whose one projection stands where the store began: the event recorded a minute
+    // ago above is among those it has not folded in.
+    const memory = memoryReadModels();
+    const stalled = {
+      ...memory.sink,
+      name: 'memory',
+      checkpoints: async () => [{ subscriptionId: 'memory:stalled', checkpoint: START_CHECKPOINT }],
+    };
+    harness.composition.platform.run({ documents: { sink: stalled, projections: [] } });
+    const behind = await fetch(`${harness.url}/api/ready`);
+    expect(behind.status).toBe(503);
+    const body = (await behind.json()) as { behind: { subscriptionId: string; seconds: number }[] };
+    expect(body.behind.map((lag) => lag.subscriptionId).sort()).toEqual(['memory:stalled', 'test:stalled']);
+    expect(
+      body.behind.find((lag) => lag.subscriptionId === 'memory:stalled')!.seconds,
+    ).toBeGreaterThanOrEqual(60);
   });
 });

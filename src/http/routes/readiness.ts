@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { safeError } from '../../platform/safeError.js';
 import type { SqlPool } from '../../platform/sql.js';
-import { subscriptionLags } from '../../projections/health/platformHealth.js';
+import { type SubscriptionLag, subscriptionLags } from '../../projections/health/platformHealth.js';
 import { problem } from '../auth/problem.js';
 
 /** A subscription whose oldest unhandled event is older than this is behind: not ready. */
@@ -12,7 +12,15 @@ export const READY_MAX_LAG_SECONDS = 10;
  * reflects what it wrote a moment ago. `/api/health` says only that the process lives and reaches
  * the database; a load balancer sends traffic on ready, restarts on health.
  */
-export const readinessRoutes = async (app: FastifyInstance, options: { pool: SqlPool }) => {
+export const readinessRoutes = async (
+  app: FastifyInstance,
+  options: {
+    pool: SqlPool;
+    /** Every subscription's lag, the document read models' included; the checkpoint table's unless given. */
+    lags?: () => Promise<SubscriptionLag[]>;
+  },
+) => {
+  const lagsOf = options.lags ?? (() => subscriptionLags(options.pool));
   app.get(
     '/api/ready',
     {
@@ -21,9 +29,9 @@ export const readinessRoutes = async (app: FastifyInstance, options: { pool: Sql
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      let lags: Awaited<ReturnType<typeof subscriptionLags>>;
+      let lags: SubscriptionLag[];
       try {
-        lags = await subscriptionLags(options.pool);
+        lags = await lagsOf();
       } catch (error) {
         request.log.warn({ err: safeError(error) }, 'readiness check: database unreachable');
         reply.header('retry-after', '5');
