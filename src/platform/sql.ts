@@ -27,3 +27,8 @@ export type SqlPool = SqlQueryable & {
   connect(): Promise<SqlClient>;
   end(): Promise<void>;
 };
+
+/** Whether the database answers at all (liveness): throws when it does not. */
+export const pingDatabase = async (db: SqlQueryable): Promise<void> => {
+  await db.query('SELECT 1');
+};

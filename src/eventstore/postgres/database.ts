@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { type Logger, silentLogger } from '../../platform/logger.js';
 import { projectRoot } from '../../platform/paths.js';
-import type { SqlPool, SqlQueryable } from '../../platform/sql.js';
+import type { SqlPool } from '../../platform/sql.js';
 import { PreparingClient } from './preparedStatements.js';
 
 // int8 (bigserial positions, revisions) as numbers: positions stay far below 2^53.
@@ -38,11 +38,6 @@ export type DatabaseConfig = {
  * Sessions left idle inside a transaction hold back the snapshot xmin every subscriber reads below,
  * so one stuck client would stall them all: PostgreSQL ends such sessions after this long.
  */
-/** Whether the database answers at all (liveness): throws when it does not. */
-export const pingDatabase = async (pool: SqlQueryable): Promise<void> => {
-  await pool.query('SELECT 1');
-};
-
 export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 
 export const poolConfig = (connectionString: string, config: DatabaseConfig = {}): pg.PoolConfig => ({
