@@ -90,13 +90,24 @@ export const benchIntake = async (
   });
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   const lines: string[] = [`intake: ${await machineLoad()} (before)`];
+  // Each round starts once the consumers have worked off what the rounds before it took in: else
+  // the anchor's rounds ran beside the validation of the previous intake round's orders, and the
+  // anchor (so the ratio) swung more than twofold from run to run. An intake round still runs
+  // beside the consumers of its own orders. The time they take is printed as the backlog's.
+  const drained: number[] = [];
+  const settled = async <T>(round: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    await platform.composition.platform.drain(300_000);
+    drained.push(performance.now() - started);
+    return round();
+  };
   try {
     await loadFromChild(anchorJob({ seconds: 1 }));
     await loadFromChild(intakeJob({ seconds: 1 }, 'warm'));
     const closed = { intake: [] as LoadResult[], anchor: [] as LoadResult[] };
     for (let round = 0; round < ROUNDS; round++) {
-      closed.anchor.push(await loadFromChild(anchorJob({})));
-      closed.intake.push(await loadFromChild(intakeJob({}, `c${round}`)));
+      closed.anchor.push(await settled(() => loadFromChild(anchorJob({}))));
+      closed.intake.push(await settled(() => loadFromChild(intakeJob({}, `c${round}`))));
     }
     const intakeRate = median(closed.intake.map((r) => r.perSecond));
     const anchorRate = median(closed.anchor.map((r) => r.perSecond));
@@ -108,9 +119,13 @@ export const benchIntake = async (
     for (const rate of [200, 400]) {
       const open = { intake: [] as LoadResult[], anchor: [] as LoadResult[] };
       for (let round = 0; round < ROUNDS; round++) {
-        open.anchor.push(await loadFromChild(anchorJob({ mode: 'open', rate, connections: 64 })));
+        open.anchor.push(
+          await settled(() => loadFromChild(anchorJob({ mode: 'open', rate, connections: 64 }))),
+        );
         open.intake.push(
-          await loadFromChild(intakeJob({ mode: 'open', rate, connections: 64 }, `o${rate}-${round}`)),
+          await settled(() =>
+            loadFromChild(intakeJob({ mode: 'open', rate, connections: 64 }, `o${rate}-${round}`)),
+          ),
         );
       }
       for (const p of ['p50', 'p99'] as const) {
@@ -122,6 +137,9 @@ export const benchIntake = async (
         );
       }
     }
+    lines.push(
+      `  between rounds the consumers worked off the backlog in ${(median(drained) / 1000).toFixed(1)} s (median), ${(Math.max(...drained) / 1000).toFixed(1)} s at most`,
+    );
     lines.push(`intake: ${await machineLoad()} (after)`);
     return lines;
   } finally {
