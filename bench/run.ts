@@ -3,7 +3,7 @@
 import { benchEndToEnd } from './endToEnd.js';
 import { benchAppends, benchCatchUp } from './eventStore.js';
 import { benchIntake } from './flow.js';
-import { benchDatabase, machineLoad } from './support.js';
+import { benchDatabase, machineLoad, settleServer } from './support.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const intakeSeconds = Number(process.env.BENCH_INTAKE_SECONDS ?? 1.5);
@@ -31,10 +31,13 @@ const main = async () => {
       for (const line of await benchCatchUp(db.pool, db.connectionString, catchUpEvents)) console.log(line);
       console.log(`catch-up: ${await machineLoad()} (after)`);
     }
-    if (only.has('intake'))
+    if (only.has('intake')) {
+      console.log(`intake: the server settled in ${(await settleServer(db.pool)).toFixed(1)} s first`);
       for (const line of await benchIntake(db.connectionString, db.pool, intakeSeconds, 16))
         console.log(line);
+    }
     if (only.has('e2e')) {
+      console.log(`end to end: the server settled in ${(await settleServer(db.pool)).toFixed(1)} s first`);
       const orders = Number(process.env.BENCH_ORDERS ?? 60);
       const options = {
         orders,
