@@ -123,6 +123,17 @@ export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => 
     // it under the same name as the process managers' lines.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
   });
+  try {
+    await registerEverything(app, deps);
+  } catch (error) {
+    // What registered so far (the live feed, hooks holding resources) is closed, not left behind.
+    await app.close().catch(() => {});
+    throw error;
+  }
+  return app;
+};
+
+const registerEverything = async (app: FastifyInstance, deps: HttpDeps): Promise<void> => {
   if (deps.requestLogs !== false) registerRequestLog(app, loggedRoute);
 
   // Every route's zod contract (src/http/contracts) parses its request and checks its answer;
@@ -269,5 +280,4 @@ export const buildHttpApp = async (deps: HttpDeps): Promise<FastifyInstance> => 
     pharmacyTimeZone: deps.pharmacyTimeZone ?? 'America/New_York',
   });
   if (deps.extend) await deps.extend(app);
-  return app;
 };

@@ -120,4 +120,23 @@ describe('input and edge gaps (finding 6)', () => {
       await pool.end();
     }
   });
+
+  it('closes what an HTTP app opened when building it fails part-way', async () => {
+    let closed = false;
+    const building = buildHttpApp({
+      ...({} as HttpDeps),
+      pool: harness.composition.platform.http.pool,
+      store: harness.composition.platform.store,
+      clock: systemClock,
+      logger: silentLogger,
+      extend: async (app) => {
+        app.addHook('onClose', async () => {
+          closed = true;
+        });
+        throw new Error('an extension that cannot start');
+      },
+    });
+    await expect(building).rejects.toThrow('an extension that cannot start');
+    expect(closed).toBe(true);
+  });
 });
