@@ -129,24 +129,24 @@ export const createNotifier = (
   // reading on its own timer: it catches events whose NOTIFY was lost, and events that only came
   // below the horizon after their NOTIFY (a long transaction that appended nothing ended).
   const pollHorizon = async () => {
-    if (horizonListeners.size === 0 || !sender) return;
+    if (horizonListeners.size === 0 || !sender || closed) return;
     try {
       const newest = await newestCheckpoint(sender, { belowHorizon: true });
-      if (!newest || (horizon && compareCheckpoints(newest, horizon) === 0)) return;
+      if (closed || !newest || (horizon && compareCheckpoints(newest, horizon) === 0)) return;
       horizon = newest;
       wakeUps += 1;
       for (const listener of horizonListeners) listener(newest);
     } catch (error) {
-      log.warn({ err: error }, 'horizon poll failed');
+      // A poll still in flight when the process stops meets its database going away: not news.
+      if (!closed) log.warn({ err: error }, 'horizon poll failed');
     }
   };
+  let polling: Promise<void> | undefined;
   if (options.horizonPollMs !== undefined && sender) {
-    let polling = false;
     horizonTimer = setInterval(() => {
       if (polling) return;
-      polling = true;
-      void pollHorizon().finally(() => {
-        polling = false;
+      polling = pollHorizon().finally(() => {
+        polling = undefined;
       });
     }, options.horizonPollMs);
     horizonTimer.unref();
@@ -195,6 +195,7 @@ export const createNotifier = (
     async close() {
       closed = true;
       if (horizonTimer) clearInterval(horizonTimer);
+      await polling;
       await ready;
       await client?.end().catch(() => {});
     },
