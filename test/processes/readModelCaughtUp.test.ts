@@ -61,6 +61,8 @@ describe('waiting for a read model that runs in the same process', () => {
   it('given a projection behind its process manager, then each delivery sees its row, and the checkpoint table is never polled', async () => {
     const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log: silentLogger };
     const projection = startProjection(deps, slowTicks, { pollIntervalMs: 100 });
+    // Running here means holding its lease: until then a delivery rightly asks the database.
+    await waitFor(() => projection.position() !== undefined, 10_000, 'the projection consuming');
     const counting = countingCatchUpPolls(db.pool);
     const local = new Map<string, SubscriptionRunner>([[projectionSubscriptionId(slowTicks), projection]]);
     const runtime = createProcessRuntime({
