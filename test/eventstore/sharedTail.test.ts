@@ -132,10 +132,14 @@ describe('the shared tail', () => {
       release = resolve;
     });
     let holding = false;
+    let answered = false;
     const slow = {
       query: (async (...args: unknown[]) => {
         const result = await (counter.query as (...a: unknown[]) => Promise<unknown>)(...args);
-        if (holding) await held;
+        if (holding) {
+          answered = true;
+          await held;
+        }
         return result;
       }) as SqlPool['query'],
     };
@@ -143,7 +147,7 @@ describe('the shared tail', () => {
     await racing.read({ filter: { kind: 'all' }, after: origin, limit: 100 });
     holding = true;
     const first = racing.read({ filter: { kind: 'all' }, after: batches[0]!.checkpoint, limit: 100 });
-    await new Promise((resolve) => setTimeout(resolve, 20)); // its read has run
+    await waitFor(() => answered, 10_000, 'the first read answered, before the append');
     await appendMixed(newId().slice(-6).toLowerCase(), 1);
     announced += 1;
     await settled();
