@@ -52,10 +52,19 @@ export const poolConfig = (connectionString: string, config: DatabaseConfig = {}
   options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_TIMEOUT_MS} -c random_page_cost=1.1`,
 });
 
-/** An idle pooled connection that dies (server restart, admin kill) must not crash the process. */
+/**
+ * A pooled connection that dies (server restart, admin kill, the idle-in-transaction timeout) must
+ * not crash the process. Idle, the pool hears it and drops the connection. Checked out, between two
+ * statements of a transaction, the driver raises it as an 'error' event no one listens to, which
+ * ends the process: each connection gets a listener of its own. The holder learns of it from its next
+ * statement, which fails, and its release destroys the connection.
+ */
 export const createPool = (connectionString: string, config: DatabaseConfig = {}): SqlPool => {
   const pool = new pg.Pool(poolConfig(connectionString, config));
   pool.on('error', (error) => config.log?.warn({ err: error }, 'idle database connection lost'));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 };
 
