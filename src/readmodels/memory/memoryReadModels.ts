@@ -78,53 +78,61 @@ export const memoryReadModels = (): { sink: ReadModelSink & { name: 'memory' }; 
     time(a.fields[at]) - time(b.fields[at]) ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+  // One transaction at a time: each works on a copy of every collection and replaces them all when
+  // it commits, so two at once (two projections reading the same events off the shared tail) would
+  // each drop what the other wrote, its checkpoint moved past events it no longer shows.
+  let previous: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = previous.then(work, work);
+    previous = run.catch(() => {});
+    return run;
+  };
+
   const sink: ReadModelSink & { name: 'memory' } = {
     name: 'memory',
     checkpoint: async (subscriptionId) => checkpoints.get(subscriptionId) ?? START_CHECKPOINT,
-    async transact(subscriptionId, move, write) {
-      const stored = checkpoints.get(subscriptionId);
-      const standsAtFrom =
-        !stored ||
-        (stored.transactionId === move.from.transactionId &&
-          stored.globalPosition === move.from.globalPosition);
-      const draft: Collections = {
-        orders: new Map(collections.orders),
-        consultations: new Map(collections.consultations),
-        incidents: new Map(collections.incidents),
-      };
-      await write({
-        async load<V>(collection: ViewCollection, ids: readonly string[]) {
-          return new Map(
-            ids.flatMap((id) => {
-              const found = draft[collection].get(id);
-              return found
-                ? [
-                    [
-                      id,
-                      { id, view: copy(found.view) as V, version: found.version, position: found.position },
-                    ],
-                  ]
-                : [];
-            }),
-          );
-        },
-        async save(collection, changes) {
-          for (const { document, fields } of changes.put)
-            draft[collection].set(document.id, { ...copy(document), fields: copy(fields) });
-          for (const id of changes.removed) draft[collection].delete(id);
-        },
-      });
-      if (!standsAtFrom) throw new CheckpointConflictError(subscriptionId);
-      collections = draft;
-      checkpoints.set(subscriptionId, move.to);
-    },
+    transact: (subscriptionId, move, write) => oneAtATime(() => transactNow(subscriptionId, move, write)),
     checkpoints: async () =>
       [...checkpoints].map(([subscriptionId, checkpoint]) => ({ subscriptionId, checkpoint })),
-    async reset(subscriptionId, collection) {
-      collections = { ...collections, [collection]: new Map() };
-      checkpoints.delete(subscriptionId);
-    },
+    reset: (subscriptionId, collection) =>
+      oneAtATime(async () => {
+        collections = { ...collections, [collection]: new Map() };
+        checkpoints.delete(subscriptionId);
+      }),
   };
+
+  async function transactNow(...[subscriptionId, move, write]: Parameters<ReadModelSink['transact']>) {
+    const stored = checkpoints.get(subscriptionId);
+    const standsAtFrom =
+      !stored ||
+      (stored.transactionId === move.from.transactionId &&
+        stored.globalPosition === move.from.globalPosition);
+    const draft: Collections = {
+      orders: new Map(collections.orders),
+      consultations: new Map(collections.consultations),
+      incidents: new Map(collections.incidents),
+    };
+    await write({
+      async load<V>(collection: ViewCollection, ids: readonly string[]) {
+        return new Map(
+          ids.flatMap((id) => {
+            const found = draft[collection].get(id);
+            return found
+              ? [[id, { id, view: copy(found.view) as V, version: found.version, position: found.position }]]
+              : [];
+          }),
+        );
+      },
+      async save(collection, changes) {
+        for (const { document, fields } of changes.put)
+          draft[collection].set(document.id, { ...copy(document), fields: copy(fields) });
+        for (const id of changes.removed) draft[collection].delete(id);
+      },
+    });
+    if (!standsAtFrom) throw new CheckpointConflictError(subscriptionId);
+    collections = draft;
+    checkpoints.set(subscriptionId, move.to);
+  }
 
   const reads: DashboardReads = {
     async searchOrders(search) {
