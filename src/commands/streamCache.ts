@@ -12,7 +12,6 @@ export type StreamCache = {
   get(streamName: string): readonly RecordedEvent[] | undefined;
   /** Remembers a history read whole, or a history and what this process appended to it. */
   remember(streamName: string, history: readonly RecordedEvent[]): void;
-  forget(streamName: string): void;
 };
 
 export const STREAM_CACHE_CAPACITY = 1_000;
@@ -36,9 +35,6 @@ export const createStreamCache = (capacity = STREAM_CACHE_CAPACITY): StreamCache
       streams.set(streamName, deepFreeze([...history]));
       while (streams.size > capacity) streams.delete(streams.keys().next().value!);
     },
-    forget(streamName) {
-      streams.delete(streamName);
-    },
   };
 };
 
@@ -53,12 +49,12 @@ export const readCurrent = async (
   streamName: string,
 ): Promise<readonly RecordedEvent[]> => {
   const known = cache.get(streamName) ?? [];
-  const newer = await store.readStream(streamName, known.length > 0 ? { fromRevision: known.length } : {});
-  if (newer.length === 0 && known.length > 0) return known;
+  const newer = await store.readStream(streamName, { fromRevision: known.length });
+  if (newer.length === 0) return known;
   // Revisions have no gaps, so the first newer event follows the known ones; were it not so, the
   // remembered history would be no start of the stream, and the whole stream is read instead.
   const history =
-    newer[0]?.streamRevision === known.length ? [...known, ...newer] : await store.readStream(streamName);
+    newer[0]!.streamRevision === known.length ? [...known, ...newer] : await store.readStream(streamName);
   cache.remember(streamName, history);
-  return cache.get(streamName) ?? history;
+  return history;
 };

@@ -215,6 +215,12 @@ describe('command handler with remembered streams', () => {
     expect(await readCurrent(store, cache, stream)).toHaveLength(11);
   });
 
+  it('looks for a stream that does not exist with one read', async () => {
+    const before = reads;
+    expect(await readCurrent(store, createStreamCache(), `stock-${newId()}`)).toEqual([]);
+    expect(reads - before).toBe(1);
+  });
+
   it('keeps remembered events frozen, so no decider can change them', async () => {
     const cache = createStreamCache();
     const handle = createCommandHandler(store, stock, { clock, cache });

@@ -59,6 +59,22 @@ describe('/metrics', () => {
   });
 });
 
+/** An event of a stream of its own, recorded a minute ago: whoever has not handled it is behind. */
+const recordMinuteOldEvent = (streamName: string) =>
+  harness.db.pool.query(
+    `INSERT INTO events (stream_name, stream_revision, event_id, event_type, data, metadata, recorded_at)
+     VALUES ($1, 0, gen_random_uuid(), 'Probe', '{}', $2, now() - interval '1 minute')`,
+    [
+      streamName,
+      {
+        actor: 'system:test',
+        correlationId: streamName,
+        causationId: null,
+        occurredAt: new Date().toISOString(),
+      },
+    ],
+  );
+
 describe('/api/health and /api/ready', () => {
   it('ready once the subscriptions have caught up; not ready while one is behind, naming it', async () => {
     await harness.composition.platform.drain();
@@ -69,18 +85,7 @@ describe('/api/health and /api/ready', () => {
 
     // An event recorded a minute ago, which every running subscription handles, and one that stopped
     // just before it.
-    await harness.db.pool.query(
-      `INSERT INTO events (stream_name, stream_revision, event_id, event_type, data, metadata, recorded_at)
-       VALUES ('stalled-1', 0, gen_random_uuid(), 'Probe', '{}', $1, now() - interval '1 minute')`,
-      [
-        {
-          actor: 'system:test',
-          correlationId: 'stalled-1',
-          causationId: null,
-          occurredAt: new Date().toISOString(),
-        },
-      ],
-    );
+    await recordMinuteOldEvent('stalled-1');
     await harness.composition.platform.drain();
     await harness.db.pool.query(
       `INSERT INTO subscription_checkpoints (subscription_id, transaction_id, global_position)
@@ -102,18 +107,7 @@ describe('/api/health and /api/ready', () => {
   it('not ready while a document read model (READ_MODELS=mongodb) is behind, naming it too', async () => {
     // A document sink whose one projection stands where the store began, and an event recorded a
     // minute ago among those it has not folded in.
-    await harness.db.pool.query(
-      `INSERT INTO events (stream_name, stream_revision, event_id, event_type, data, metadata, recorded_at)
-       VALUES ('stalled-2', 0, gen_random_uuid(), 'Probe', '{}', $1, now() - interval '1 minute')`,
-      [
-        {
-          actor: 'system:test',
-          correlationId: 'stalled-2',
-          causationId: null,
-          occurredAt: new Date().toISOString(),
-        },
-      ],
-    );
+    await recordMinuteOldEvent('stalled-2');
     await harness.composition.platform.drain();
     const memory = memoryReadModels();
     const stalled = {

@@ -58,21 +58,28 @@ describe('waiting for a read model that runs in the same process', () => {
     await db.drop();
   });
 
+  /** A process runtime whose statements are counted, with `projection` running in its process. */
+  const runtimeBeside = (projection: Projection, runner: SubscriptionRunner) => {
+    const counting = countingCatchUpPolls(db.pool);
+    const runtime = createProcessRuntime({
+      pool: counting.pool,
+      connectionString: db.connectionString,
+      notifier,
+      log: silentLogger,
+      store,
+      timers: createTimerService(db.pool, systemClock),
+      clock: systemClock,
+      localProjection: (id) => (id === projectionSubscriptionId(projection) ? runner : undefined),
+    });
+    return { counting, runtime };
+  };
+
   it('given a projection behind its process manager, then each delivery sees its row, and the checkpoint table is never polled', async () => {
     const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log: silentLogger };
     const projection = startProjection(deps, slowTicks, { pollIntervalMs: 100 });
     // Running here means holding its lease: until then a delivery rightly asks the database.
     await waitFor(() => projection.position() !== undefined, 10_000, 'the projection consuming');
-    const counting = countingCatchUpPolls(db.pool);
-    const local = new Map<string, SubscriptionRunner>([[projectionSubscriptionId(slowTicks), projection]]);
-    const runtime = createProcessRuntime({
-      ...deps,
-      pool: counting.pool,
-      store,
-      timers: createTimerService(db.pool, systemClock),
-      clock: systemClock,
-      localProjection: (id) => local.get(id),
-    });
+    const { counting, runtime } = runtimeBeside(slowTicks, projection);
     const seen: { id: string; inReadModel: boolean }[] = [];
     const manager = runtime.start(
       {
@@ -118,15 +125,7 @@ describe('waiting for a read model that runs in the same process', () => {
     const projection = startProjection(deps, network);
     await waitFor(() => projection.position() !== undefined, 10_000, 'the projection consuming');
     await projection.drain();
-    const counting = countingCatchUpPolls(db.pool);
-    const runtime = createProcessRuntime({
-      ...deps,
-      pool: counting.pool,
-      store,
-      timers: createTimerService(db.pool, systemClock),
-      clock: systemClock,
-      localProjection: (id) => (id === projectionSubscriptionId(network) ? projection : undefined),
-    });
+    const { counting, runtime } = runtimeBeside(network, projection);
     let delivered = 0;
     const manager = runtime.start(
       {
