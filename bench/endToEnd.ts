@@ -161,6 +161,38 @@ const stagesOf = async (pool: SqlPool) =>
     )
   ).rows;
 
+/** The idle window; an idle backend flushes its transaction counters within 10 s, so it waits that first. */
+const IDLE_WINDOW_MS = 12_000;
+const IDLE_FLUSH_MS = 11_000;
+
+/**
+ * What a quiet stretch costs: cores used by each process asked about and by PostgreSQL, and the
+ * transactions committed in the database, over IDLE_WINDOW_MS.
+ */
+const idleWindow = async (
+  owner: SqlPool,
+  database: string,
+  processes: () => Promise<number>,
+): Promise<{ cores: number; postgresCores: number | undefined; perSecond: number }> => {
+  await new Promise((resolve) => setTimeout(resolve, IDLE_FLUSH_MS));
+  const transactions = await postgresTransactions(owner, database);
+  const cpu = await processes();
+  const postgres = await postgresCpuMs(owner);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+  const postgresAfter = await postgresCpuMs(owner);
+  const cpuAfter = await processes();
+  // Reading the counters is two transactions of the bench's own (the snapshot clear and the read).
+  const committed = (await postgresTransactions(owner, database)) - transactions - 2;
+  return {
+    cores: (cpuAfter - cpu) / IDLE_WINDOW_MS,
+    postgresCores:
+      postgres === undefined || postgresAfter === undefined
+        ? undefined
+        : (postgresAfter - postgres) / IDLE_WINDOW_MS,
+    perSecond: Math.max(0, committed) / (IDLE_WINDOW_MS / 1000),
+  };
+};
+
 /** Waits (up to 30 s) until the orders read model holds every order event, between two runs. */
 const settle = async (pool: SqlPool) => {
   const deadline = Date.now() + 30_000;
@@ -206,6 +238,8 @@ export const benchEndToEnd = async (
   const started: Running<unknown>[] = [];
   const pool = createPool(databaseUrl, { poolSize: 2 });
   try {
+    // The idle figure's anchor: the server with nothing of ours running, over the same window.
+    const serverAlone = await idleWindow(owner, name, async () => 0);
     const standIns = await startProcess<StandInsReady>('standIns', {
       APP_URL: `http://127.0.0.1:${port}`,
       DATABASE_URL: databaseUrl,
@@ -332,6 +366,14 @@ export const benchEndToEnd = async (
       for (const failure of open.report.failures.slice(0, 3)) lines.push(`  failure: ${failure}`);
     }
     lines.push(`end to end: ${await machineLoad()} (after)`);
+    await settle(pool);
+    const idle = await idleWindow(owner, name, platformCpuMs);
+    const cores = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(3)} cores`);
+    lines.push(
+      `idle platform, ${IDLE_WINDOW_MS / 1000} s after the runs (target < 0.05 cores)`.padEnd(44) +
+        ` ${cores(idle.cores).padStart(12)}   PostgreSQL ${cores(idle.postgresCores)} (the server alone, before: ${cores(serverAlone.postgresCores)})`,
+      `  transactions: ${idle.perSecond.toFixed(1)}/s in the platform's database (target < 20/s; before the platform started: ${serverAlone.perSecond.toFixed(1)}/s); stand-ins not counted`,
+    );
     return lines;
   } finally {
     await pool.end();
