@@ -1,5 +1,6 @@
 import type { IntegrationEvent } from '../domain/integrationEvents.js';
 import { storeCheckpoint } from '../eventstore/postgres/checkpoints.js';
+import { laterEventOfType } from '../eventstore/postgres/laterEvents.js';
 import { type Batch, compareCheckpoints } from '../eventstore/postgres/readBatch.js';
 import {
   type SubscriptionDeps,
@@ -46,10 +47,16 @@ export type ProcessContext = {
    * decides from a read model must not read it behind the event it is handling.
    */
   readModelCaughtUp(projection: Pick<Projection, 'name' | 'filter'>): Promise<void>;
+  /**
+   * Whether an event of one of these types comes after this one in the order deliveries follow. A
+   * process manager reacting to a burst of like events (an import of a thousand pharmacies) can
+   * leave the work to the last one, which sees everything the others would.
+   */
+  laterEventOfType(eventTypes: readonly string[]): Promise<boolean>;
 };
 
-/** What a timer handler gets: no triggering event, so no attempt count and no read-model barrier. */
-export type TimerContext = Omit<ProcessContext, 'attempt' | 'readModelCaughtUp'>;
+/** What a timer handler gets: no triggering event, so no attempt count, read-model barrier or order. */
+export type TimerContext = Omit<ProcessContext, 'attempt' | 'readModelCaughtUp' | 'laterEventOfType'>;
 
 /** Reacts to events by calling integrations and issuing commands. Effects must be idempotent. */
 export type ProcessManager = {
@@ -207,6 +214,7 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
       if (local && (await local.reaches(at, LOCAL_CATCH_UP_MS))) return;
       await waitForProjection(deps.pool, projection, event.id);
     },
+    laterEventOfType: (eventTypes) => laterEventOfType(deps.pool, event.id, eventTypes),
   });
 
   const appendIntegrationEvent = async (
@@ -359,7 +367,12 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
             timerId: timer.id,
             stream: trigger.streamName,
           });
-          const { attempt: _attempt, readModelCaughtUp: _barrier, ...ctx } = context(pm, trigger, 1, log);
+          const {
+            attempt: _attempt,
+            readModelCaughtUp: _barrier,
+            laterEventOfType: _order,
+            ...ctx
+          } = context(pm, trigger, 1, log);
           await withLogger(log, () => handler(timer.payload, ctx));
         });
       }

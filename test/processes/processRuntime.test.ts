@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPlatform, type Platform } from '../../src/app/platform.js';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { VendorUnavailableError } from '../../src/integrations/errors.js';
 import { HOUR, MINUTE, manualClock } from '../../src/platform/clock.js';
 import { newId } from '../../src/platform/ids.js';
@@ -58,6 +59,19 @@ const noteCounter: ProcessManager = {
   },
 };
 
+/** Each delivered import event and whether the runtime said a like one comes after it. */
+const importsSeen: { seq: number; later: boolean }[] = [];
+const importWatcher: ProcessManager = {
+  name: 'test-import-watcher',
+  filter: { kind: 'eventTypes', eventTypes: ['RowImported'] },
+  async handle(event, context) {
+    importsSeen.push({
+      seq: (event.data as { seq: number }).seq,
+      later: await context.laterEventOfType(['RowImported']),
+    });
+  },
+};
+
 beforeAll(async () => {
   db = await createTestDatabase();
   await db.pool.query('CREATE TABLE test_notes (event_id uuid PRIMARY KEY)');
@@ -69,7 +83,7 @@ beforeAll(async () => {
   });
   platform.run({
     projections: [integrationIncidentsProjection, lagging],
-    processes: [shipping, buggy, noteCounter],
+    processes: [shipping, buggy, noteCounter, importWatcher],
   });
 });
 afterAll(async () => {
@@ -182,5 +196,28 @@ describe('a process manager that decides from a read model', () => {
     await platform.store.appendToStream(stream, [anEvent('NoteWritten')]);
     await settle();
     expect(notesSeen).toEqual([1, 2]);
+  });
+});
+
+describe('a process manager handling a burst of like events', () => {
+  it('learns from the runtime that a like event comes after each but the last, whatever stream holds it', async () => {
+    // One commit, three streams: every event is stored before the first is delivered.
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inTransaction = createPostgresEventStore(client);
+      for (let seq = 0; seq < 3; seq++)
+        await inTransaction.appendToStream(`import-${newId()}`, [anEvent('RowImported', { seq })]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    await settle();
+    // Streams are delivered side by side: the answers, not their order of arrival, are the point.
+    expect(importsSeen.sort((a, b) => a.seq - b.seq)).toEqual([
+      { seq: 0, later: true },
+      { seq: 1, later: true },
+      { seq: 2, later: false },
+    ]);
   });
 });

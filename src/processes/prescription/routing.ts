@@ -2,7 +2,6 @@ import { drugReviewNeeded } from '../../domain/prescription/drugReview.js';
 import type { OrderCommand } from '../../domain/prescription/order.js';
 import { NETWORK_EVENT_TYPES } from '../../domain/routing/pharmacy.js';
 import { rankPharmacies } from '../../domain/routing/rank.js';
-import { laterEventOfType } from '../../eventstore/postgres/laterEvents.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import { findDrug } from '../../projections/catalogue/drugCatalogue.js';
 import { drugCatalogueProjection } from '../../projections/catalogue/drugCatalogueProjection.js';
@@ -113,7 +112,7 @@ export const routingProcess = (deps: PrescriptionProcessDeps): Reactor =>
       }
       // A network change: in a burst (an import) only the last one looks, and it sees every order the
       // earlier ones would have found. Orders blocked after it re-check when their block is handled.
-      if (await laterEventOfType(deps.pool, event.id, NETWORK_EVENT_TYPES)) return;
+      if (await context.laterEventOfType(NETWORK_EVENT_TYPES)) return;
       await context.readModelCaughtUp(ordersProjection);
       const waiting = await ordersWaitingForNetwork(deps.pool);
       if (waiting.length === 0) return;

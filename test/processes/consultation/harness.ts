@@ -255,6 +255,7 @@ export const consultationWorld = (fakes: Fakes = {}) => {
       scheduled.push(timer);
     },
     readModelCaughtUp: async () => {},
+    laterEventOfType: async () => false,
   });
 
   /** Delivers one recorded event to a process manager, as the runtime would on its first attempt. */

@@ -89,7 +89,6 @@ describe('routing', () => {
 
   it('given an order blocked on an empty network, when a pharmacy registers, then the waiting order is routed to it', async () => {
     const { pool } = fakePool([
-      ['SELECT EXISTS', [{ later: false }]],
       ["detail->'routingBlock'", [{ order_id: ORDER_ID, reason: 'empty_network' }]],
       [CATALOGUE, [catalogueRow({ storageClass: 'refrigerated' })]],
       [NETWORK, [pharmacyRow('PH-1')]],

@@ -98,6 +98,8 @@ export const processContext = (processName: string, event: Pick<RecordedEvent, '
     readModelCaughtUp: async (projection) => {
       readModelsAwaited.push(projection.name);
     },
+    // One event at a time, as a test delivers them: none comes after it.
+    laterEventOfType: async () => false,
   };
   return { context, scheduled, readModelsAwaited };
 };
