@@ -13,6 +13,7 @@ import { createOrderCommands, type OrderCommands } from '../commands/prescriptio
 import { smsLine } from '../commands/smsLine.js';
 import { CATALOGUE } from '../domain/consultation/catalogue.js';
 import { createPool, type DatabaseConfig } from '../eventstore/postgres/database.js';
+import { legacyIntakeClaimsPresent } from '../eventstore/postgres/legacyIntakeClaims.js';
 import type { EventStore } from '../eventstore/types.js';
 import { buildHttpApp } from '../http/app.js';
 import type { CreatedStaffUser } from '../http/auth/index.js';
@@ -228,9 +229,12 @@ const composeOpening = async (
       })
     : null;
 
+  // Asked once per process: no process of this version writes claim streams.
+  const legacyClaims = legacyIntakeClaimsPresent(pool);
   const orderCommandsOn = (db: { store: EventStore; pool: SqlPool }) =>
     createOrderCommands({
       ...db,
+      legacyIntakeClaimsPresent: legacyClaims,
       clock,
       documents: vendors.documents,
       linkSecret,

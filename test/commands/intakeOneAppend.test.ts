@@ -4,6 +4,7 @@ import { intakeStream } from '../../src/commands/prescription/intake.js';
 import { createOrderCommands } from '../../src/commands/prescription/orderCommands.js';
 import { parseNewRx } from '../../src/domain/prescription/ncpdp.js';
 import { orderStream } from '../../src/domain/prescription/order.js';
+import { legacyIntakeClaimsPresent } from '../../src/eventstore/postgres/legacyIntakeClaims.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { MINUTE, manualClock, systemClock } from '../../src/platform/clock.js';
 import { deterministicId, newId } from '../../src/platform/ids.js';
@@ -23,6 +24,7 @@ const intake = () => {
     commands: createOrderCommands({
       store,
       pool,
+      legacyIntakeClaimsPresent: legacyIntakeClaimsPresent(pool),
       clock: systemClock,
       documents: {} as never,
       linkSecret: 'a-link-secret-for-this-test-only-0123456789',

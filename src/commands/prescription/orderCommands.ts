@@ -17,7 +17,6 @@ import type {
 } from '../../domain/prescription/orderEvents.js';
 import type { Address } from '../../domain/prescription/types.js';
 import { applyCorrections, type PrescriptionCorrections } from '../../domain/prescription/validation.js';
-import { legacyIntakeClaimsPresent } from '../../eventstore/postgres/legacyIntakeClaims.js';
 import type { EventStore } from '../../eventstore/types.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
 import { MAX_CARD_IMAGE_BYTES, sniffDocumentType } from '../../integrations/documents/sniff.js';
@@ -39,6 +38,11 @@ export type OrderCommandsDeps = {
   documents: DocumentStore;
   linkSecret: string;
   linkTtlHours: number;
+  /**
+   * Whether the store holds MessageID claim streams from before intake became one append (only a
+   * PostgreSQL store upgraded from such a version can); absent, there are none to honour.
+   */
+  legacyIntakeClaimsPresent?: () => Promise<boolean>;
 };
 
 export type Actor = { actor: string; correlationId?: string };
@@ -70,7 +74,7 @@ export const createOrderCommands = (deps: OrderCommandsDeps) => {
   const cache = createStreamCache();
   const handle = createCommandHandler(deps.store, orderDecider, { clock: deps.clock, cache });
   const now = () => deps.clock.now().toISOString();
-  const legacyClaimsPresent = legacyIntakeClaimsPresent(deps.pool);
+  const legacyClaimsPresent = deps.legacyIntakeClaimsPresent ?? (async () => false);
 
   const execute = async (
     orderId: string,
