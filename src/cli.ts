@@ -13,6 +13,7 @@ import { rebuild } from './cli/rebuild.js';
 import { type AppDatabase, openAppDatabase } from './eventstore/postgres/appRole.js';
 import { createPool } from './eventstore/postgres/database.js';
 import { createPostgresLeases } from './eventstore/postgres/lease.js';
+import { createPostgresEventStore } from './eventstore/postgres/postgresEventStore.js';
 import { systemClock } from './platform/clock.js';
 import { type Config, loadConfig } from './platform/config.js';
 import { anchorAuditHead, fileAnchors } from './projections/audit/anchors.js';
@@ -105,7 +106,7 @@ program
   .argument('<dir>', 'folder holding product.txt and package.txt, as ndctext.zip unpacks')
   .action(async (dir: string) => {
     const report = await withDatabase(loadConfig(), (db) =>
-      importDrugs(db.pool, dir, { progress: process.stderr.isTTY ?? false }),
+      importDrugs(createPostgresEventStore(db.pool), dir, { progress: process.stderr.isTTY ?? false }),
     );
     console.log(describeDrugImport(dir, report));
   });
@@ -118,7 +119,7 @@ program
   .argument('<file>', 'the CSV file')
   .action(async (file: string) => {
     const report = await withDatabase(loadConfig(), (db) =>
-      importPharmacies(db.pool, file, { progress: process.stderr.isTTY ?? false }),
+      importPharmacies(createPostgresEventStore(db.pool), file, { progress: process.stderr.isTTY ?? false }),
     );
     console.log(describePharmacyImport(file, report));
     if (report.rejected.length > 0) process.exitCode = 2;

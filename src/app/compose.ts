@@ -191,7 +191,7 @@ const composeOpening = async (
     .ensureBucket?.()
     .catch((error: Error) => log.warn({ err: error }, 'document bucket not ready'));
 
-  const catalogue = createDrugCatalogue({ store: platform.store, pool, clock });
+  const catalogue = createDrugCatalogue({ store: platform.store, clock });
   const network = createPharmacyNetwork({ store: platform.store, clock });
   await options.seed?.({ platform, catalogue, network });
   const createdStaff = await ensureInitialStaff(
@@ -340,7 +340,7 @@ const composeOpening = async (
       }
       await app.register(referenceDataRoutes, {
         pool: httpPool,
-        catalogue: createDrugCatalogue({ store: httpStore, pool: httpPool, clock }),
+        catalogue: createDrugCatalogue({ store: httpStore, clock }),
         network: createPharmacyNetwork({ store: httpStore, clock }),
         products: createUkProducts({ store: httpStore, clock }),
       });

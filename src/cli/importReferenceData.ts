@@ -2,9 +2,8 @@ import { userInfo } from 'node:os';
 import { createDrugCatalogue } from '../commands/catalogue/drugCatalogue.js';
 import { createPharmacyNetwork } from '../commands/catalogue/pharmacyNetwork.js';
 import type { DirectorySkip } from '../domain/catalogue/fdaNdcDirectory.js';
-import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
+import type { EventStore } from '../eventstore/types.js';
 import { type Clock, systemClock } from '../platform/clock.js';
-import type { SqlPool } from '../platform/sql.js';
 import { terminalProgress } from './progressBar.js';
 import { readNdcDirectoryFiles, readPharmacyCsvFile } from './referenceFiles.js';
 
@@ -42,14 +41,13 @@ export type DrugImportReport = {
  * them, and until then an order for one waits in awaiting_drug_review.
  */
 export const importDrugs = async (
-  pool: SqlPool,
+  store: EventStore,
   dir: string,
   options: Options = {},
 ): Promise<DrugImportReport> => {
   const read = await readNdcDirectoryFiles(dir);
   const catalogue = createDrugCatalogue({
-    store: createPostgresEventStore(pool),
-    pool,
+    store,
     clock: options.clock ?? systemClock,
   });
   const bar = progressBar('import-drugs', read.listings.length, options.progress ?? false);
@@ -89,13 +87,13 @@ export type PharmacyImportReport = {
 
 /** `import-pharmacies <file.csv>`: pharmacies added or updated; faulty rows reported, the rest imported. */
 export const importPharmacies = async (
-  pool: SqlPool,
+  store: EventStore,
   file: string,
   options: Options = {},
 ): Promise<PharmacyImportReport> => {
   const read = await readPharmacyCsvFile(file);
   const network = createPharmacyNetwork({
-    store: createPostgresEventStore(pool),
+    store,
     clock: options.clock ?? systemClock,
   });
   const bar = progressBar('import-pharmacies', read.rows.length, options.progress ?? false);

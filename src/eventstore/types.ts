@@ -56,12 +56,18 @@ export type ReadStreamOptions = {
   maxCount?: number;
 };
 
-export type ReadAllOptions = { fromPosition?: number; maxCount?: number };
-
 export type SubscriptionFilter =
   | { kind: 'all' }
   | { kind: 'categories'; categories: readonly string[] }
   | { kind: 'eventTypes'; eventTypes: readonly string[] };
+
+export type ReadAllOptions = {
+  fromPosition?: number;
+  /** At most this many events of those the filter lets through. */
+  maxCount?: number;
+  /** Only the events of these categories or types (every adapter filters on its side). */
+  filter?: SubscriptionFilter;
+};
 
 /** Where a catch-up subscription resumes: after this (transaction id, global position) pair. */
 export type Checkpoint = { transactionId: string; globalPosition: number };

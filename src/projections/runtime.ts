@@ -1,8 +1,8 @@
 import { resetCheckpoint, storeCheckpoint } from '../eventstore/postgres/checkpoints.js';
+import { filterClause } from '../eventstore/postgres/postgresEventStore.js';
 import {
   compareCheckpoints,
   countEvents,
-  filterClause,
   newestCheckpoint,
   readBatch,
 } from '../eventstore/postgres/readBatch.js';

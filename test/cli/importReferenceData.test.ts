@@ -58,7 +58,6 @@ describe('npm run cli -- import-drugs <dir> (FDA NDC Directory layout)', () => {
   it('given the catalogue it made, then every listing round-trips: read back from the events it equals the file', async () => {
     const catalogue = createDrugCatalogue({
       store: createPostgresEventStore(db.pool),
-      pool: db.pool,
       clock: systemClock,
     });
     const { listings } = await readNdcDirectoryFiles(FDA_SAMPLE_DIR);
@@ -95,7 +94,6 @@ describe('npm run cli -- import-drugs <dir> (FDA NDC Directory layout)', () => {
     expect(run.stdout).toContain('added 0, changed 1, unchanged 29, skipped 1');
     const catalogue = createDrugCatalogue({
       store: createPostgresEventStore(db.pool),
-      pool: db.pool,
       clock: systemClock,
     });
     expect((await catalogue.load('55513013760'))?.labeler).toBe('Amgen Inc é');

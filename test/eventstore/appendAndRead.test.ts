@@ -260,6 +260,38 @@ describeEachAdapter('the event store contract', adapters, (adapter) => {
       );
     });
 
+    it('reads all events of a category, or of event types, in global order and counts only those toward the limit', async () => {
+      // Categories of this case alone: the store holds the other cases' events too.
+      const tag = newId()
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '');
+      const [mine, theirs] = [`mine${tag}`, `theirs${tag}`];
+      const first = `${mine}-${newId()}`;
+      const second = `${mine}-${newId()}`;
+      await store.appendToStream(first, [anEvent(`Kept${tag}`), anEvent(`Other${tag}`)]);
+      await store.appendToStream(`${theirs}-${newId()}`, [anEvent(`Kept${tag}`)]);
+      await store.appendToStream(second, [anEvent(`Other${tag}`)]);
+
+      const ofCategory = await store.readAll({ filter: { kind: 'categories', categories: [mine] } });
+      expect(ofCategory.map((e) => [e.streamName, e.streamRevision])).toEqual([
+        [first, 0],
+        [first, 1],
+        [second, 0],
+      ]);
+      const limited = await store.readAll({
+        filter: { kind: 'categories', categories: [mine] },
+        fromPosition: ofCategory[1]!.globalPosition,
+        maxCount: 1,
+      });
+      expect(limited.map((e) => e.id)).toEqual([ofCategory[1]!.id]);
+
+      const ofType = await store.readAll({ filter: { kind: 'eventTypes', eventTypes: [`Kept${tag}`] } });
+      expect(ofType.map((e) => e.streamName)).toEqual([
+        first,
+        expect.stringMatching(new RegExp(`^${theirs}-`)),
+      ]);
+    });
+
     it('reports a stream revision, or null for a stream without events', async () => {
       const stream = newStream();
       expect(await store.streamRevision(stream)).toBeNull();

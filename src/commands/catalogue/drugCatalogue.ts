@@ -11,14 +11,12 @@ import {
 } from '../../domain/catalogue/drug.js';
 import type { DirectoryListing } from '../../domain/catalogue/fdaNdcDirectory.js';
 import { fold } from '../../domain/decider.js';
-import { readBatch } from '../../eventstore/postgres/readBatch.js';
-import { type EventStore, START_CHECKPOINT } from '../../eventstore/types.js';
+import type { EventStore } from '../../eventstore/types.js';
 import type { Clock } from '../../platform/clock.js';
 import { deterministicId, newUuid } from '../../platform/ids.js';
-import type { SqlPool } from '../../platform/sql.js';
 import { createCommandHandler } from '../commandHandler.js';
 
-export type CatalogueDeps = { store: EventStore; pool: SqlPool; clock: Clock };
+export type CatalogueDeps = { store: EventStore; clock: Clock };
 export type Meta = { actor: string; correlationId?: string; commandId?: string };
 
 export type ImportReport = {
@@ -28,22 +26,23 @@ export type ImportReport = {
   skipped: number;
 };
 
-/** Every catalogue entry as its events say, read in commit order: the importer's starting point. */
-const loadAllDrugs = async (pool: SqlPool): Promise<Map<string, DrugState>> => {
+/** Every catalogue entry as its events say, each product's in its own order: the importer's starting point. */
+const loadAllDrugs = async (store: EventStore): Promise<Map<string, DrugState>> => {
   const drugs = new Map<string, DrugState>();
-  let after = START_CHECKPOINT;
+  const page = 5_000;
+  let fromPosition = 0;
   for (;;) {
-    const batch = await readBatch(pool, {
+    const events = await store.readAll({
       filter: { kind: 'categories', categories: ['drug'] },
-      after,
-      limit: 5_000,
+      fromPosition,
+      maxCount: page,
     });
-    for (const event of batch.events) {
+    for (const event of events) {
       const ndc11 = event.streamName.slice('drug-'.length);
       drugs.set(ndc11, drugDecider.evolve(drugs.get(ndc11) ?? drugDecider.initialState(), event as never));
     }
-    if (batch.events.length < 5_000) return drugs;
-    after = batch.checkpoint;
+    if (events.length < page) return drugs;
+    fromPosition = events.at(-1)!.globalPosition + 1;
   }
 };
 
@@ -89,7 +88,7 @@ export const createDrugCatalogue = (deps: CatalogueDeps) => {
       meta: Meta,
       options: { onProgress?: (done: number) => void; onlyNew?: boolean } = {},
     ): Promise<Omit<ImportReport, 'skipped'>> {
-      const known = await loadAllDrugs(deps.pool);
+      const known = await loadAllDrugs(deps.store);
       const run_ = newUuid();
       const report = { added: 0, changed: 0, unchanged: 0 };
       for (const [index, { ndc11, listing }] of listings.entries()) {

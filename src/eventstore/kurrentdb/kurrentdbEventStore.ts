@@ -4,7 +4,6 @@ import {
   BACKWARDS,
   type CurrentStreamState,
   END,
-  excludeSystemEvents,
   FORWARDS,
   type KurrentDBClient,
   NO_STREAM,
@@ -24,6 +23,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from '../types.js';
+import { serverFilter } from './kurrentdbSubscriptionSource.js';
 import { fromGlobalPosition, toGlobalPosition } from './positions.js';
 import { toEventData, toRecordedEvent } from './records.js';
 
@@ -182,8 +182,9 @@ export const createKurrentDBEventStore = (client: KurrentDBClient): EventStore =
         client.readAll({
           fromPosition: fromGlobalPosition(options.fromPosition ?? 0),
           maxCount: options.maxCount,
-          // $all also holds the server's own records ($metadata, $statsCollected…): not ours.
-          filter: excludeSystemEvents(),
+          // $all also holds the server's own records ($metadata, $statsCollected…): never ours, and
+          // no filter of ours lets them through.
+          filter: serverFilter(options.filter ?? { kind: 'all' }),
         }),
       );
     },

@@ -132,7 +132,12 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
 
     async readAll(readOptions = {}) {
       const from = readOptions.fromPosition ?? 0;
-      const chosen = all.filter((e) => e.globalPosition >= from);
+      const filter = readOptions.filter ?? { kind: 'all' };
+      const chosen = all.filter(
+        (e) =>
+          e.globalPosition >= from &&
+          filterMatches(filter, { categories: [streamCategory(e.streamName)], eventTypes: [e.type] }),
+      );
       return chosen.slice(0, readOptions.maxCount ?? chosen.length).map(copy);
     },
 

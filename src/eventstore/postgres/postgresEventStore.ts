@@ -8,6 +8,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type SubscriptionFilter,
   streamCategory,
 } from '../types.js';
 import { upcast, withSchemaVersion } from '../upcasting.js';
@@ -38,6 +39,22 @@ export const toRecordedEvent = (row: EventRow): RecordedEvent =>
     streamRevision: row.stream_revision,
     globalPosition: row.global_position,
   });
+
+/** The filter as SQL over the events table aliased `alias`, its value as parameter `$param`. */
+export const filterClause = (
+  filter: SubscriptionFilter,
+  param: number,
+  alias = 'e',
+): { sql: string; value?: readonly string[] } => {
+  switch (filter.kind) {
+    case 'all':
+      return { sql: 'TRUE' };
+    case 'categories':
+      return { sql: `${alias}.category = ANY ($${param}::text[])`, value: filter.categories };
+    case 'eventTypes':
+      return { sql: `${alias}.event_type = ANY ($${param}::text[])`, value: filter.eventTypes };
+  }
+};
 
 const expectedCode = (expected: ExpectedRevision): number => {
   switch (expected) {
@@ -190,9 +207,11 @@ export const createPostgresEventStore = (
   },
 
   async readAll(options: ReadAllOptions = {}) {
+    const clause = filterClause(options.filter ?? { kind: 'all' }, 3);
     const { rows } = await db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.global_position >= $1 ORDER BY e.global_position LIMIT $2`,
-      [options.fromPosition ?? 0, options.maxCount ?? null],
+      `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.global_position >= $1 AND ${clause.sql}
+        ORDER BY e.global_position LIMIT $2`,
+      [options.fromPosition ?? 0, options.maxCount ?? null, ...(clause.value ? [clause.value] : [])],
     );
     return rows.map(toRecordedEvent);
   },

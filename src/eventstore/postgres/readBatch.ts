@@ -1,6 +1,6 @@
 import type { SqlQueryable } from '../../platform/sql.js';
 import type { Checkpoint, RecordedEvent, SubscriptionFilter } from '../types.js';
-import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './postgresEventStore.js';
+import { EVENT_COLUMNS, type EventRow, filterClause, toRecordedEvent } from './postgresEventStore.js';
 
 type Queryable = SqlQueryable;
 
@@ -10,22 +10,6 @@ export type Batch = {
   checkpoint: Checkpoint;
   /** Transaction ids parallel to `events`, for checkpoints taken part-way through a batch. */
   transactionIds: string[];
-};
-
-/** The filter as SQL over the events table aliased `alias`, its value as parameter `$param`. */
-export const filterClause = (
-  filter: SubscriptionFilter,
-  param: number,
-  alias = 'e',
-): { sql: string; value?: readonly string[] } => {
-  switch (filter.kind) {
-    case 'all':
-      return { sql: 'TRUE' };
-    case 'categories':
-      return { sql: `${alias}.category = ANY ($${param}::text[])`, value: filter.categories };
-    case 'eventTypes':
-      return { sql: `${alias}.event_type = ANY ($${param}::text[])`, value: filter.eventTypes };
-  }
 };
 
 /** How many stored events a subscription with this filter has to read from the start. */
