@@ -45,6 +45,17 @@ module.exports = {
       to: { path: '^node_modules/testcontainers/' },
     },
     {
+      name: 'event-store-adapter-from-the-root',
+      comment:
+        'Commands, process managers, staff accounts, the staff directory and the reference-data import work through the EventStore port; which adapter sits behind it is the composition root\'s choice (EVENT_STORE). The subscription runtimes, the live feed and the CLI still run on the PostgreSQL adapter.',
+      severity: 'error',
+      from: {
+        path: '^src/(commands/|processes/|http/auth/|projections/staffDirectory[.]ts$|cli/importReferenceData[.]ts$)',
+        pathNot: '^src/processes/runtime[.]ts$',
+      },
+      to: { path: '^src/eventstore/postgres/' },
+    },
+    {
       name: 'read-model-adapters-from-the-root',
       comment:
         'The document read models (src/readmodels/) are chosen by the composition root (READ_MODELS); the rest reads the dashboards through the DashboardReads port.',

@@ -86,6 +86,7 @@ program
         return await rebuild({ ...db, pool: owner, connectionString: db.ownerConnectionString }, name, {
           leases,
           auditKey: keys.audit,
+          store: createPostgresEventStore(owner),
           documents: mongo?.sink,
         });
       } finally {

@@ -195,10 +195,8 @@ const composeOpening = async (
   const network = createPharmacyNetwork({ store: platform.store, clock });
   await options.seed?.({ platform, catalogue, network });
   const createdStaff = await ensureInitialStaff(
-    pool,
+    { pool, store: platform.store, clock },
     { adminEmail: config.adminEmail, adminPassword: config.adminPassword, devUsers: options.devUsers },
-    clock,
-    platform.store,
   );
 
   // Every e-mail goes through the outbox: recorded before it is sent, sent once.
@@ -277,7 +275,7 @@ const composeOpening = async (
   });
   opened.push(async () => anchoring.stop());
   platform.run({
-    projections: allProjections(keys.audit),
+    projections: allProjections({ auditKey: keys.audit, store: platform.store }),
     processes: [
       ...processes,
       ...(consultations?.processes ?? []),

@@ -1,5 +1,6 @@
 import type { Leases } from '../eventstore/leases.js';
 import type { Database } from '../eventstore/postgres/database.js';
+import type { EventStore } from '../eventstore/types.js';
 import type { AuditKey } from '../projections/audit/auditRecord.js';
 import { DASHBOARD_DOCUMENTS } from '../projections/dashboardDocuments.js';
 import { allProjections, findProjection } from '../projections/index.js';
@@ -23,13 +24,15 @@ export const rebuild = async (
     leases: Leases;
     waitMs?: number;
     auditKey: AuditKey;
+    /** The event store the platform runs on, for projections that fold whole streams. */
+    store: Pick<EventStore, 'readStream'>;
     /** The document sink READ_MODELS names (MongoDB), for `<sink>:<view>` names such as `mongodb:orders`. */
     documents?: ReadModelSink & { name: string };
   },
 ): Promise<RebuildReport> => {
   const [sinkName, viewName] = name.includes(':') ? name.split(':', 2) : [null, name];
   const documents = sinkName === null ? undefined : DASHBOARD_DOCUMENTS.find((p) => p.name === viewName);
-  const projection = sinkName === null ? findProjection(name, options.auditKey) : undefined;
+  const projection = sinkName === null ? findProjection(name, options) : undefined;
   if (sinkName !== null && (!options.documents || options.documents.name !== sinkName))
     throw new Error(
       `"${name}" names the ${sinkName} read models, but READ_MODELS does not choose ${sinkName}`,
@@ -37,7 +40,7 @@ export const rebuild = async (
   if (!projection && !documents) {
     throw new Error(
       `no projection named "${name}"; known: ${[
-        ...allProjections(options.auditKey).map((p) => p.name),
+        ...allProjections(options).map((p) => p.name),
         ...(options.documents ? DASHBOARD_DOCUMENTS.map((p) => `${options.documents!.name}:${p.name}`) : []),
       ].join(', ')}`,
     );

@@ -1,3 +1,4 @@
+import type { EventStore } from '../eventstore/types.js';
 import { createAuditProjection } from './audit/auditProjection.js';
 import type { AuditKey } from './audit/auditRecord.js';
 import { drugCatalogueProjection } from './catalogue/drugCatalogueProjection.js';
@@ -9,7 +10,7 @@ import { enrollmentLinksProjection, ordersProjection } from './orders/ordersProj
 import { pharmaciesProjection } from './pharmacies.js';
 import type { Projection } from './runtime.js';
 import { smsLinesProjection } from './smsLines.js';
-import { staffDirectoryProjection } from './staffDirectory.js';
+import { createStaffDirectoryProjection } from './staffDirectory.js';
 
 /** The projections every deployment runs, whatever pharmacy flows sit on top. */
 export const coreProjections = (auditKey: AuditKey): readonly Projection[] => [
@@ -18,8 +19,15 @@ export const coreProjections = (auditKey: AuditKey): readonly Projection[] => [
   unmatchedPaymentsProjection,
 ];
 
+/** What the projections need besides the events they are handed. */
+export type ProjectionDeps = {
+  auditKey: AuditKey;
+  /** The platform's event store, for a projection that folds a whole stream (the staff directory). */
+  store: Pick<EventStore, 'readStream'>;
+};
+
 /** Every projection the platform runs, by name; flows add theirs here. */
-export const allProjections = (auditKey: AuditKey): readonly Projection[] => [
+export const allProjections = ({ auditKey, store }: ProjectionDeps): readonly Projection[] => [
   ...coreProjections(auditKey),
   ordersProjection,
   enrollmentLinksProjection,
@@ -28,9 +36,9 @@ export const allProjections = (auditKey: AuditKey): readonly Projection[] => [
   consultationsProjection,
   consultationStockProjection,
   ukProductTermsProjection,
-  staffDirectoryProjection,
+  createStaffDirectoryProjection(store),
   smsLinesProjection,
 ];
 
-export const findProjection = (name: string, auditKey: AuditKey): Projection | undefined =>
-  allProjections(auditKey).find((p) => p.name === name);
+export const findProjection = (name: string, deps: ProjectionDeps): Projection | undefined =>
+  allProjections(deps).find((p) => p.name === name);

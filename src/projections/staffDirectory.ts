@@ -1,7 +1,6 @@
 import { fold } from '../domain/decider.js';
 import { type StaffAccountEvent, staffAccountDecider } from '../domain/staff/staffAccount.js';
-import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from '../eventstore/postgres/postgresEventStore.js';
-import type { RecordedEvent } from '../eventstore/types.js';
+import type { EventStore, RecordedEvent } from '../eventstore/types.js';
 import type { SqlClient, SqlPool } from '../platform/sql.js';
 import type { Projection } from './runtime.js';
 
@@ -52,21 +51,16 @@ export const writeStaffRow = async (db: Queryable, events: readonly RecordedEven
   }
 };
 
-export const readStaffStream = async (db: Queryable, streamName: string): Promise<RecordedEvent[]> => {
-  const { rows } = await db.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.stream_name = $1 ORDER BY e.stream_revision`,
-    [streamName],
-  );
-  return rows.map(toRecordedEvent);
-};
-
-/** The staff directory: who each `staff:<id>` actor is, for timelines, the audit trail and exports. */
-export const staffDirectoryProjection: Projection = {
+/**
+ * The staff directory: who each `staff:<id>` actor is, for timelines, the audit trail and exports.
+ * Each member's row is folded from their whole stream, read from the platform's event store.
+ */
+export const createStaffDirectoryProjection = (store: Pick<EventStore, 'readStream'>): Projection => ({
   name: 'staff-directory',
   filter: { kind: 'categories', categories: ['staff'] },
   tables: ['staff_users'],
   async applyBatch(client, events) {
     for (const stream of new Set(events.map((e) => e.streamName)))
-      await writeStaffRow(client, await readStaffStream(client, stream));
+      await writeStaffRow(client, await store.readStream(stream));
   },
-};
+});

@@ -41,7 +41,11 @@ const database = () => ({ ...db, embedded: false, close: async () => {} });
 describe('cli rebuild under the Leases port', () => {
   it('rebuilds a projection once it holds the projection lease, then gives the lease back', async () => {
     const leases = createMemoryLeases();
-    const report = await rebuild(database(), 'audit', { leases, auditKey: key });
+    const report = await rebuild(database(), 'audit', {
+      leases,
+      auditKey: key,
+      store: createPostgresEventStore(db.pool),
+    });
     expect(report.events).toBeGreaterThan(0);
     const after = leases.acquire(projectionSubscriptionId({ name: 'audit' }), 'after');
     await after.acquired;
@@ -52,9 +56,14 @@ describe('cli rebuild under the Leases port', () => {
     const leases = createMemoryLeases();
     const running = leases.acquire(projectionSubscriptionId({ name: 'audit' }), 'platform');
     await running.acquired;
-    await expect(rebuild(database(), 'audit', { leases, auditKey: key, waitMs: 50 })).rejects.toThrow(
-      /being run by another process/,
-    );
+    await expect(
+      rebuild(database(), 'audit', {
+        leases,
+        auditKey: key,
+        store: createPostgresEventStore(db.pool),
+        waitMs: 50,
+      }),
+    ).rejects.toThrow(/being run by another process/);
     await running.release();
   });
 
@@ -75,6 +84,7 @@ describe('cli rebuild under the Leases port', () => {
     const report = await rebuild(database(), 'memory:integration-incidents', {
       leases,
       auditKey: key,
+      store: createPostgresEventStore(db.pool),
       documents: sink,
     });
     expect(report.events).toBe(1);
@@ -83,7 +93,11 @@ describe('cli rebuild under the Leases port', () => {
 
   it('refuses a document view of read models READ_MODELS does not choose', async () => {
     await expect(
-      rebuild(database(), 'mongodb:orders', { leases: createMemoryLeases(), auditKey: key }),
+      rebuild(database(), 'mongodb:orders', {
+        leases: createMemoryLeases(),
+        auditKey: key,
+        store: createPostgresEventStore(db.pool),
+      }),
     ).rejects.toThrow(/names the mongodb read models, but READ_MODELS does not choose mongodb/);
   });
 });

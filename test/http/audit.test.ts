@@ -59,14 +59,13 @@ type AuditRow = {
 
 const signedIn = async (roles: StaffRole[]) => {
   const user = await createStaffUser(
-    db.pool,
+    { pool: db.pool, store },
     {
       email: `${newId().toLowerCase()}@pharmacy.example.org`,
       password: 'correct horse battery staple',
       displayName: 'A',
       roles,
     },
-    systemClock,
   );
   return (await createSession(db.pool, user.id, systemClock)).token;
 };
@@ -117,7 +116,7 @@ beforeAll(async () => {
   registerContracts(app);
   app.setErrorHandler(sendError);
   await app.register(cookie);
-  await app.register(staffAuthPlugin, { pool: db.pool, clock: systemClock });
+  await app.register(staffAuthPlugin, { pool: db.pool, store, clock: systemClock });
   await app.register(auditRoutes, {
     pool: db.pool,
     store,
@@ -393,14 +392,13 @@ describe('audit verification', () => {
 describe('the staff directory in exports', () => {
   it('names the staff member behind a staff actor, beside the id', async () => {
     const member = await createStaffUser(
-      db.pool,
+      { pool: db.pool, store },
       {
         email: `${newId().toLowerCase()}@pharmacy.example.org`,
         password: 'correct horse battery staple',
         displayName: 'Ruth Okonkwo',
         roles: ['ops'],
       },
-      systemClock,
     );
     const orderId = orderIds[1]!;
     await store.appendToStream(`order-${orderId}`, [

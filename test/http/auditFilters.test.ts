@@ -57,25 +57,23 @@ beforeAll(async () => {
   db = await createTestDatabase();
   store = createPostgresEventStore(db.pool);
   const pharmacist = await createStaffUser(
-    db.pool,
+    { pool: db.pool, store },
     {
       email: 'priya.shah@pharmacy.example.org',
       password: 'correct horse battery staple',
       displayName: 'Priya Shah',
       roles: ['pharmacist'],
     },
-    systemClock,
   );
   pharmacistId = pharmacist.id;
   const auditor = await createStaffUser(
-    db.pool,
+    { pool: db.pool, store },
     {
       email: 'ada.auditor@pharmacy.example.org',
       password: 'correct horse battery staple',
       displayName: 'Ada Auditor',
       roles: ['auditor'],
     },
-    systemClock,
   );
   auditorToken = (await createSession(db.pool, auditor.id, systemClock)).token;
   const priya = `staff:${pharmacistId}`;
@@ -113,7 +111,7 @@ beforeAll(async () => {
   registerContracts(app);
   app.setErrorHandler(sendError);
   await app.register(cookie);
-  await app.register(staffAuthPlugin, { pool: db.pool, clock: systemClock });
+  await app.register(staffAuthPlugin, { pool: db.pool, store, clock: systemClock });
   await app.register(auditRoutes, {
     pool: db.pool,
     store,

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import {
   authenticateToken,
   createStaffUser,
@@ -20,6 +21,8 @@ const PASSWORD = 'correct horse battery staple';
 let db: TestDatabase;
 let clock: ManualClock;
 let app: FastifyInstance;
+const staffStore = () => createPostgresEventStore(db.pool);
+const staffDeps = () => ({ pool: db.pool, store: staffStore(), clock });
 
 /** The plugin plus a few routes of the kind other capabilities will guard with it. */
 const buildApp = async (options: Partial<StaffAuthOptions> = {}, logLines?: string[]) => {
@@ -36,7 +39,7 @@ const buildApp = async (options: Partial<StaffAuthOptions> = {}, logLines?: stri
     : false;
   const server = Fastify({ logger });
   await server.register(cookie);
-  await server.register(staffAuthPlugin, { pool: db.pool, clock, ...options });
+  await server.register(staffAuthPlugin, { pool: db.pool, store: staffStore(), clock, ...options });
   server.get('/orders', { preHandler: server.requireRoles('ops') }, async (request) => ({
     seenBy: request.staff?.id,
   }));
@@ -55,7 +58,7 @@ let seq = 0;
 const aStaffUser = async (roles: StaffRole[] = ['ops'], password = PASSWORD) => {
   seq += 1;
   const email = `staff${seq}@pharmacy.example.org`;
-  const user = await createStaffUser(db.pool, { email, password, displayName: `Staff ${seq}`, roles }, clock);
+  const user = await createStaffUser(staffDeps(), { email, password, displayName: `Staff ${seq}`, roles });
   return { ...user, password };
 };
 
@@ -126,7 +129,7 @@ describe('signing in', () => {
     const forced = await buildApp({ secureCookies: true });
     const proxied = Fastify({ trustProxy: true });
     await proxied.register(cookie);
-    await proxied.register(staffAuthPlugin, { pool: db.pool, clock });
+    await proxied.register(staffAuthPlugin, { pool: db.pool, store: staffStore(), clock });
     try {
       const viaOption = await login(user.email, user.password, forced);
       const viaHttps = await proxied.inject({
@@ -363,8 +366,8 @@ describe('staff accounts', () => {
       displayName: 'Ensured',
       roles: ['ops'] as StaffRole[],
     };
-    const first = await ensureStaffUser(db.pool, { ...input, password: PASSWORD }, clock);
-    const second = await ensureStaffUser(db.pool, { ...input, password: 'a different password' }, clock);
+    const first = await ensureStaffUser(staffDeps(), { ...input, password: PASSWORD });
+    const second = await ensureStaffUser(staffDeps(), { ...input, password: 'a different password' });
 
     expect(first.created).toBe(true);
     expect(second).toEqual({ user: first.user, created: false });
@@ -375,8 +378,8 @@ describe('staff accounts', () => {
 
   it('creates the first admin and dev users once, returning only the new ones with their passwords', async () => {
     const options = { adminEmail: 'boss@clinic.example.org', adminPassword: PASSWORD, devUsers: true };
-    const created = await ensureInitialStaff(db.pool, options, clock);
-    const again = await ensureInitialStaff(db.pool, options, clock);
+    const created = await ensureInitialStaff(staffDeps(), options);
+    const again = await ensureInitialStaff(staffDeps(), options);
 
     expect(created.map((c) => [c.user.email, c.user.roles])).toEqual([
       ['boss@clinic.example.org', ['admin']],
@@ -392,7 +395,7 @@ describe('staff accounts', () => {
   });
 
   it('refuses passwords shorter than 12 characters', async () => {
-    const attempt = createStaffUser(db.pool, {
+    const attempt = createStaffUser(staffDeps(), {
       email: 'short@pharmacy.example.org',
       password: 'elevenchars',
       displayName: 'Short',

@@ -38,14 +38,13 @@ const lateConsultation = newId();
 
 const staffMember = async (displayName: string, roles: StaffRole[]) => {
   const user = await createStaffUser(
-    db.pool,
+    { pool: db.pool, store },
     {
       email: `${newId().toLowerCase()}@pharmacy.example.org`,
       password: 'correct horse battery staple',
       displayName,
       roles,
     },
-    systemClock,
   );
   return { id: user.id, token: (await createSession(db.pool, user.id, systemClock)).token };
 };
@@ -122,7 +121,7 @@ beforeAll(async () => {
   registerContracts(app);
   app.setErrorHandler(sendError);
   await app.register(cookie);
-  await app.register(staffAuthPlugin, { pool: db.pool, clock: systemClock });
+  await app.register(staffAuthPlugin, { pool: db.pool, store, clock: systemClock });
   await app.register(auditRoutes, {
     pool: db.pool,
     store,

@@ -58,7 +58,7 @@ beforeAll(async () => {
   store = createPostgresEventStore(db.pool, { afterAppend: notifier.announce });
   app = Fastify();
   await app.register(cookie);
-  await app.register(staffAuthPlugin, { pool: db.pool, clock: systemClock });
+  await app.register(staffAuthPlugin, { pool: db.pool, store, clock: systemClock });
   await app.register(liveRoutes, {
     pool: db.pool,
     store,
@@ -81,14 +81,13 @@ let seq = 0;
 const signedIn = async (roles: StaffRole[]) => {
   seq += 1;
   const user = await createStaffUser(
-    db.pool,
+    { pool: db.pool, store },
     {
       email: `live${seq}@pharmacy.example.org`,
       password: 'correct horse battery staple',
       displayName: `Live ${seq}`,
       roles,
     },
-    systemClock,
   );
   const { token } = await createSession(db.pool, user.id, systemClock);
   return { user, token };

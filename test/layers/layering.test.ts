@@ -56,4 +56,17 @@ describe('the layering check', () => {
     expect(result.passed).toBe(false);
     expect(result.report).toContain('domain-is-pure: src/domain/rule.ts → src/http/status.ts');
   });
+
+  it('reports a command that reaches past the EventStore port into the PostgreSQL adapter', async () => {
+    await write('src/eventstore/postgres/readBatch.ts', 'export const readBatch = () => [];\n');
+    await write(
+      'src/commands/catalogue/drugCatalogue.ts',
+      "import { readBatch } from '../../eventstore/postgres/readBatch.js';\nexport const load = readBatch;\n",
+    );
+    const result = await cruise();
+    expect(result.passed).toBe(false);
+    expect(result.report).toContain(
+      'event-store-adapter-from-the-root: src/commands/catalogue/drugCatalogue.ts → src/eventstore/postgres/readBatch.ts',
+    );
+  });
 });

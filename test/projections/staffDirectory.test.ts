@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryEventStore } from '../../src/eventstore/memory/memoryEventStore.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
-import { writeStaffRow } from '../../src/projections/staffDirectory.js';
+import { createStaffDirectoryProjection, writeStaffRow } from '../../src/projections/staffDirectory.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 // The admin's "create staff" writes the new row at once while the staff-directory projection
@@ -47,5 +48,33 @@ describe('the staff directory row', () => {
       ids,
     ]);
     expect(rows[0].n).toBe(ids.length);
+  });
+});
+
+describe('the staff directory projection', () => {
+  it('folds a member from their stream in the event store it is given, whichever adapter that is', async () => {
+    // Events only in memory: the PostgreSQL events table holds none of them.
+    const store = createMemoryEventStore();
+    const staffId = '01JPORT0000001';
+    const { data, metadata } = created(staffId);
+    await store.appendToStream(`staff-${staffId}`, [
+      { id: crypto.randomUUID(), type: 'StaffAccountCreated', data, metadata },
+      {
+        id: crypto.randomUUID(),
+        type: 'StaffRoleGranted',
+        data: { role: 'pharmacist', reason: 'covers the counter' },
+        metadata,
+      },
+    ]);
+    const [first] = await store.readStream(`staff-${staffId}`);
+    const client = await db.pool.connect();
+    try {
+      // Handed only the first event, it still folds the member's whole stream.
+      await createStaffDirectoryProjection(store).applyBatch(client, [first!]);
+    } finally {
+      client.release();
+    }
+    const { rows } = await db.pool.query('SELECT roles, version FROM staff_users WHERE id = $1', [staffId]);
+    expect(rows).toEqual([{ roles: ['ops', 'pharmacist'], version: 1 }]);
   });
 });

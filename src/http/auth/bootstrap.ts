@@ -1,9 +1,6 @@
-import type { EventStore } from '../../eventstore/types.js';
-import { type Clock, systemClock } from '../../platform/clock.js';
-import type { SqlPool } from '../../platform/sql.js';
 import { generatePassword } from './passwords.js';
 import type { StaffRole, StaffUser } from './roles.js';
-import { ensureStaffUser } from './staffUsers.js';
+import { ensureStaffUser, type StaffAccountsDeps } from './staffUsers.js';
 
 /** One account per working role, so a fresh local install can be tried from every seat. */
 const DEV_ROLES = ['ops', 'pharmacist', 'prescriber', 'auditor'] as const satisfies readonly StaffRole[];
@@ -23,10 +20,8 @@ export type CreatedStaffUser = { user: StaffUser; password: string };
  * that already exist are left alone, so only the returned users' passwords are new.
  */
 export const ensureInitialStaff = async (
-  pool: SqlPool,
+  deps: StaffAccountsDeps,
   options: InitialStaffOptions,
-  clock: Clock = systemClock,
-  store?: EventStore,
 ): Promise<CreatedStaffUser[]> => {
   const domain = options.adminEmail.split('@')[1] ?? 'pharmacy.example.org';
   const wanted = [
@@ -45,7 +40,7 @@ export const ensureInitialStaff = async (
   ] satisfies { email: string; password: string; displayName: string; roles: StaffRole[] }[];
   const created: CreatedStaffUser[] = [];
   for (const input of wanted) {
-    const { user, created: isNew } = await ensureStaffUser(pool, input, clock, store);
+    const { user, created: isNew } = await ensureStaffUser(deps, input);
     if (isNew) created.push({ user, password: input.password });
   }
   return created;

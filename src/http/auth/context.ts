@@ -28,8 +28,8 @@ declare module 'fastify' {
 export type StaffAuthOptions = {
   pool: SqlPool;
   clock: Clock;
-  /** Where staff account events go; a store on `pool` unless given. */
-  store?: EventStore;
+  /** Where staff account events go: the platform's event store. */
+  store: EventStore;
   /** Absolute session lifetime, however active; 12 hours unless given. */
   sessionTtlMs?: number;
   /** A session unused for this long ends; 30 minutes unless given. */

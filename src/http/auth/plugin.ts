@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { createPostgresEventStore } from '../../eventstore/postgres/postgresEventStore.js';
 import { csrfTokenMatches, findSession } from '../../stores/staffSessions.js';
 import { markStaffGuard } from '../access.js';
 import { adminRoutes } from './adminRoutes.js';
@@ -33,8 +32,7 @@ const presentedToken = (request: FastifyRequest): Pick<Credential, 'via' | 'toke
 const staffAuth: FastifyPluginAsync<StaffAuthOptions> = async (fastify, options) => {
   if (!fastify.hasReplyDecorator('setCookie'))
     throw new Error('register @fastify/cookie before staffAuthPlugin: sessions travel in a cookie');
-  const { pool, clock } = options;
-  const store = options.store ?? createPostgresEventStore(pool);
+  const { pool, clock, store } = options;
   const accounts = staffAccounts({ pool, store, clock });
 
   fastify.decorateRequest('staff', null);

@@ -9,12 +9,11 @@ import {
   staffStream,
 } from '../../domain/staff/staffAccount.js';
 import { isWrongExpectedRevision } from '../../eventstore/errors.js';
-import { createPostgresEventStore } from '../../eventstore/postgres/postgresEventStore.js';
 import type { EventStore } from '../../eventstore/types.js';
 import { type Clock, systemClock } from '../../platform/clock.js';
 import { deterministicId, newId, newUuid } from '../../platform/ids.js';
 import type { SqlPool } from '../../platform/sql.js';
-import { readStaffStream, writeStaffRow } from '../../projections/staffDirectory.js';
+import { writeStaffRow } from '../../projections/staffDirectory.js';
 import { findStaffUserByEmail } from '../../projections/staffDirectoryQueries.js';
 import { savePasswordHash } from '../../stores/staffCredentials.js';
 import { revokeStaffSessions } from '../../stores/staffSessions.js';
@@ -43,7 +42,8 @@ export class StaffUserError extends Error {
 /** Who is acting: an admin (`staff:<id>`), the member themselves, or the platform at start. */
 export type StaffActor = { actor: string; correlationId?: string };
 
-export type StaffAccountsDeps = { pool: SqlPool; store?: EventStore; clock?: Clock };
+/** The directory's tables on `pool`; the members' events in `store`, whichever adapter the platform runs on. */
+export type StaffAccountsDeps = { pool: SqlPool; store: EventStore; clock?: Clock };
 
 /** One address, one account: the address is claimed in a stream of its own before the account exists. */
 const emailClaimStream = (email: string) =>
@@ -55,8 +55,7 @@ const emailClaimStream = (email: string) =>
  * date at once; the staff-directory projection does the same when it catches up or rebuilds.
  */
 export const staffAccounts = (deps: StaffAccountsDeps) => {
-  const { pool } = deps;
-  const store = deps.store ?? createPostgresEventStore(pool);
+  const { pool, store } = deps;
   const clock = deps.clock ?? systemClock;
   const handle = createCommandHandler(store, staffAccountDecider, { clock });
 
@@ -78,7 +77,7 @@ export const staffAccounts = (deps: StaffAccountsDeps) => {
       correlationId: meta.correlationId ?? `staff-${staffId}`,
     });
     if (result.events.length > 0) {
-      await writeStaffRow(pool, await readStaffStream(pool, staffStream(staffId)));
+      await writeStaffRow(pool, await store.readStream(staffStream(staffId)));
       await applySessionEffects(staffId, result.events);
     }
     return result.state as StaffAccountState;
@@ -161,16 +160,8 @@ export const staffAccounts = (deps: StaffAccountsDeps) => {
 export type StaffAccounts = ReturnType<typeof staffAccounts>;
 
 /** Creates a staff user (no forced change: for the platform's own start and for tests). */
-export const createStaffUser = async (
-  pool: SqlPool,
-  input: NewStaffUser,
-  clock: Clock = systemClock,
-  store?: EventStore,
-): Promise<StaffUser> =>
-  staffAccounts({ pool, clock, store }).create(
-    { ...input, mustChangePassword: false },
-    { actor: 'system:bootstrap' },
-  );
+export const createStaffUser = async (deps: StaffAccountsDeps, input: NewStaffUser): Promise<StaffUser> =>
+  staffAccounts(deps).create({ ...input, mustChangePassword: false }, { actor: 'system:bootstrap' });
 
 /**
  * Creates the user unless the email exists; an existing account is left exactly as it is, so a
@@ -178,15 +169,14 @@ export const createStaffUser = async (
  * print the password it chose.
  */
 export const ensureStaffUser = async (
-  pool: SqlPool,
+  deps: StaffAccountsDeps,
   input: NewStaffUser,
-  clock: Clock = systemClock,
-  store?: EventStore,
 ): Promise<{ user: StaffUser; created: boolean }> => {
+  const { pool } = deps;
   const existing = await findStaffUserByEmail(pool, input.email);
   if (existing) return { user: existing, created: false };
   try {
-    return { user: await createStaffUser(pool, input, clock, store), created: true };
+    return { user: await createStaffUser(deps, input), created: true };
   } catch (error) {
     // Another process starting at the same moment won the race: theirs stands.
     if (error instanceof StaffUserError && error.reason === 'email_taken') {
