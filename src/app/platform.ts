@@ -10,14 +10,19 @@ import { compareCheckpoints, newestCheckpoint } from '../eventstore/postgres/rea
 import { createSharedTail, type SharedTail } from '../eventstore/postgres/sharedTail.js';
 import type { SubscriptionRunner } from '../eventstore/postgres/subscriptionRunner.js';
 import { tracedAppends } from '../eventstore/tracedAppends.js';
-import type { EventStore } from '../eventstore/types.js';
+import { type EventStore, START_CHECKPOINT } from '../eventstore/types.js';
 import { useUpcasters } from '../eventstore/upcasting.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { SqlPool } from '../platform/sql.js';
 import { observedProcess } from '../processes/observed.js';
-import { createProcessRuntime, type ProcessManager, type ProcessRuntime } from '../processes/runtime.js';
+import {
+  createProcessRuntime,
+  type ProcessManager,
+  type ProcessRuntime,
+  processSubscriptionId,
+} from '../processes/runtime.js';
 import { createTimerService, type TimerService } from '../processes/timers.js';
 import {
   backlogCounts,
@@ -28,6 +33,7 @@ import {
 import { type Projection, projectionSubscriptionId, startProjection } from '../projections/runtime.js';
 import {
   type DocumentProjection,
+  documentSubscriptionId,
   type ReadModelSink,
   startDocumentProjection,
 } from '../projections/viewDocuments.js';
@@ -114,10 +120,20 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   };
   const store = tracedAppends(createPostgresEventStore(db.pool, { afterAppend }));
   // Document read-model sinks started by `run`: their checkpoints live in the sink, not in the table.
-  const documentSinks = new Set<ReadModelSink>();
+  // The subscriptions this platform runs, for their lags: one that has stored no checkpoint yet
+  // stands at the start, and rows no subscription here owns any more are nobody's lag.
+  const running = new Set<string>();
+  const documentSinks = new Map<ReadModelSink, Set<string>>();
   const lags = async () => {
-    const places = (await Promise.all([...documentSinks].map((sink) => sink.checkpoints()))).flat();
-    return [...(await subscriptionLags(db.pool)), ...(await lagsBehind(db.pool, places))];
+    const places = (
+      await Promise.all(
+        [...documentSinks].map(async ([sink, ids]) => {
+          const held = new Map((await sink.checkpoints()).map((p) => [p.subscriptionId, p.checkpoint]));
+          return [...ids].map((id) => ({ subscriptionId: id, checkpoint: held.get(id) ?? START_CHECKPOINT }));
+        }),
+      )
+    ).flat();
+    return [...(await subscriptionLags(db.pool, [...running])), ...(await lagsBehind(db.pool, places))];
   };
   metrics?.readFrom({
     subscriptionLags: lags,
@@ -169,20 +185,25 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     run({ projections = [], processes: managers = [], workers: started = [], documents }) {
       const options = { holder, pollIntervalMs: config.pollIntervalMs };
       for (const projection of projections) {
+        running.add(projectionSubscriptionId(projection));
         const runner = startProjection(deps, projection, options);
         projectionRunners.push(runner);
         localProjections.set(projectionSubscriptionId(projection), runner);
       }
-      if (documents) documentSinks.add(documents.sink);
-      for (const projection of documents?.projections ?? [])
+      if (documents && !documentSinks.has(documents.sink)) documentSinks.set(documents.sink, new Set());
+      for (const projection of documents?.projections ?? []) {
+        documentSinks.get(documents!.sink)!.add(documentSubscriptionId(documents!.sink.name, projection));
         projectionRunners.push(startDocumentProjection(deps, documents!.sink, projection, options));
-      for (const pm of managers)
+      }
+      for (const pm of managers) {
+        running.add(processSubscriptionId(pm));
         processRunners.push(
           processes.start(metrics ? observedProcess(pm, metrics) : pm, {
             ...options,
             width: config.deliveryWidth,
           }),
         );
+      }
       for (const worker of started) {
         workers.push(worker);
         worker.start();

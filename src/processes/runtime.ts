@@ -90,7 +90,8 @@ const committedAt = new WeakMap<RecordedEvent, Checkpoint>();
 
 export type DeliveryOutcome = 'handled' | 'vendor_unavailable' | 'parked';
 
-const subscriptionId = (pm: ProcessManager) => `process:${pm.name}`;
+/** The subscription a process manager consumes through: its checkpoint and lease name. */
+export const processSubscriptionId = (pm: Pick<ProcessManager, 'name'>) => `process:${pm.name}`;
 const RETRY_TIMER = 'process-retry';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -295,7 +296,7 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
     log: Logger,
   ) => {
     log.error({ err: error, attempts }, `process ${pm.name} parked ${event.type}`);
-    await parked.park(subscriptionId(pm), event, String((error as Error).stack ?? error), attempts);
+    await parked.park(processSubscriptionId(pm), event, String((error as Error).stack ?? error), attempts);
   };
 
   const deliver = async (
@@ -376,7 +377,7 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
           await withLogger(log, () => handler(timer.payload, ctx));
         });
       }
-      const id = subscriptionId(pm);
+      const id = processSubscriptionId(pm);
       return startSubscription(deps, {
         subscriptionId: id,
         filter: pm.filter,
@@ -416,11 +417,11 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
     async retryParked(processManager, eventId) {
       const pm = managers.get(processManager);
       if (!pm) throw new Error(`process manager ${processManager} is not running here`);
-      const streamName = await parked.streamOf(subscriptionId(pm), eventId);
+      const streamName = await parked.streamOf(processSubscriptionId(pm), eventId);
       const event = streamName ? await findEvent(deps.store, streamName, eventId) : null;
       if (!event) throw new Error(`event ${eventId} is not parked by ${processManager}`);
       const outcome = await deliver(pm, event);
-      if (outcome !== 'parked') await parked.resolve(subscriptionId(pm), eventId);
+      if (outcome !== 'parked') await parked.resolve(processSubscriptionId(pm), eventId);
       return outcome;
     },
     async retryIntegration(processManager, trigger, actor) {

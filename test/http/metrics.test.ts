@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { START_CHECKPOINT } from '../../src/eventstore/types.js';
+import type { Projection } from '../../src/projections/runtime.js';
+import type { DocumentProjection } from '../../src/projections/viewDocuments.js';
 import { memoryReadModels } from '../../src/readmodels/memory/memoryReadModels.js';
 import { apiClient, type Harness, newRxWith, startHarness } from '../support/platformHarness.js';
 
@@ -75,53 +76,99 @@ const recordMinuteOldEvent = (streamName: string) =>
     ],
   );
 
+/** A consumer that holds its first batch until `release` is called: it stores no checkpoint meanwhile. */
+const gate = () => {
+  let release: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { opened, release };
+};
+
 describe('/api/health and /api/ready', () => {
-  it('ready once the subscriptions have caught up; not ready while one is behind, naming it', async () => {
+  it('ready once the subscriptions have caught up; not ready while one it runs is behind, naming it, even before its first checkpoint', async () => {
     await harness.composition.platform.drain();
     expect((await fetch(`${harness.url}/api/health`)).status).toBe(200);
     const ready = await fetch(`${harness.url}/api/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
 
-    // An event recorded a minute ago, which every running subscription handles, and one that stopped
-    // just before it.
+    // An event recorded a minute ago, and a projection started now that cannot get past its first
+    // batch: it has stored no checkpoint yet, and it is behind all the same.
     await recordMinuteOldEvent('stalled-1');
+    await harness.composition.platform.drain();
+    const held = gate();
+    const stalled: Projection = {
+      name: 'test-stalled',
+      filter: { kind: 'eventTypes', eventTypes: ['Probe'] },
+      tables: [],
+      applyBatch: () => held.opened,
+    };
+    harness.composition.platform.run({ projections: [stalled] });
+    try {
+      const behind = await fetch(`${harness.url}/api/ready`);
+      expect(behind.status).toBe(503);
+      const body = (await behind.json()) as { behind: { subscriptionId: string; seconds: number }[] };
+      expect(body.behind.map((lag) => lag.subscriptionId)).toEqual(['projection:test-stalled']);
+      expect(body.behind[0]?.seconds).toBeGreaterThanOrEqual(60);
+      const text = await (await scrape()).text();
+      expect(
+        sample(text, 'subscription_lag_events', 'subscription="projection:test-stalled"'),
+      ).toBeGreaterThan(0);
+      expect(
+        sample(text, 'subscription_lag_seconds', 'subscription="projection:test-stalled"'),
+      ).toBeGreaterThanOrEqual(60);
+    } finally {
+      held.release();
+    }
+    await harness.composition.platform.drain();
+    expect((await fetch(`${harness.url}/api/ready`)).status).toBe(200);
+  });
+
+  it('ready whatever a subscription no longer run left in the checkpoint table (a renamed projection)', async () => {
+    await recordMinuteOldEvent('stalled-3');
     await harness.composition.platform.drain();
     await harness.db.pool.query(
       `INSERT INTO subscription_checkpoints (subscription_id, transaction_id, global_position)
-       SELECT 'test:stalled', transaction_id, global_position FROM events
-        WHERE stream_name <> 'stalled-1' ORDER BY global_position DESC LIMIT 1`,
+       VALUES ('projection:renamed-long-ago', '0', 0)`,
     );
-    const behind = await fetch(`${harness.url}/api/ready`);
-    expect(behind.status).toBe(503);
-    const body = (await behind.json()) as { behind: { subscriptionId: string; seconds: number }[] };
-    expect(body.behind).toEqual([{ subscriptionId: 'test:stalled', events: 1, seconds: expect.any(Number) }]);
-    expect(body.behind[0]?.seconds).toBeGreaterThanOrEqual(60);
-    const text = await (await scrape()).text();
-    expect(sample(text, 'subscription_lag_events', 'subscription="test:stalled"')).toBe(1);
-    expect(sample(text, 'subscription_lag_seconds', 'subscription="test:stalled"')).toBeGreaterThanOrEqual(
-      60,
-    );
+    const ready = await fetch(`${harness.url}/api/ready`);
+    expect(ready.status).toBe(200);
   });
 
-  it('not ready while a document read model (READ_MODELS=mongodb) is behind, naming it too', async () => {
-    // A document sink whose one projection stands where the store began, and an event recorded a
-    // minute ago among those it has not folded in.
+  it('not ready while a document read model (READ_MODELS=mongodb) is behind, naming it too, even before its first checkpoint', async () => {
+    // A document projection whose sink holds its first batch, and an event recorded a minute ago.
     await recordMinuteOldEvent('stalled-2');
     await harness.composition.platform.drain();
     const memory = memoryReadModels();
-    const stalled = {
+    const held = gate();
+    const stalledSink = {
       ...memory.sink,
       name: 'memory',
-      checkpoints: async () => [{ subscriptionId: 'memory:stalled', checkpoint: START_CHECKPOINT }],
+      transact: async (...args: Parameters<typeof memory.sink.transact>) => {
+        await held.opened;
+        return memory.sink.transact(...args);
+      },
     };
-    harness.composition.platform.run({ documents: { sink: stalled, projections: [] } });
-    const behind = await fetch(`${harness.url}/api/ready`);
-    expect(behind.status).toBe(503);
-    const body = (await behind.json()) as { behind: { subscriptionId: string; seconds: number }[] };
-    expect(body.behind.map((lag) => lag.subscriptionId)).toContain('memory:stalled');
-    expect(
-      body.behind.find((lag) => lag.subscriptionId === 'memory:stalled')!.seconds,
-    ).toBeGreaterThanOrEqual(60);
+    const probes: DocumentProjection<unknown> = {
+      name: 'test-probes',
+      collection: 'incidents',
+      filter: { kind: 'eventTypes', eventTypes: ['Probe'] },
+      keyOf: () => null,
+      fold: () => undefined,
+      fields: () => ({}),
+    };
+    harness.composition.platform.run({ documents: { sink: stalledSink, projections: [probes] } });
+    try {
+      const behind = await fetch(`${harness.url}/api/ready`);
+      expect(behind.status).toBe(503);
+      const body = (await behind.json()) as { behind: { subscriptionId: string; seconds: number }[] };
+      expect(body.behind.map((lag) => lag.subscriptionId)).toEqual(['memory:test-probes']);
+      expect(body.behind[0]!.seconds).toBeGreaterThanOrEqual(60);
+    } finally {
+      held.release();
+    }
+    await harness.composition.platform.drain();
+    expect((await fetch(`${harness.url}/api/ready`)).status).toBe(200);
   });
 });
