@@ -1,5 +1,6 @@
-import { START } from '@kurrent/kurrentdb-client';
+import { type KurrentDBClient, START } from '@kurrent/kurrentdb-client';
 import { describe, expect, it } from 'vitest';
+import { createKurrentDBEventStore } from '../../src/eventstore/kurrentdb/kurrentdbEventStore.js';
 import { serverFilter } from '../../src/eventstore/kurrentdb/kurrentdbSubscriptionSource.js';
 import {
   decodeCheckpoint,
@@ -91,5 +92,30 @@ describe('KurrentDB server-side filters', () => {
     expect(['OrderPlaced', 'Odd.Type+1'].every((t) => regex.test(t))).toBe(true);
     expect(['OrderPlacedLater', 'OddXType+1', 'Odd.Typee1'].some((t) => regex.test(t))).toBe(false);
     expect(serverFilter({ kind: 'all' })).toMatchObject({ filterOn: 'eventType' });
+  });
+});
+
+describe('KurrentDB readAll', () => {
+  it('asks the server for the filtered events from the position and the count given, system events left out', async () => {
+    const asked: Record<string, unknown>[] = [];
+    const client = {
+      readAll(options: Record<string, unknown>) {
+        asked.push(options);
+        return (async function* () {})();
+      },
+    } as unknown as KurrentDBClient;
+    const store = createKurrentDBEventStore(client);
+    await store.readAll({
+      filter: { kind: 'categories', categories: ['drug'] },
+      fromPosition: 42,
+      maxCount: 5,
+    });
+    await store.readAll();
+    expect(asked[0]).toMatchObject({
+      fromPosition: fromGlobalPosition(42),
+      maxCount: 5,
+      filter: { filterOn: 'streamName', prefixes: ['drug-'] },
+    });
+    expect(asked[1]).toMatchObject({ fromPosition: START, filter: serverFilter({ kind: 'all' }) });
   });
 });
