@@ -71,8 +71,9 @@ export type Platform = {
   /** Waits until every running consumer has handled every event committed so far, and workers are idle. */
   drain(timeoutMs?: number): Promise<void>;
   /**
-   * How far behind each subscription is: those whose checkpoints the table holds, and the document
-   * read models whose checkpoints their sink holds (READ_MODELS=mongodb). /metrics and /api/ready.
+   * How far behind each subscription this platform runs is, the document read models'
+   * (READ_MODELS=mongodb) included; one without a checkpoint yet from the first event. /metrics
+   * and /api/ready.
    */
   subscriptionLags(): Promise<SubscriptionLag[]>;
   close(): Promise<void>;
@@ -185,15 +186,20 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     run({ projections = [], processes: managers = [], workers: started = [], documents }) {
       const options = { holder, pollIntervalMs: config.pollIntervalMs };
       for (const projection of projections) {
-        running.add(projectionSubscriptionId(projection));
+        const id = projectionSubscriptionId(projection);
+        running.add(id);
         const runner = startProjection(deps, projection, options);
         projectionRunners.push(runner);
-        localProjections.set(projectionSubscriptionId(projection), runner);
+        localProjections.set(id, runner);
       }
-      if (documents && !documentSinks.has(documents.sink)) documentSinks.set(documents.sink, new Set());
-      for (const projection of documents?.projections ?? []) {
-        documentSinks.get(documents!.sink)!.add(documentSubscriptionId(documents!.sink.name, projection));
-        projectionRunners.push(startDocumentProjection(deps, documents!.sink, projection, options));
+      if (documents) {
+        const { sink } = documents;
+        const ids = documentSinks.get(sink) ?? new Set<string>();
+        documentSinks.set(sink, ids);
+        for (const projection of documents.projections) {
+          ids.add(documentSubscriptionId(sink.name, projection));
+          projectionRunners.push(startDocumentProjection(deps, sink, projection, options));
+        }
       }
       for (const pm of managers) {
         running.add(processSubscriptionId(pm));

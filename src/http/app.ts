@@ -241,10 +241,7 @@ const registerEverything = async (app: FastifyInstance, deps: HttpDeps): Promise
   );
 
   registerPhiReads(app, { store: deps.store, clock: deps.clock });
-  await app.register(readinessRoutes, {
-    pool: deps.pool,
-    ...(deps.subscriptionLags ? { lags: deps.subscriptionLags } : {}),
-  });
+  await app.register(readinessRoutes, { pool: deps.pool, lags: deps.subscriptionLags });
   if (deps.metrics) registerMetrics(app, deps.metrics, deps.metricsToken);
 
   await app.register(intakeRoutes, { commands: deps.commands, keys: deps.intakeKeys });
