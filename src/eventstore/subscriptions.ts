@@ -11,6 +11,11 @@ export type DeliveredBatch = {
   /** The next matching events, in the order the store guarantees for catch-up readers. */
   events: RecordedEvent[];
   /**
+   * Where to resume once the events up to each one are handled, one per event in the same order: a
+   * consumer that finishes a batch in parts stores how far it got.
+   */
+  eventCheckpoints: OpaqueCheckpoint[];
+  /**
    * Where to resume once these events are handled. It may pass events the filter skipped, so a
    * batch can be empty: store its checkpoint all the same.
    */
@@ -40,6 +45,11 @@ export type Subscription = {
  */
 export type SubscriptionSource = {
   subscribe(options: SubscribeOptions): Subscription;
+  /**
+   * Orders two of this adapter's checkpoints: negative when `a` comes first, 0 when they are the
+   * same place. Absent stands for the start, before every event.
+   */
+  compareCheckpoints(a: OpaqueCheckpoint | undefined, b: OpaqueCheckpoint | undefined): number;
 };
 
 /** What a filter asks about an event or an append: its categories and event types. */

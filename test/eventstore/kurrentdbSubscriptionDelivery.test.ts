@@ -125,6 +125,21 @@ describe('KurrentDB subscription delivery', () => {
     expect(seen()).toEqual([1, 2, 3, 4]);
     expect(batches.every((b) => b.events.length <= 2)).toBe(true);
     expect(batches.at(-1)!.checkpoint).toBe('kurrentdb:400/400');
+    expect(batches.flatMap((b) => b.eventCheckpoints)).toEqual(
+      [1, 2, 3, 4].map((n) => `kurrentdb:${n}00/${n}00`),
+    );
+  });
+
+  it('orders its checkpoints by $all position, commit then prepare, with the start before every one', () => {
+    const { client } = standInClient();
+    const { compareCheckpoints } = createKurrentDBSubscriptionSource(client);
+    const cp = (commit: number, prepare: number) => `kurrentdb:${commit}/${prepare}` as OpaqueCheckpoint;
+    expect(compareCheckpoints(cp(100, 100), cp(200, 200))).toBeLessThan(0);
+    expect(compareCheckpoints(cp(200, 150), cp(200, 100))).toBeGreaterThan(0);
+    expect(compareCheckpoints(cp(300, 300), cp(300, 300))).toBe(0);
+    expect(compareCheckpoints(undefined, cp(100, 100))).toBeLessThan(0);
+    expect(compareCheckpoints(cp(100, 100), undefined)).toBeGreaterThan(0);
+    expect(compareCheckpoints(undefined, undefined)).toBe(0);
   });
 
   it('given only events its filter skips, then the server checkpoint and drain move it past them in empty batches', async () => {
@@ -132,14 +147,14 @@ describe('KurrentDB subscription delivery', () => {
     const { batches, subscription } = start(client);
     await append('payment-1');
     await waitFor(() => batches.length === 1, 5_000, 'the server checkpoint');
-    expect(batches[0]).toEqual({ events: [], checkpoint: 'kurrentdb:100/100' });
+    expect(batches[0]).toEqual({ events: [], eventCheckpoints: [], checkpoint: 'kurrentdb:100/100' });
     await subscription.stop();
 
     const quiet = standInClient();
     await quiet.append('payment-1');
     const drained = start(quiet.client);
     await drained.subscription.drain();
-    expect(drained.batches).toEqual([{ events: [], checkpoint: 'kurrentdb:100/100' }]);
+    expect(drained.batches).toEqual([{ events: [], eventCheckpoints: [], checkpoint: 'kurrentdb:100/100' }]);
   });
 
   it('given a handler that fails once, then the same batch comes again and nothing is skipped', async () => {

@@ -88,18 +88,21 @@ describeEachAdapter('the subscription contract', adapters, (adapter) => {
   const collect = (filter: SubscriptionFilter, from?: OpaqueCheckpoint, batchSize?: number) => {
     const seen: RecordedEvent[] = [];
     const checkpoints: OpaqueCheckpoint[] = [];
+    const eventCheckpoints: OpaqueCheckpoint[] = [];
     const subscription = opened!.source.subscribe({
       name: `contract-${newId()}`,
       filter,
       from,
       batchSize,
       async handle(batch) {
+        expect(batch.eventCheckpoints).toHaveLength(batch.events.length);
         seen.push(...batch.events);
+        eventCheckpoints.push(...batch.eventCheckpoints);
         checkpoints.push(batch.checkpoint);
       },
     });
     running.push(subscription);
-    return { seen, checkpoints, subscription };
+    return { seen, checkpoints, eventCheckpoints, subscription };
   };
 
   const ids = (list: readonly RecordedEvent[]) => list.map((e) => e.id);
@@ -200,6 +203,28 @@ describeEachAdapter('the subscription contract', adapters, (adapter) => {
     await subscription.drain();
     await waitFor(() => seen.length >= 3, 10_000, 'the appended events');
     expect(seen.map((e) => e.streamRevision)).toEqual([0, 1, 2]);
+  });
+
+  it('gives each delivered event its own checkpoint, in order, to resume from part-way through a batch', async () => {
+    const category = newCategory();
+    const written = events(5);
+    await store.appendToStream(`${category}-1`, written);
+    const { eventCheckpoints, checkpoints, subscription } = collect({
+      kind: 'categories',
+      categories: [category],
+    });
+    await subscription.drain();
+    const compare = opened!.source.compareCheckpoints;
+    expect(eventCheckpoints).toHaveLength(5);
+    for (let i = 1; i < 5; i += 1)
+      expect(compare(eventCheckpoints[i - 1], eventCheckpoints[i])).toBeLessThan(0);
+    expect(compare(eventCheckpoints[4], checkpoints.at(-1))).toBeLessThanOrEqual(0);
+    expect(compare(undefined, eventCheckpoints[0])).toBeLessThan(0);
+    expect(compare(eventCheckpoints[2], eventCheckpoints[2])).toBe(0);
+
+    const resumed = collect({ kind: 'categories', categories: [category] }, eventCheckpoints[1]);
+    await resumed.subscription.drain();
+    expect(ids(resumed.seen)).toEqual(written.slice(2).map((e) => e.id));
   });
 
   it('refuses a checkpoint it did not issue', () => {

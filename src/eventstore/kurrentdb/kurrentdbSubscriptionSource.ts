@@ -98,6 +98,11 @@ export const createKurrentDBSubscriptionSource = (
   log: (line: string) => void = () => {},
 ): SubscriptionSource => ({
   subscribe: (options) => subscribe(client, log, options),
+  compareCheckpoints: (a, b) => {
+    const [x, y] = [decodeCheckpoint(a), decodeCheckpoint(b)];
+    if (x && isAfter(x, y)) return 1;
+    return y && isAfter(y, x) ? -1 : 0;
+  },
 });
 
 function subscribe(
@@ -120,6 +125,7 @@ function subscribe(
         try {
           await options.handle({
             events: events.map(toRecordedEvent),
+            eventCheckpoints: events.map((event) => encodeCheckpoint(event.position!)),
             checkpoint: encodeCheckpoint(position),
           });
           handled = position;

@@ -146,6 +146,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
     },
 
     subscribe: (subscribeOptions) => subscribe(subscribeOptions),
+    compareCheckpoints: (a, b) => decodeCheckpoint(a) - decodeCheckpoint(b),
   };
 
   /**
@@ -186,7 +187,11 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
           }),
         );
         try {
-          await subscribeOptions.handle({ events: matching.map(copy), checkpoint: encodeCheckpoint(last) });
+          await subscribeOptions.handle({
+            events: matching.map(copy),
+            eventCheckpoints: matching.map((e) => encodeCheckpoint(e.globalPosition)),
+            checkpoint: encodeCheckpoint(last),
+          });
           position = last;
           for (const listener of progress) listener();
         } catch {

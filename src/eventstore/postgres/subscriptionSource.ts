@@ -1,5 +1,6 @@
-import type { OpaqueCheckpoint, SubscriptionSource } from '../subscriptions.js';
+import type { DeliveredBatch, OpaqueCheckpoint, SubscriptionSource } from '../subscriptions.js';
 import { type Checkpoint, START_CHECKPOINT } from '../types.js';
+import { type Batch, compareCheckpoints } from './readBatch.js';
 import { type SubscriptionDeps, startSubscription } from './subscriptionRunner.js';
 
 const CHECKPOINT = /^pg:(\d+):(\d+)$/;
@@ -15,6 +16,15 @@ export const decodeCheckpoint = (checkpoint: OpaqueCheckpoint | undefined): Chec
   return { transactionId: match[1]!, globalPosition: Number(match[2]) };
 };
 
+/** A batch as the port hands it over: each event's own commit-safe place encoded beside it. */
+export const deliveredBatch = (batch: Batch): DeliveredBatch => ({
+  events: batch.events,
+  eventCheckpoints: batch.events.map((event, i) =>
+    encodeCheckpoint({ transactionId: batch.transactionIds[i]!, globalPosition: event.globalPosition }),
+  ),
+  checkpoint: encodeCheckpoint(batch.checkpoint),
+});
+
 /**
  * The subscription port over the PostgreSQL store: the same commit-safe runner the runtimes use,
  * woken by LISTEN/NOTIFY, without a lease or a stored checkpoint — the caller keeps the checkpoint.
@@ -29,10 +39,11 @@ export const createPostgresSubscriptionSource = (deps: SubscriptionDeps): Subscr
       lease: false,
       start: async () => handled,
       async handle(batch) {
-        await options.handle({ events: batch.events, checkpoint: encodeCheckpoint(batch.checkpoint) });
+        await options.handle(deliveredBatch(batch));
         handled = batch.checkpoint;
       },
     });
     return { drain: (timeoutMs) => runner.drain(timeoutMs), stop: () => runner.stop() };
   },
+  compareCheckpoints: (a, b) => compareCheckpoints(decodeCheckpoint(a), decodeCheckpoint(b)),
 });
