@@ -11,8 +11,9 @@ export const assertPlatformRunsOn = (eventStore: Config['eventStore']): void => 
     [
       'EVENT_STORE=kurrentdb cannot run the platform yet.',
       'The KurrentDB event store and subscription adapters exist (src/eventstore/kurrentdb/), but:',
-      '  - the process runtime, the projections and the live feed read events through the PostgreSQL',
-      '    subscription runner, its checkpoints, leases and LISTEN/NOTIFY, not through the SubscriptionSource port;',
+      '  - the projections and the live feed read events through the PostgreSQL subscription runner,',
+      '    its checkpoints, leases and LISTEN/NOTIFY, not through the SubscriptionSource port;',
+      '  - the process runtime runs on the Consumers port, but no KurrentDB checkpoint store or leases are wired to it;',
       '  - the projection catch-up wait, recent changes, the compliance report, verify-audit and the',
       '    subscription lag read the PostgreSQL events table in SQL.',
       'Unset EVENT_STORE (or set EVENT_STORE=postgres) to start the platform.',

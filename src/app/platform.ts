@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { EVENT_UPCASTERS } from '../domain/eventVersions.js';
+import type { Consumer } from '../eventstore/consumers.js';
 import { type AppDatabase, type AppDatabaseConfig, openAppDatabase } from '../eventstore/postgres/appRole.js';
+import { createPostgresConsumers } from '../eventstore/postgres/consumers.js';
 import { createPool } from '../eventstore/postgres/database.js';
 import { createPostgresLeases } from '../eventstore/postgres/lease.js';
 import type { Notifier } from '../eventstore/postgres/notifier.js';
@@ -30,13 +32,19 @@ import {
   type SubscriptionLag,
   subscriptionLags,
 } from '../projections/health/platformHealth.js';
-import { type Projection, projectionSubscriptionId, startProjection } from '../projections/runtime.js';
+import {
+  type Projection,
+  projectionSubscriptionId,
+  readModelBarrier,
+  startProjection,
+} from '../projections/runtime.js';
 import {
   type DocumentProjection,
   documentSubscriptionId,
   type ReadModelSink,
   startDocumentProjection,
 } from '../projections/viewDocuments.js';
+import { parkedEventTable } from '../stores/parkedEvents.js';
 
 export type Platform = {
   /** Connected as the least-privilege app role; migrations ran as the owner. */
@@ -158,17 +166,19 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   // A delivery waiting for a read model asks the projection's runner here before the database.
   const localProjections = new Map<string, SubscriptionRunner>();
   const processes = createProcessRuntime({
-    ...deps,
+    consumers: createPostgresConsumers(deps),
     store,
     timers,
     clock,
-    localProjection: (subscriptionId) => localProjections.get(subscriptionId),
+    log,
+    parked: parkedEventTable(db.pool),
+    readModelCaughtUp: readModelBarrier(db.pool, (subscriptionId) => localProjections.get(subscriptionId)),
   });
   const holder = `${hostname()}:${process.pid}`;
   // Kept apart so a shutdown can stop the process managers first: one may be waiting for a read
   // model to catch up, and must be able to finish while the projections still run.
   const projectionRunners: SubscriptionRunner[] = [];
-  const processRunners: SubscriptionRunner[] = [];
+  const processRunners: Consumer[] = [];
   const workers: Worker[] = [];
 
   return {

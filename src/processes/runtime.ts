@@ -1,14 +1,7 @@
 import type { IntegrationEvent } from '../domain/integrationEvents.js';
-import { storeCheckpoint } from '../eventstore/postgres/checkpoints.js';
-import { laterEventOfType } from '../eventstore/postgres/laterEvents.js';
-import { type Batch, compareCheckpoints } from '../eventstore/postgres/readBatch.js';
+import type { Consumer, Consumers } from '../eventstore/consumers.js';
+import type { DeliveredBatch, OpaqueCheckpoint } from '../eventstore/subscriptions.js';
 import {
-  type SubscriptionDeps,
-  type SubscriptionRunner,
-  startSubscription,
-} from '../eventstore/postgres/subscriptionRunner.js';
-import {
-  type Checkpoint,
   type EventStore,
   type EventToAppend,
   findEvent,
@@ -20,8 +13,8 @@ import type { Clock } from '../platform/clock.js';
 import { deterministicId } from '../platform/ids.js';
 import { type Logger, withLogger } from '../platform/logger.js';
 import { contextOf, inSpan } from '../platform/tracing.js';
-import { type Projection, projectionSubscriptionId, waitForProjection } from '../projections/runtime.js';
-import { parkedEventTable } from '../stores/parkedEvents.js';
+import type { Projection } from '../projections/runtime.js';
+import type { ParkedEvents } from '../stores/parkedEvents.js';
 import { IMMEDIATE_ATTEMPTS, immediateRetryDelayMs, nextVendorAttemptAt } from './retryPolicy.js';
 import { deliverByStream } from './streamDelivery.js';
 import type { TimerService } from './timers.js';
@@ -67,26 +60,32 @@ export type ProcessManager = {
   timers?: Record<string, (payload: unknown, context: TimerContext) => Promise<void>>;
 };
 
-export type ProcessDeps = SubscriptionDeps & {
+export type ProcessDeps = {
+  /** The durable consumers of the chosen event store: subscription, lease and checkpoint. */
+  consumers: Consumers;
   store: EventStore;
   timers: TimerService;
   clock: Clock;
-  /** The runner of a projection in this process, by subscription id (undefined when it runs elsewhere). */
-  localProjection?: (subscriptionId: string) => SubscriptionRunner | undefined;
+  log: Logger;
+  /** Where deliveries that failed every immediate retry wait for a person. */
+  parked: ParkedEvents;
+  /**
+   * Waits until a projection has handled everything up to `event`, delivered from `at` (absent for
+   * events delivered otherwise: retries, parked ones). The composition root knows where the
+   * projection runs and where its checkpoint is kept.
+   */
+  readModelCaughtUp(
+    projection: Pick<Projection, 'name' | 'filter'>,
+    event: RecordedEvent,
+    at: OpaqueCheckpoint | undefined,
+  ): Promise<void>;
 };
 
 /**
- * How long a delivery waits for a projection that runs in this process to pass its event before it
- * asks the database instead (the projection is then behind, or has just lost its lease).
+ * Where each event delivered from a batch was committed, so a delivery that waits for a read model
+ * can compare it with the projection's place. Events delivered otherwise have none.
  */
-export const LOCAL_CATCH_UP_MS = 2_000;
-
-/**
- * Where each event delivered from a batch was committed. A delivery that waits for a read model
- * compares it with the projection's place when that projection runs here: no query, and no 20 ms
- * polls. Events delivered otherwise (retries, parked ones) have none and ask the database.
- */
-const committedAt = new WeakMap<RecordedEvent, Checkpoint>();
+const committedAt = new WeakMap<RecordedEvent, OpaqueCheckpoint>();
 
 export type DeliveryOutcome = 'handled' | 'vendor_unavailable' | 'parked';
 
@@ -109,18 +108,19 @@ export const PROGRESS_CHECKPOINT_MS = 1_000;
  * stores the batch's own checkpoint. One checkpoint per batch when batches are quick.
  */
 const batchProgress = (
-  batch: Batch,
-  from: Checkpoint,
-  store: (at: Checkpoint, to: Checkpoint) => Promise<void>,
+  batch: DeliveredBatch,
+  from: OpaqueCheckpoint | undefined,
+  consumers: Pick<Consumers, 'compareCheckpoints'>,
+  store: (at: OpaqueCheckpoint | undefined, to: OpaqueCheckpoint) => Promise<void>,
 ) => {
   const index = new Map(batch.events.map((event, i) => [event.id, i]));
   const handled = batch.events.map(() => false);
   let prefix = 0;
   let stored = from;
   let saving: Promise<void> = Promise.resolve();
-  const save = (to: Checkpoint) => {
+  const save = (to: OpaqueCheckpoint) => {
     saving = saving.then(async () => {
-      if (compareCheckpoints(to, stored) <= 0) return;
+      if (consumers.compareCheckpoints(to, stored) <= 0) return;
       await store(stored, to);
       stored = to;
     });
@@ -128,10 +128,7 @@ const batchProgress = (
   };
   const timer = setInterval(() => {
     if (prefix === 0) return;
-    save({
-      transactionId: batch.transactionIds[prefix - 1]!,
-      globalPosition: batch.events[prefix - 1]!.globalPosition,
-    }).catch(
+    save(batch.eventCheckpoints[prefix - 1]!).catch(
       () => {}, // the batch's final store reports a lost lease
     );
   }, PROGRESS_CHECKPOINT_MS);
@@ -171,7 +168,7 @@ export type ProcessRuntime = {
   start(
     pm: ProcessManager,
     options?: { holder?: string; batchSize?: number; pollIntervalMs?: number; width?: number },
-  ): SubscriptionRunner;
+  ): Consumer;
   /** Delivers one event now (used by retries and by people retrying a parked event). */
   deliver(
     pm: ProcessManager,
@@ -188,7 +185,7 @@ export type ProcessRuntime = {
 
 export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
   const managers = new Map<string, ProcessManager>();
-  const parked = parkedEventTable(deps.pool);
+  const { parked } = deps;
 
   const context = (
     pm: ProcessManager,
@@ -209,13 +206,8 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
         payload: timer.payload,
         streamName: event.streamName,
       }),
-    readModelCaughtUp: async (projection) => {
-      const at = committedAt.get(event);
-      const local = at && deps.localProjection?.(projectionSubscriptionId(projection));
-      if (local && (await local.reaches(at, LOCAL_CATCH_UP_MS))) return;
-      await waitForProjection(deps.pool, projection, event.id);
-    },
-    laterEventOfType: (eventTypes) => laterEventOfType(deps.pool, event.id, eventTypes),
+    readModelCaughtUp: (projection) => deps.readModelCaughtUp(projection, event, committedAt.get(event)),
+    laterEventOfType: (eventTypes) => deps.consumers.laterEventOfType(event, eventTypes),
   });
 
   const appendIntegrationEvent = async (
@@ -378,24 +370,21 @@ export const createProcessRuntime = (deps: ProcessDeps): ProcessRuntime => {
         });
       }
       const id = processSubscriptionId(pm);
-      return startSubscription(deps, {
+      return deps.consumers.start({
         subscriptionId: id,
         filter: pm.filter,
         batchSize: options.batchSize ?? 100,
         pollIntervalMs: options.pollIntervalMs,
-        lease: { holder: options.holder ?? `pid-${process.pid}` },
+        holder: options.holder ?? `pid-${process.pid}`,
         handle: async (batch, from) => {
           // Streams side by side, each in order. A crash mid-batch redelivers what the checkpoint
           // had not passed: every effect is keyed by its triggering event (command ids, idempotency
           // keys, outbox keys), so a redelivered event repeats none of them.
-          const progress = batchProgress(batch, from, (at, to) =>
-            storeCheckpoint(deps.pool, id, at, to, { relaxed: true }),
+          const progress = batchProgress(batch, from, deps.consumers, (at, to) =>
+            deps.consumers.checkpoints.store(id, at, to, { relaxed: true }),
           );
           batch.events.forEach((event, index) => {
-            committedAt.set(event, {
-              transactionId: batch.transactionIds[index]!,
-              globalPosition: event.globalPosition,
-            });
+            committedAt.set(event, batch.eventCheckpoints[index]!);
           });
           try {
             await deliverByStream(batch.events, options.width ?? DEFAULT_DELIVERY_WIDTH, async (event) => {

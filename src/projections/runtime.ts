@@ -11,6 +11,8 @@ import {
   type SubscriptionRunner,
   startSubscription,
 } from '../eventstore/postgres/subscriptionRunner.js';
+import { decodeCheckpoint } from '../eventstore/postgres/subscriptionSource.js';
+import type { OpaqueCheckpoint } from '../eventstore/subscriptions.js';
 import {
   type Checkpoint,
   type RecordedEvent,
@@ -115,6 +117,29 @@ export const waitForProjection = async (
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };
+
+/**
+ * How long a delivery waits for a projection that runs in this process to pass its event before it
+ * asks the database instead (the projection is then behind, or has just lost its lease).
+ */
+export const LOCAL_CATCH_UP_MS = 2_000;
+
+/**
+ * The read-model barrier process deliveries wait at (`ProcessDeps.readModelCaughtUp`): a delivery
+ * whose event came from a batch compares its place with the projection's runner when that
+ * projection runs in this process (no query, no 20 ms polls), and asks the database otherwise.
+ */
+export const readModelBarrier =
+  (pool: SqlQueryable, local: (subscriptionId: string) => SubscriptionRunner | undefined = () => undefined) =>
+  async (
+    projection: Pick<Projection, 'name' | 'filter'>,
+    event: RecordedEvent,
+    at: OpaqueCheckpoint | undefined,
+  ): Promise<void> => {
+    const runner = at && local(projectionSubscriptionId(projection));
+    if (runner && (await runner.reaches(decodeCheckpoint(at), LOCAL_CATCH_UP_MS))) return;
+    await waitForProjection(pool, projection, event.id);
+  };
 
 export type RebuildReport = { events: number; seconds: number; eventsPerSecond: number };
 

@@ -7,6 +7,8 @@ type Db = SqlQueryable;
  * Events a consumer gave up on after its immediate retries, kept for a person to look at and retry
  * (the attention queue and the parked-events page read them through `projections/attention`).
  */
+export type ParkedEvents = ReturnType<typeof parkedEventTable>;
+
 export const parkedEventTable = (db: Db) => ({
   async park(subscriptionId: string, event: RecordedEvent, error: string, attempts: number): Promise<void> {
     await db.query(

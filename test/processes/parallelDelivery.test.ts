@@ -11,6 +11,7 @@ import { startChild } from '../support/child.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { echoProcess } from '../support/echoProcess.js';
 import { anEvent, waitFor } from '../support/events.js';
+import { postgresProcessDeps } from '../support/processDeps.js';
 
 const STREAMS = 6;
 
@@ -77,15 +78,15 @@ describe('parallel delivery in one process', () => {
     const delivered = new Map<string, number[]>();
     let inFlight = 0;
     let widest = 0;
-    const runtime = createProcessRuntime({
-      pool: db.pool,
-      connectionString: db.connectionString,
-      notifier,
-      log: silentLogger,
-      store,
-      timers: createTimerService(db.pool, systemClock),
-      clock: systemClock,
-    });
+    const runtime = createProcessRuntime(
+      postgresProcessDeps({
+        pool: db.pool,
+        connectionString: db.connectionString,
+        notifier,
+        log: silentLogger,
+        store,
+      }),
+    );
     const runner = runtime.start(
       echoProcess(store, {
         async onDeliver(stream, seq) {

@@ -11,6 +11,7 @@ import { createTimerService } from '../../src/processes/timers.js';
 import { type Projection, projectionSubscriptionId, startProjection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent, waitFor } from '../support/events.js';
+import { postgresProcessDeps } from '../support/processDeps.js';
 
 // A delivery that must see its event in a read model first (a link e-mail waits for the link's row)
 // asks the projection's runner when that projection runs in the same process: it learns the moment
@@ -62,14 +63,15 @@ describe('waiting for a read model that runs in the same process', () => {
   const runtimeBeside = (projection: Projection, runner: SubscriptionRunner) => {
     const counting = countingCatchUpPolls(db.pool);
     const runtime = createProcessRuntime({
-      pool: counting.pool,
-      connectionString: db.connectionString,
-      notifier,
-      log: silentLogger,
-      store,
+      ...postgresProcessDeps({
+        pool: counting.pool,
+        connectionString: db.connectionString,
+        notifier,
+        log: silentLogger,
+        store,
+        localProjection: (id) => (id === projectionSubscriptionId(projection) ? runner : undefined),
+      }),
       timers: createTimerService(db.pool, systemClock),
-      clock: systemClock,
-      localProjection: (id) => (id === projectionSubscriptionId(projection) ? runner : undefined),
     });
     return { counting, runtime };
   };

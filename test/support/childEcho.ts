@@ -9,21 +9,14 @@ import { createLogger, silentLogger } from '../../src/platform/logger.js';
 import { createProcessRuntime } from '../../src/processes/runtime.js';
 import { createTimerService } from '../../src/processes/timers.js';
 import { echoProcess } from './echoProcess.js';
+import { postgresProcessDeps } from './processDeps.js';
 
 const connectionString = process.env.TEST_DB_URL!;
 const pool = createPool(connectionString);
 const notifier = createNotifier(connectionString, silentLogger, pool);
 const store = createPostgresEventStore(pool, { afterAppend: notifier.announce });
 const log = createLogger({ level: 'warn', destination: process.stderr });
-const runtime = createProcessRuntime({
-  pool,
-  connectionString,
-  notifier,
-  log,
-  store,
-  timers: createTimerService(pool, systemClock, log),
-  clock: systemClock,
-});
+const runtime = createProcessRuntime(postgresProcessDeps({ pool, connectionString, notifier, log, store }));
 runtime.start(
   echoProcess(store, {
     crashAt: process.env.CRASH_AT ? JSON.parse(process.env.CRASH_AT) : undefined,

@@ -1,0 +1,220 @@
+import type { Logger } from '../platform/logger.js';
+import type { Lease, Leases } from './leases.js';
+import type { DeliveredBatch, OpaqueCheckpoint, Subscription, SubscriptionSource } from './subscriptions.js';
+import type { EventStore, RecordedEvent, SubscriptionFilter } from './types.js';
+
+/**
+ * Where each durable consumer stands, kept apart from the events (a table beside the read models,
+ * a collection, a map in tests). Only compare-and-set moves it, so two consumers that briefly
+ * overlap while a lease changes hands can never both commit a batch.
+ */
+export type CheckpointStore = {
+  /** The stored checkpoint, or undefined before the first batch (the start). */
+  load(subscriptionId: string): Promise<OpaqueCheckpoint | undefined>;
+  /**
+   * Moves the checkpoint from `from` (undefined: none stored yet) to `to`; throws
+   * CheckpointConflictError when it no longer stands at `from`. `relaxed`: the write need not be
+   * durable before it returns — only for consumers whose effects are keyed by their trigger, so a
+   * lost checkpoint redelivers events whose effects are then answered, not repeated.
+   */
+  store(
+    subscriptionId: string,
+    from: OpaqueCheckpoint | undefined,
+    to: OpaqueCheckpoint,
+    options?: { relaxed?: boolean },
+  ): Promise<void>;
+};
+
+export type ConsumerOptions = {
+  /** The consumer's name: its checkpoint's and its lease's. */
+  subscriptionId: string;
+  filter: SubscriptionFilter;
+  /** Who holds the lease, for people looking on. */
+  holder: string;
+  batchSize?: number;
+  /** A last-resort poll where the adapter needs one (PostgreSQL); others are pushed their events. */
+  pollIntervalMs?: number;
+  /**
+   * Handles a batch and stores the checkpoint `from → batch.checkpoint` through the consumers'
+   * `checkpoints` (in parts, if it likes, through `batch.eventCheckpoints`). A batch that throws is
+   * delivered again from the stored checkpoint after a back-off.
+   */
+  handle(batch: DeliveredBatch, from: OpaqueCheckpoint | undefined): Promise<void>;
+};
+
+export type Consumer = {
+  /** Resolves once every event appended before the call has been handled here. */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/**
+ * The durable consumer port the process managers run on: a subscription from a stored checkpoint,
+ * consumed by one lease holder across every process sharing the store, started again from the
+ * stored checkpoint after a failure or a lost lease.
+ */
+export type Consumers = {
+  start(options: ConsumerOptions): Consumer;
+  checkpoints: CheckpointStore;
+  /** Orders two checkpoints of this store (undefined is the start). */
+  compareCheckpoints(a: OpaqueCheckpoint | undefined, b: OpaqueCheckpoint | undefined): number;
+  /** Whether an event of one of these types comes after `event` in the order consumers read. */
+  laterEventOfType(event: RecordedEvent, eventTypes: readonly string[]): Promise<boolean>;
+};
+
+export type ConsumerDeps = {
+  source: SubscriptionSource;
+  leases: Leases;
+  checkpoints: CheckpointStore;
+  /** For `laterEventOfType`: the store whose global positions are the order its source delivers in. */
+  store: Pick<EventStore, 'readAll'>;
+  log: Logger;
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Back-off after a failure: 100 ms doubling to 30 s. */
+const failureDelay = (failures: number) => Math.min(30_000, 100 * 2 ** Math.max(0, failures - 1));
+
+/**
+ * Durable consumers on any adapter's subscription source, leases and checkpoint store. The
+ * PostgreSQL adapter has its own (one shared read of the newest events for every consumer); this
+ * one serves the in-memory store and KurrentDB, whose global positions are their delivery order.
+ */
+export const createConsumers = (deps: ConsumerDeps): Consumers => ({
+  checkpoints: deps.checkpoints,
+  compareCheckpoints: (a, b) => deps.source.compareCheckpoints(a, b),
+  async laterEventOfType(event, eventTypes) {
+    const later = await deps.store.readAll({
+      fromPosition: event.globalPosition + 1,
+      filter: { kind: 'eventTypes', eventTypes },
+      maxCount: 1,
+    });
+    return later.length > 0;
+  },
+  start: (options) => startConsumer(deps, options),
+});
+
+const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer => {
+  const id = options.subscriptionId;
+  let stopped = false;
+  let lease: Lease | undefined;
+  let stopping: () => void = () => {};
+  const stoppedSignal = new Promise<void>((resolve) => {
+    stopping = resolve;
+  });
+  /** The subscription consuming here while the lease is held; drains wait for one. */
+  let consuming: Subscription | undefined;
+  const consumingListeners = new Set<() => void>();
+  const setConsuming = (subscription: Subscription | undefined) => {
+    consuming = subscription;
+    for (const listener of [...consumingListeners]) listener();
+  };
+  /** Resolves when the consuming subscription changes, or after `ms`. */
+  const nextChange = (ms: number) => {
+    let done: () => void = () => {};
+    const happened = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), ms);
+      done = () => {
+        clearTimeout(timer);
+        consumingListeners.delete(done);
+        resolve();
+      };
+      consumingListeners.add(done);
+    });
+    return { happened, cancel: () => done() };
+  };
+
+  const consumeWhileHeld = async (held: Lease) => {
+    let stored = await deps.checkpoints.load(id);
+    let fail: (error: unknown) => void = () => {};
+    const failed = new Promise<void>((_, reject) => {
+      fail = reject;
+    });
+    const subscription = deps.source.subscribe({
+      name: id,
+      filter: options.filter,
+      from: stored,
+      batchSize: options.batchSize,
+      async handle(batch) {
+        if (!held.isHeld()) throw new Error(`lease of ${id} lost`);
+        try {
+          await options.handle(batch, stored);
+          stored = batch.checkpoint;
+        } catch (error) {
+          // Start again from what is stored, after a back-off, rather than let the source retry
+          // a batch whose handler may have stored part of it.
+          fail(error);
+          throw error;
+        }
+      },
+    });
+    setConsuming(subscription);
+    try {
+      await Promise.race([held.lost, stoppedSignal, failed]);
+    } finally {
+      setConsuming(undefined);
+      await subscription.stop();
+    }
+  };
+
+  const running = (async () => {
+    let failures = 0;
+    while (!stopped) {
+      try {
+        const held = deps.leases.acquire(id, options.holder);
+        lease = held;
+        try {
+          await Promise.race([held.acquired, stoppedSignal]);
+          if (stopped) return;
+          await consumeWhileHeld(held);
+          failures = 0;
+        } finally {
+          await held.release();
+        }
+      } catch (error) {
+        if (stopped) return;
+        failures += 1;
+        deps.log.warn({ subscription: id, err: error }, `consumer ${id} interrupted; starting again`);
+        await sleep(failureDelay(failures));
+      }
+    }
+  })();
+
+  return {
+    async drain(timeoutMs = 30_000) {
+      // The subscription consuming here may change while draining (a failed batch starts a new
+      // one from the stored checkpoint): drain whichever consumes, until one has drained.
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const left = deadline - Date.now();
+        if (stopped || left <= 0) throw new Error(`consumer ${id} did not drain within ${timeoutMs} ms`);
+        const subscription = consuming;
+        const change = nextChange(left);
+        try {
+          if (!subscription) {
+            await change.happened;
+            continue;
+          }
+          const outcome = await Promise.race([
+            subscription.drain(left).then(
+              () => 'drained' as const,
+              (error: unknown) => error,
+            ),
+            change.happened.then(() => 'changed' as const),
+          ]);
+          if (outcome === 'drained') return;
+          if (outcome !== 'changed' && consuming === subscription) throw outcome;
+        } finally {
+          change.cancel();
+        }
+      }
+    },
+    async stop() {
+      stopped = true;
+      stopping();
+      await lease?.release();
+      await running;
+    },
+  };
+};

@@ -1,0 +1,21 @@
+import type { CheckpointStore } from '../consumers.js';
+import { CheckpointConflictError } from '../errors.js';
+import type { OpaqueCheckpoint } from '../subscriptions.js';
+
+/** The checkpoint store in memory, for tests and single-process tools: compare-and-set on a map. */
+export const createMemoryCheckpoints = (): CheckpointStore & {
+  /** Every stored checkpoint, by subscription id (for tests looking on). */
+  all(): ReadonlyMap<string, OpaqueCheckpoint>;
+} => {
+  const stored = new Map<string, OpaqueCheckpoint>();
+  return {
+    async load(subscriptionId) {
+      return stored.get(subscriptionId);
+    },
+    async store(subscriptionId, from, to) {
+      if (stored.get(subscriptionId) !== from) throw new CheckpointConflictError(subscriptionId);
+      stored.set(subscriptionId, to);
+    },
+    all: () => stored,
+  };
+};

@@ -1,0 +1,34 @@
+import type { Consumers } from '../consumers.js';
+import type { OpaqueCheckpoint } from '../subscriptions.js';
+import { loadCheckpoint, storeCheckpoint } from './checkpoints.js';
+import { laterEventOfType } from './laterEvents.js';
+import { compareCheckpoints } from './readBatch.js';
+import { type SubscriptionDeps, startSubscription } from './subscriptionRunner.js';
+import { decodeCheckpoint, deliveredBatch, encodeCheckpoint } from './subscriptionSource.js';
+
+/**
+ * The durable consumer port over PostgreSQL: the commit-safe runner (LISTEN/NOTIFY, the process's
+ * shared read of the newest events and its one lease connection), with the checkpoints in
+ * `subscription_checkpoints`.
+ */
+export const createPostgresConsumers = (deps: SubscriptionDeps): Consumers => {
+  const place = (checkpoint: OpaqueCheckpoint | undefined) => decodeCheckpoint(checkpoint);
+  return {
+    checkpoints: {
+      load: async (subscriptionId) => encodeCheckpoint(await loadCheckpoint(deps.pool, subscriptionId)),
+      store: (subscriptionId, from, to, options) =>
+        storeCheckpoint(deps.pool, subscriptionId, place(from), place(to), options),
+    },
+    compareCheckpoints: (a, b) => compareCheckpoints(place(a), place(b)),
+    laterEventOfType: (event, eventTypes) => laterEventOfType(deps.pool, event.id, eventTypes),
+    start: (options) =>
+      startSubscription(deps, {
+        subscriptionId: options.subscriptionId,
+        filter: options.filter,
+        batchSize: options.batchSize,
+        pollIntervalMs: options.pollIntervalMs,
+        lease: { holder: options.holder },
+        handle: (batch, from) => options.handle(deliveredBatch(batch), encodeCheckpoint(from)),
+      }),
+  };
+};

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { type CheckpointStore, createConsumers } from '../../src/eventstore/consumers.js';
+import { createMemoryCheckpoints } from '../../src/eventstore/memory/memoryCheckpoints.js';
+import {
+  createMemoryEventStore,
+  type MemoryEventStore,
+} from '../../src/eventstore/memory/memoryEventStore.js';
+import { createMemoryLeases } from '../../src/eventstore/memory/memoryLeases.js';
+import type { OpaqueCheckpoint } from '../../src/eventstore/subscriptions.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { deterministicId } from '../../src/platform/ids.js';
+import { silentLogger } from '../../src/platform/logger.js';
+import { createProcessRuntime, type ProcessManager } from '../../src/processes/runtime.js';
+import type { TimerService } from '../../src/processes/timers.js';
+import type { ParkedEvents } from '../../src/stores/parkedEvents.js';
+import { echoProcess } from '../support/echoProcess.js';
+
+// The process runtime runs on the Consumers port, not on PostgreSQL: here on the in-memory store,
+// its subscriptions, leases and checkpoints, through the generic consumer KurrentDB would use too.
+
+const noTimers: TimerService = {
+  schedule: async () => {},
+  cancel: async () => {},
+  register: () => {},
+  tick: async () => 0,
+  start: () => {},
+  stop: async () => {},
+};
+
+const noParking: ParkedEvents = {
+  park: async () => {
+    throw new Error('nothing should be parked here');
+  },
+  streamOf: async () => null,
+  resolve: async () => {},
+};
+
+const runtimeOn = (store: MemoryEventStore, checkpoints: CheckpointStore, leases = createMemoryLeases()) => {
+  const consumers = createConsumers({ source: store, leases, checkpoints, store, log: silentLogger });
+  return createProcessRuntime({
+    consumers,
+    store,
+    timers: noTimers,
+    clock: systemClock,
+    log: silentLogger,
+    parked: noParking,
+    readModelCaughtUp: async () => {},
+  });
+};
+
+const appendTicks = async (store: MemoryEventStore, streams: number, ticks: number, firstSeq = 0) => {
+  for (let seq = firstSeq; seq < firstSeq + ticks; seq++) {
+    for (let s = 0; s < streams; s++) {
+      await store.appendToStream(`src-${s}`, [
+        {
+          id: deterministicId('tick', s, seq),
+          type: 'Tick',
+          data: { seq },
+          metadata: {
+            correlationId: 'c',
+            causationId: null,
+            actor: 'test',
+            occurredAt: new Date().toISOString(),
+          },
+        },
+      ]);
+    }
+  }
+};
+
+/** Every echo stream's sequence numbers, in stream order. */
+const echoes = async (store: MemoryEventStore, streams: number) =>
+  Promise.all(
+    Array.from({ length: streams }, async (_, s) =>
+      (await store.readStream(`echo-${s}`)).map((e) => (e.data as { seq: number }).seq),
+    ),
+  );
+
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('the process runtime on the Consumers port (in-memory store)', () => {
+  it('delivers every event once, streams side by side and each in order, and stores the checkpoint', async () => {
+    const store = createMemoryEventStore();
+    const checkpoints = createMemoryCheckpoints();
+    await appendTicks(store, 6, 10);
+    const delivered = new Map<string, number[]>();
+    let inFlight = 0;
+    let widest = 0;
+    const runner = runtimeOn(store, checkpoints).start(
+      echoProcess(store, {
+        async onDeliver(stream, seq) {
+          inFlight += 1;
+          widest = Math.max(widest, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          delivered.set(stream, [...(delivered.get(stream) ?? []), seq]);
+          inFlight -= 1;
+        },
+      }),
+      { width: 4, batchSize: 20 },
+    );
+    await runner.drain(10_000);
+    await runner.stop();
+
+    expect([...delivered.keys()].sort()).toEqual(upTo(6).map((s) => `src-${s}`));
+    for (const seqs of delivered.values()) expect(seqs).toEqual(upTo(10));
+    expect(widest).toBeGreaterThan(1);
+    expect(await echoes(store, 6)).toEqual(upTo(6).map(() => upTo(10)));
+    const last = (await store.readAll({ filter: { kind: 'categories', categories: ['src'] } })).at(-1)!;
+    const stored = checkpoints.all().get('process:echo');
+    expect(
+      store.compareCheckpoints(stored, `memory:${last.globalPosition}` as OpaqueCheckpoint),
+    ).toBeGreaterThanOrEqual(0);
+  });
+
+  it('started again, resumes from the stored checkpoint: only what came meanwhile is delivered', async () => {
+    const store = createMemoryEventStore();
+    const checkpoints = createMemoryCheckpoints();
+    await appendTicks(store, 3, 5);
+    const first = runtimeOn(store, checkpoints).start(echoProcess(store));
+    await first.drain(10_000);
+    await first.stop();
+
+    await appendTicks(store, 3, 5, 5);
+    const second: string[] = [];
+    const runner = runtimeOn(store, checkpoints).start(
+      echoProcess(store, {
+        async onDeliver(stream, seq) {
+          second.push(`${stream}:${seq}`);
+        },
+      }),
+    );
+    await runner.drain(10_000);
+    await runner.stop();
+
+    expect(second.sort()).toEqual(
+      [0, 1, 2].flatMap((s) => [5, 6, 7, 8, 9].map((seq) => `src-${s}:${seq}`)).sort(),
+    );
+    expect(await echoes(store, 3)).toEqual([upTo(10), upTo(10), upTo(10)]);
+  });
+
+  it('a batch interrupted before its checkpoint is delivered again from the stored one: no event skipped, no effect repeated', async () => {
+    const store = createMemoryEventStore();
+    const memory = createMemoryCheckpoints();
+    // The third checkpoint write fails, as a crash between the effects and the checkpoint would.
+    let writes = 0;
+    const checkpoints: CheckpointStore = {
+      load: (id) => memory.load(id),
+      async store(id, from, to, options) {
+        writes += 1;
+        if (writes === 3) throw new Error('connection lost before the checkpoint');
+        await memory.store(id, from, to, options);
+      },
+    };
+    await appendTicks(store, 4, 6);
+    const deliveries = new Map<string, number>();
+    const runner = runtimeOn(store, checkpoints).start(
+      echoProcess(store, {
+        async onDeliver(stream, seq) {
+          deliveries.set(`${stream}:${seq}`, (deliveries.get(`${stream}:${seq}`) ?? 0) + 1);
+        },
+      }),
+      { batchSize: 5 },
+    );
+    await runner.drain(10_000);
+    await runner.stop();
+
+    expect(writes).toBeGreaterThan(3);
+    expect(deliveries.size).toBe(24);
+    // The failed batch's events came again …
+    expect([...deliveries.values()].filter((n) => n > 1).length).toBeGreaterThan(0);
+    // … and their effects, keyed by their trigger, were answered, not repeated.
+    expect(await echoes(store, 4)).toEqual(upTo(4).map(() => upTo(6)));
+  });
+
+  it('a second instance waits for the lease and carries on from the first one’s checkpoint', async () => {
+    const store = createMemoryEventStore();
+    const checkpoints = createMemoryCheckpoints();
+    const leases = createMemoryLeases();
+    const seen: string[] = [];
+    const pm = (label: string) =>
+      echoProcess(store, {
+        async onDeliver(stream, seq) {
+          seen.push(`${label}:${stream}:${seq}`);
+        },
+      });
+    await appendTicks(store, 2, 3);
+    const first = runtimeOn(store, checkpoints, leases).start(pm('a'), { holder: 'a' });
+    const second = runtimeOn(store, checkpoints, leases).start(pm('b'), { holder: 'b' });
+    await first.drain(10_000);
+    await first.stop();
+    await appendTicks(store, 2, 3, 3);
+    await second.drain(10_000);
+    await second.stop();
+
+    expect(seen.filter((s) => s.startsWith('a:')).length).toBe(6);
+    expect(seen.filter((s) => s.startsWith('b:')).sort()).toEqual(
+      ['src-0', 'src-1'].flatMap((stream) => [3, 4, 5].map((seq) => `b:${stream}:${seq}`)).sort(),
+    );
+    expect(await echoes(store, 2)).toEqual([upTo(6), upTo(6)]);
+  });
+
+  it('tells a delivery whether a later event of a type follows it, from the store’s global order', async () => {
+    const store = createMemoryEventStore();
+    const answers: boolean[] = [];
+    const pm: ProcessManager = {
+      name: 'last-one',
+      filter: { kind: 'eventTypes', eventTypes: ['Tick'] },
+      async handle(_event, context) {
+        answers.push(await context.laterEventOfType(['Tick']));
+      },
+    };
+    await appendTicks(store, 3, 1);
+    const runner = runtimeOn(store, createMemoryCheckpoints()).start(pm, { width: 1 });
+    await runner.drain(10_000);
+    await runner.stop();
+    expect(answers).toEqual([true, true, false]);
+  });
+});
