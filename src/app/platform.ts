@@ -11,8 +11,9 @@ import { createPostgresEventStore } from '../eventstore/postgres/postgresEventSt
 import { compareCheckpoints, newestCheckpoint } from '../eventstore/postgres/readBatch.js';
 import { createSharedTail, type SharedTail } from '../eventstore/postgres/sharedTail.js';
 import type { SubscriptionRunner } from '../eventstore/postgres/subscriptionRunner.js';
+import { decodeCheckpoint } from '../eventstore/postgres/subscriptionSource.js';
 import { tracedAppends } from '../eventstore/tracedAppends.js';
-import { type EventStore, START_CHECKPOINT } from '../eventstore/types.js';
+import type { EventStore } from '../eventstore/types.js';
 import { useUpcasters } from '../eventstore/upcasting.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import { createLogger, type Logger } from '../platform/logger.js';
@@ -138,7 +139,8 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
       await Promise.all(
         [...documentSinks].map(async ([sink, ids]) => {
           const held = new Map((await sink.checkpoints()).map((p) => [p.subscriptionId, p.checkpoint]));
-          return [...ids].map((id) => ({ subscriptionId: id, checkpoint: held.get(id) ?? START_CHECKPOINT }));
+          // The sink keeps the subscription's opaque checkpoint; this platform's are PostgreSQL's.
+          return [...ids].map((id) => ({ subscriptionId: id, checkpoint: decodeCheckpoint(held.get(id)) }));
         }),
       )
     ).flat();
@@ -163,10 +165,11 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   // One read of the newest events per wake-up, shared by every subscription this process runs.
   const tail = createSharedTail(db.pool, { announced: notifier.announced });
   const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log, leases, tail };
+  const consumers = createPostgresConsumers(deps);
   // A delivery waiting for a read model asks the projection's runner here before the database.
   const localProjections = new Map<string, SubscriptionRunner>();
   const processes = createProcessRuntime({
-    consumers: createPostgresConsumers(deps),
+    consumers,
     store,
     timers,
     clock,
@@ -177,7 +180,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   const holder = `${hostname()}:${process.pid}`;
   // Kept apart so a shutdown can stop the process managers first: one may be waiting for a read
   // model to catch up, and must be able to finish while the projections still run.
-  const projectionRunners: SubscriptionRunner[] = [];
+  const projectionRunners: Consumer[] = [];
   const processRunners: Consumer[] = [];
   const workers: Worker[] = [];
 
@@ -208,7 +211,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
         documentSinks.set(sink, ids);
         for (const projection of documents.projections) {
           ids.add(documentSubscriptionId(sink.name, projection));
-          projectionRunners.push(startDocumentProjection(deps, sink, projection, options));
+          projectionRunners.push(startDocumentProjection(consumers, sink, projection, options));
         }
       }
       for (const pm of managers) {

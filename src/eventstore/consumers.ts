@@ -35,8 +35,13 @@ export type ConsumerOptions = {
   /** A last-resort poll where the adapter needs one (PostgreSQL); others are pushed their events. */
   pollIntervalMs?: number;
   /**
+   * Where consuming starts (and starts again after a failure) when the handler keeps its checkpoint
+   * elsewhere, e.g. in a read-model sink with its documents; the consumers' `checkpoints` otherwise.
+   */
+  from?: () => Promise<OpaqueCheckpoint | undefined>;
+  /**
    * Handles a batch and stores the checkpoint `from → batch.checkpoint` through the consumers'
-   * `checkpoints` (in parts, if it likes, through `batch.eventCheckpoints`). A batch that throws is
+   * `checkpoints`, or where `from` reads it (in parts, if it likes, through `batch.eventCheckpoints`). A batch that throws is
    * delivered again from the stored checkpoint after a back-off.
    */
   handle(batch: DeliveredBatch, from: OpaqueCheckpoint | undefined): Promise<void>;
@@ -126,7 +131,7 @@ const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer =
   };
 
   const consumeWhileHeld = async (held: Lease) => {
-    let stored = await deps.checkpoints.load(id);
+    let stored = await (options.from ? options.from() : deps.checkpoints.load(id));
     let fail: (error: unknown) => void = () => {};
     const failed = new Promise<void>((_, reject) => {
       fail = reject;

@@ -1,5 +1,12 @@
-import { type SubscriptionDeps, startSubscription } from '../eventstore/postgres/subscriptionRunner.js';
-import type { Checkpoint, RecordedEvent, SubscriptionFilter } from '../eventstore/types.js';
+import type { Consumer, Consumers } from '../eventstore/consumers.js';
+import { encodeCheckpoint } from '../eventstore/postgres/subscriptionSource.js';
+import type { OpaqueCheckpoint } from '../eventstore/subscriptions.js';
+import {
+  type Checkpoint,
+  type RecordedEvent,
+  START_CHECKPOINT,
+  type SubscriptionFilter,
+} from '../eventstore/types.js';
 import type { SqlPool } from '../platform/sql.js';
 import { type RebuildProgress, type RebuildReport, replayAll } from './runtime.js';
 
@@ -51,15 +58,18 @@ export type ViewWriter = {
  * this consumer read it (another holder's move refuses the batch).
  */
 export type ReadModelSink = {
-  /** Where the projection stands in this sink; the start before its first batch. */
-  checkpoint(subscriptionId: string): Promise<Checkpoint>;
+  /**
+   * Where the projection stands in this sink, as the event store's subscription wrote it (the
+   * sink keeps it unread); undefined before its first batch.
+   */
+  checkpoint(subscriptionId: string): Promise<OpaqueCheckpoint | undefined>;
   transact(
     subscriptionId: string,
-    move: { from: Checkpoint; to: Checkpoint },
+    move: { from: OpaqueCheckpoint | undefined; to: OpaqueCheckpoint },
     write: (views: ViewWriter) => Promise<void>,
   ): Promise<void>;
   /** Every checkpoint the sink holds, for the lag metrics. */
-  checkpoints(): Promise<{ subscriptionId: string; checkpoint: Checkpoint }[]>;
+  checkpoints(): Promise<{ subscriptionId: string; checkpoint: OpaqueCheckpoint }[]>;
   /** Empties the projection's collection and forgets its checkpoint (a rebuild starts from the first event). */
   reset(subscriptionId: string, collection: ViewCollection): Promise<void>;
 };
@@ -97,29 +107,37 @@ export const documentSubscriptionId = (
 ) => `${sinkName}:${projection.name}`;
 
 /**
- * Runs a document projection into a sink on the shared subscription runner: it starts from the
- * checkpoint the sink holds and commits each batch with its checkpoint there.
+ * Runs a document projection into a sink on the event store's consumers: it starts from the
+ * checkpoint the sink holds and commits each batch with its checkpoint there, whichever store the
+ * events come from.
  */
 export const startDocumentProjection = <V>(
-  deps: SubscriptionDeps,
+  consumers: Consumers,
   sink: ReadModelSink & { name: string },
   projection: DocumentProjection<V>,
   options: { holder?: string; batchSize?: number; pollIntervalMs?: number } = {},
-) => {
+): Consumer => {
   const subscriptionId = documentSubscriptionId(sink.name, projection);
-  return startSubscription(deps, {
+  return consumers.start({
     subscriptionId,
     filter: projection.filter,
     batchSize: options.batchSize ?? 1_000,
     pollIntervalMs: options.pollIntervalMs,
-    lease: { holder: options.holder ?? `pid-${process.pid}` },
-    start: () => sink.checkpoint(subscriptionId),
+    holder: options.holder ?? `pid-${process.pid}`,
+    from: () => sink.checkpoint(subscriptionId),
     handle: (batch, from) =>
       sink.transact(subscriptionId, { from, to: batch.checkpoint }, (views) =>
         applyDocumentBatch(projection, views, batch.events),
       ),
   });
 };
+
+/** A PostgreSQL checkpoint of `replayAll` as the subscription port hands it out (the start as none). */
+const opaque = (checkpoint: Checkpoint): OpaqueCheckpoint | undefined =>
+  checkpoint.transactionId === START_CHECKPOINT.transactionId &&
+  checkpoint.globalPosition === START_CHECKPOINT.globalPosition
+    ? undefined
+    : encodeCheckpoint(checkpoint);
 
 /**
  * Empties the projection's collection in the sink and replays every event into it. Callers must make
@@ -137,7 +155,9 @@ export const rebuildDocumentProjection = async <V>(
     pool,
     projection.filter,
     (events, from, to) =>
-      sink.transact(subscriptionId, { from, to }, (views) => applyDocumentBatch(projection, views, events)),
+      sink.transact(subscriptionId, { from: opaque(from), to: encodeCheckpoint(to) }, (views) =>
+        applyDocumentBatch(projection, views, events),
+      ),
     options,
   );
 };

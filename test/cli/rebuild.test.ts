@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuild } from '../../src/cli/rebuild.js';
 import { createMemoryLeases } from '../../src/eventstore/memory/memoryLeases.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
-import { START_CHECKPOINT } from '../../src/eventstore/types.js';
+import { encodeCheckpoint } from '../../src/eventstore/postgres/subscriptionSource.js';
 import { newId } from '../../src/platform/ids.js';
 import { auditKey } from '../../src/projections/audit/auditRecord.js';
 import { incidentDocuments } from '../../src/projections/dashboardDocuments.js';
@@ -78,7 +78,7 @@ describe('cli rebuild under the Leases port', () => {
     };
     await sink.transact(
       documentSubscriptionId('memory', incidentDocuments),
-      { from: START_CHECKPOINT, to: START_CHECKPOINT },
+      { from: undefined, to: encodeCheckpoint({ transactionId: '1', globalPosition: 1 }) },
       (views) => applyDocumentBatch(incidentDocuments, views, [stale]),
     );
     const report = await rebuild(database(), 'memory:integration-incidents', {

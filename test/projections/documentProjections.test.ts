@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPlatform, type Platform } from '../../src/app/platform.js';
+import { decodeCheckpoint } from '../../src/eventstore/postgres/subscriptionSource.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { createMetrics } from '../../src/platform/metrics.js';
 import { DASHBOARD_DOCUMENTS } from '../../src/projections/dashboardDocuments.js';
@@ -70,7 +71,8 @@ describe('document read models run by the platform (READ_MODELS=mongodb takes th
     expect(incidents.find((i) => i.trigger_event_id.endsWith('d1'))!.attempts).toBe(1);
     const after = await models.sink.checkpoints();
     const incidentsPlace = (list: typeof before) =>
-      list.find((c) => c.subscriptionId === 'memory:integration-incidents')!.checkpoint.globalPosition;
+      decodeCheckpoint(list.find((c) => c.subscriptionId === 'memory:integration-incidents')!.checkpoint)
+        .globalPosition;
     expect(incidentsPlace(after)).toBeGreaterThan(incidentsPlace(before));
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { START_CHECKPOINT } from '../../src/eventstore/types.js';
+import type { OpaqueCheckpoint } from '../../src/eventstore/subscriptions.js';
 import { memoryReadModels } from '../../src/readmodels/memory/memoryReadModels.js';
 
-const at = (globalPosition: number) => ({ transactionId: '1', globalPosition });
+const at = (globalPosition: number) => `pg:1:${globalPosition}` as OpaqueCheckpoint;
 const doc = (id: string) => ({ document: { id, view: { id }, version: 1, position: 1 }, fields: {} });
 
 describe('the in-memory read-model sink', () => {
@@ -14,15 +14,11 @@ describe('the in-memory read-model sink', () => {
     const incidentsWriting = new Promise<void>((resolve) => {
       finishIncidents = resolve;
     });
-    const incidents = sink.transact(
-      'memory:incidents',
-      { from: START_CHECKPOINT, to: at(1) },
-      async (views) => {
-        await views.save('incidents', { put: [doc('incident-1')], removed: [] });
-        await incidentsWriting;
-      },
-    );
-    const orders = sink.transact('memory:orders', { from: START_CHECKPOINT, to: at(1) }, async (views) => {
+    const incidents = sink.transact('memory:incidents', { from: undefined, to: at(1) }, async (views) => {
+      await views.save('incidents', { put: [doc('incident-1')], removed: [] });
+      await incidentsWriting;
+    });
+    const orders = sink.transact('memory:orders', { from: undefined, to: at(1) }, async (views) => {
       await views.save('orders', { put: [doc('order-1')], removed: [] });
     });
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -32,7 +28,7 @@ describe('the in-memory read-model sink', () => {
     const kept = (collection: 'orders' | 'incidents', id: string) =>
       new Promise<boolean>((resolve, reject) => {
         sink
-          .transact(`memory:read-${collection}`, { from: START_CHECKPOINT, to: at(1) }, async (views) =>
+          .transact(`memory:read-${collection}`, { from: undefined, to: at(1) }, async (views) =>
             resolve((await views.load(collection, [id])).has(id)),
           )
           .catch(reject);

@@ -1,5 +1,6 @@
 import type { Consumers } from '../consumers.js';
 import type { OpaqueCheckpoint } from '../subscriptions.js';
+import { type Checkpoint, START_CHECKPOINT } from '../types.js';
 import { loadCheckpoint, storeCheckpoint } from './checkpoints.js';
 import { laterEventOfType } from './laterEvents.js';
 import { compareCheckpoints } from './readBatch.js';
@@ -13,9 +14,12 @@ import { decodeCheckpoint, deliveredBatch, encodeCheckpoint } from './subscripti
  */
 export const createPostgresConsumers = (deps: SubscriptionDeps): Consumers => {
   const place = (checkpoint: OpaqueCheckpoint | undefined) => decodeCheckpoint(checkpoint);
+  /** The runner's place as the port hands it out: the start as none, as every adapter does. */
+  const opaque = (checkpoint: Checkpoint) =>
+    compareCheckpoints(checkpoint, START_CHECKPOINT) === 0 ? undefined : encodeCheckpoint(checkpoint);
   return {
     checkpoints: {
-      load: async (subscriptionId) => encodeCheckpoint(await loadCheckpoint(deps.pool, subscriptionId)),
+      load: async (subscriptionId) => opaque(await loadCheckpoint(deps.pool, subscriptionId)),
       store: (subscriptionId, from, to, options) =>
         storeCheckpoint(deps.pool, subscriptionId, place(from), place(to), options),
     },
@@ -28,7 +32,8 @@ export const createPostgresConsumers = (deps: SubscriptionDeps): Consumers => {
         batchSize: options.batchSize,
         pollIntervalMs: options.pollIntervalMs,
         lease: { holder: options.holder },
-        handle: (batch, from) => options.handle(deliveredBatch(batch), encodeCheckpoint(from)),
+        ...(options.from ? { start: async () => place(await options.from!()) } : {}),
+        handle: (batch, from) => options.handle(deliveredBatch(batch), opaque(from)),
       }),
   };
 };

@@ -1,6 +1,6 @@
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/prescription/orderEvents.js';
 import { CheckpointConflictError } from '../../eventstore/errors.js';
-import { type Checkpoint, START_CHECKPOINT } from '../../eventstore/types.js';
+import type { OpaqueCheckpoint } from '../../eventstore/subscriptions.js';
 import {
   OPEN_REVIEW_STATUSES,
   type PharmacyView,
@@ -35,7 +35,7 @@ const time = (value: unknown) => (value instanceof Date ? value.getTime() : Numb
  */
 export const memoryReadModels = (): { sink: ReadModelSink & { name: 'memory' }; reads: DashboardReads } => {
   let collections: Collections = { orders: new Map(), consultations: new Map(), incidents: new Map() };
-  const checkpoints = new Map<string, Checkpoint>();
+  const checkpoints = new Map<string, OpaqueCheckpoint>();
 
   const all = <V>(collection: ViewCollection) => [...collections[collection].values()] as Stored<V>[];
   const incidentStatesOf = (consultationId: string) =>
@@ -90,7 +90,7 @@ export const memoryReadModels = (): { sink: ReadModelSink & { name: 'memory' }; 
 
   const sink: ReadModelSink & { name: 'memory' } = {
     name: 'memory',
-    checkpoint: async (subscriptionId) => checkpoints.get(subscriptionId) ?? START_CHECKPOINT,
+    checkpoint: async (subscriptionId) => checkpoints.get(subscriptionId),
     transact: (subscriptionId, move, write) => oneAtATime(() => transactNow(subscriptionId, move, write)),
     checkpoints: async () =>
       [...checkpoints].map(([subscriptionId, checkpoint]) => ({ subscriptionId, checkpoint })),
@@ -103,10 +103,7 @@ export const memoryReadModels = (): { sink: ReadModelSink & { name: 'memory' }; 
 
   async function transactNow(...[subscriptionId, move, write]: Parameters<ReadModelSink['transact']>) {
     const stored = checkpoints.get(subscriptionId);
-    const standsAtFrom =
-      !stored ||
-      (stored.transactionId === move.from.transactionId &&
-        stored.globalPosition === move.from.globalPosition);
+    const standsAtFrom = !stored || stored === move.from;
     const draft: Collections = {
       orders: new Map(collections.orders),
       consultations: new Map(collections.consultations),

@@ -8,7 +8,7 @@ import {
 } from 'mongodb';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/prescription/orderEvents.js';
 import { CheckpointConflictError } from '../../eventstore/errors.js';
-import { type Checkpoint, START_CHECKPOINT } from '../../eventstore/types.js';
+import type { OpaqueCheckpoint } from '../../eventstore/subscriptions.js';
 import {
   OPEN_REVIEW_STATUSES,
   type PharmacyView,
@@ -31,7 +31,8 @@ type StoredDocument<V> = { _id: string; view: V; version: number; position: numb
   string,
   unknown
 >;
-type StoredCheckpoint = { _id: string; transactionId: string; globalPosition: number; updatedAt: Date };
+/** The event store's checkpoint as its subscription wrote it: the sink never reads it. */
+type StoredCheckpoint = { _id: string; checkpoint: string; updatedAt: Date };
 
 const DUPLICATE_KEY = 11000;
 
@@ -215,9 +216,7 @@ export const openMongoReadModels = async (options: {
     name: 'mongodb',
     async checkpoint(subscriptionId) {
       const found = await checkpoints.findOne({ _id: subscriptionId });
-      return found
-        ? { transactionId: found.transactionId, globalPosition: found.globalPosition }
-        : START_CHECKPOINT;
+      return found ? (found.checkpoint as OpaqueCheckpoint) : undefined;
     },
     async transact(subscriptionId, move, write) {
       const session = client.startSession();
@@ -240,7 +239,7 @@ export const openMongoReadModels = async (options: {
     async checkpoints() {
       return (await checkpoints.find({}).toArray()).map((c) => ({
         subscriptionId: c._id,
-        checkpoint: { transactionId: c.transactionId, globalPosition: c.globalPosition },
+        checkpoint: c.checkpoint as OpaqueCheckpoint,
       }));
     },
     async reset(subscriptionId, collection) {
@@ -371,12 +370,13 @@ const moveCheckpoint = async (
   checkpoints: Collection<StoredCheckpoint>,
   session: ClientSession,
   subscriptionId: string,
-  from: Checkpoint,
-  to: Checkpoint,
+  from: OpaqueCheckpoint | undefined,
+  to: OpaqueCheckpoint,
 ) => {
+  // From none (`from` undefined): the upsert inserts the first, and finds one that exists taken.
   await checkpoints.updateOne(
-    { _id: subscriptionId, transactionId: from.transactionId, globalPosition: from.globalPosition },
-    { $set: { transactionId: to.transactionId, globalPosition: to.globalPosition, updatedAt: new Date() } },
+    { _id: subscriptionId, checkpoint: from === undefined ? { $exists: false } : from },
+    { $set: { checkpoint: to, updatedAt: new Date() } },
     { upsert: true, session },
   );
 };
