@@ -47,7 +47,7 @@ module.exports = {
     {
       name: 'event-store-adapter-from-the-root',
       comment:
-        'Commands, process managers and their runtime (through the Consumers port), staff accounts, the staff directory and the reference-data import work through the ports; which adapter sits behind them is the composition root\'s choice (EVENT_STORE). The projection runtimes, the live feed and the CLI still run on the PostgreSQL adapter.',
+        'Commands, process managers and their runtime (through the Consumers port), staff accounts, the staff directory and the reference-data import work through the ports; which adapter sits behind them is the composition root\'s choice (EVENT_STORE). The live feed and the CLI still run on the PostgreSQL adapter.',
       severity: 'error',
       from: {
         path: '^src/(commands/|processes/|http/auth/|projections/staffDirectory[.]ts$|cli/importReferenceData[.]ts$)',

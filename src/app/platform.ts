@@ -10,7 +10,6 @@ import { createNotifier } from '../eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
 import { compareCheckpoints, newestCheckpoint } from '../eventstore/postgres/readBatch.js';
 import { createSharedTail, type SharedTail } from '../eventstore/postgres/sharedTail.js';
-import type { SubscriptionRunner } from '../eventstore/postgres/subscriptionRunner.js';
 import { decodeCheckpoint } from '../eventstore/postgres/subscriptionSource.js';
 import { tracedAppends } from '../eventstore/tracedAppends.js';
 import type { EventStore } from '../eventstore/types.js';
@@ -167,7 +166,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log, leases, tail };
   const consumers = createPostgresConsumers(deps);
   // A delivery waiting for a read model asks the projection's runner here before the database.
-  const localProjections = new Map<string, SubscriptionRunner>();
+  const localProjections = new Map<string, Consumer>();
   const processes = createProcessRuntime({
     consumers,
     store,
@@ -201,7 +200,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
       for (const projection of projections) {
         const id = projectionSubscriptionId(projection);
         running.add(id);
-        const runner = startProjection(deps, projection, options);
+        const runner = startProjection(consumers, db.pool, projection, options);
         projectionRunners.push(runner);
         localProjections.set(id, runner);
       }

@@ -1,4 +1,5 @@
 import type { Logger } from '../platform/logger.js';
+import type { SqlQueryable } from '../platform/sql.js';
 import type { Lease, Leases } from './leases.js';
 import type { DeliveredBatch, OpaqueCheckpoint, Subscription, SubscriptionSource } from './subscriptions.js';
 import type { EventStore, RecordedEvent, SubscriptionFilter } from './types.js';
@@ -15,13 +16,15 @@ export type CheckpointStore = {
    * Moves the checkpoint from `from` (undefined: none stored yet) to `to`; throws
    * CheckpointConflictError when it no longer stands at `from`. `relaxed`: the write need not be
    * durable before it returns — only for consumers whose effects are keyed by their trigger, so a
-   * lost checkpoint redelivers events whose effects are then answered, not repeated.
+   * lost checkpoint redelivers events whose effects are then answered, not repeated. `within`: a
+   * transaction open on the database the checkpoints are kept in, so the checkpoint commits with
+   * the caller's writes (a read model's batch); a store kept anywhere else refuses it.
    */
   store(
     subscriptionId: string,
     from: OpaqueCheckpoint | undefined,
     to: OpaqueCheckpoint,
-    options?: { relaxed?: boolean },
+    options?: { relaxed?: boolean; within?: SqlQueryable },
   ): Promise<void>;
 };
 
@@ -50,6 +53,13 @@ export type ConsumerOptions = {
 export type Consumer = {
   /** Resolves once every event appended before the call has been handled here. */
   drain(timeoutMs?: number): Promise<void>;
+  /** Whether this instance consumes now (holds the lease). */
+  consuming(): boolean;
+  /**
+   * Whether this consumer, while it consumes here, has handled everything up to `at` within
+   * `timeoutMs`: false at once when it does not consume here (another instance holds the lease).
+   */
+  reaches(at: OpaqueCheckpoint, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 };
 
@@ -110,6 +120,9 @@ const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer =
   });
   /** The subscription consuming here while the lease is held; drains wait for one. */
   let consuming: Subscription | undefined;
+  /** Where the handler has got to while consuming here. */
+  let handled: OpaqueCheckpoint | undefined;
+  const progressListeners = new Set<() => void>();
   const consumingListeners = new Set<() => void>();
   const setConsuming = (subscription: Subscription | undefined) => {
     consuming = subscription;
@@ -132,6 +145,7 @@ const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer =
 
   const consumeWhileHeld = async (held: Lease) => {
     let stored = await (options.from ? options.from() : deps.checkpoints.load(id));
+    handled = stored;
     let fail: (error: unknown) => void = () => {};
     const failed = new Promise<void>((_, reject) => {
       fail = reject;
@@ -146,6 +160,8 @@ const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer =
         try {
           await options.handle(batch, stored);
           stored = batch.checkpoint;
+          handled = stored;
+          for (const listener of [...progressListeners]) listener();
         } catch (error) {
           // Start again from what is stored, after a back-off, rather than let the source retry
           // a batch whose handler may have stored part of it.
@@ -186,7 +202,30 @@ const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer =
     }
   })();
 
+  const passed = (at: OpaqueCheckpoint) =>
+    consuming !== undefined && deps.source.compareCheckpoints(handled, at) >= 0;
+
   return {
+    consuming: () => consuming !== undefined,
+    async reaches(at, timeoutMs) {
+      if (passed(at)) return true;
+      if (!consuming || stopped) return false;
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => settle(false), timeoutMs);
+        function settle(reached: boolean) {
+          clearTimeout(timer);
+          progressListeners.delete(check);
+          consumingListeners.delete(check);
+          resolve(reached);
+        }
+        function check() {
+          if (passed(at)) settle(true);
+          else if (!consuming || stopped) settle(false);
+        }
+        progressListeners.add(check);
+        consumingListeners.add(check);
+      });
+    },
     async drain(timeoutMs = 30_000) {
       // The subscription consuming here may change while draining (a failed batch starts a new
       // one from the stored checkpoint): drain whichever consumes, until one has drained.

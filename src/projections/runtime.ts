@@ -1,3 +1,4 @@
+import type { Consumer, Consumers } from '../eventstore/consumers.js';
 import { resetCheckpoint, storeCheckpoint } from '../eventstore/postgres/checkpoints.js';
 import { filterClause } from '../eventstore/postgres/postgresEventStore.js';
 import {
@@ -6,12 +7,6 @@ import {
   newestCheckpoint,
   readBatch,
 } from '../eventstore/postgres/readBatch.js';
-import {
-  type SubscriptionDeps,
-  type SubscriptionRunner,
-  startSubscription,
-} from '../eventstore/postgres/subscriptionRunner.js';
-import { decodeCheckpoint } from '../eventstore/postgres/subscriptionSource.js';
 import type { OpaqueCheckpoint } from '../eventstore/subscriptions.js';
 import {
   type Checkpoint,
@@ -35,12 +30,15 @@ export type Projection = {
 export const projectionSubscriptionId = (projection: Pick<Projection, 'name'>) =>
   `projection:${projection.name}`;
 
+/**
+ * Applies a batch and moves the checkpoint in one transaction, so each event counts once: `move`
+ * stores the checkpoint through the transaction's client.
+ */
 const applyAndCheckpoint = async (
   pool: SqlPool,
   projection: Projection,
   events: readonly RecordedEvent[],
-  from: Checkpoint,
-  to: Checkpoint,
+  move: (client: SqlClient) => Promise<void>,
 ) => {
   const client = await pool.connect();
   try {
@@ -49,7 +47,7 @@ const applyAndCheckpoint = async (
     // lose the last few batches, rows and checkpoint together, and they are projected again.
     await client.query('BEGIN; SET LOCAL synchronous_commit = off');
     if (events.length > 0) await projection.applyBatch(client, events);
-    await storeCheckpoint(client, projectionSubscriptionId(projection), from, to);
+    await move(client);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
@@ -59,19 +57,30 @@ const applyAndCheckpoint = async (
   }
 };
 
+/**
+ * Runs a projection into its PostgreSQL tables on the event store's consumers: each batch's rows
+ * and its checkpoint commit together, so the consumers' checkpoints must be kept in the read
+ * models' database (`within` the batch's transaction).
+ */
 export const startProjection = (
-  deps: SubscriptionDeps,
+  consumers: Consumers,
+  pool: SqlPool,
   projection: Projection,
   options: { holder?: string; batchSize?: number; pollIntervalMs?: number } = {},
-): SubscriptionRunner =>
-  startSubscription(deps, {
-    subscriptionId: projectionSubscriptionId(projection),
+): Consumer => {
+  const subscriptionId = projectionSubscriptionId(projection);
+  return consumers.start({
+    subscriptionId,
     filter: projection.filter,
     batchSize: options.batchSize ?? 1_000,
     pollIntervalMs: options.pollIntervalMs,
-    lease: { holder: options.holder ?? `pid-${process.pid}` },
-    handle: (batch, from) => applyAndCheckpoint(deps.pool, projection, batch.events, from, batch.checkpoint),
+    holder: options.holder ?? `pid-${process.pid}`,
+    handle: (batch, from) =>
+      applyAndCheckpoint(pool, projection, batch.events, (client) =>
+        consumers.checkpoints.store(subscriptionId, from, batch.checkpoint, { within: client }),
+      ),
   });
+};
 
 /** How long a reader waits for a projection before treating it as stuck (an ordinary failure). */
 const CATCH_UP_TIMEOUT_MS = 30_000;
@@ -130,14 +139,14 @@ export const LOCAL_CATCH_UP_MS = 2_000;
  * projection runs in this process (no query, no 20 ms polls), and asks the database otherwise.
  */
 export const readModelBarrier =
-  (pool: SqlQueryable, local: (subscriptionId: string) => SubscriptionRunner | undefined = () => undefined) =>
+  (pool: SqlQueryable, local: (subscriptionId: string) => Consumer | undefined = () => undefined) =>
   async (
     projection: Pick<Projection, 'name' | 'filter'>,
     event: RecordedEvent,
     at: OpaqueCheckpoint | undefined,
   ): Promise<void> => {
     const runner = at && local(projectionSubscriptionId(projection));
-    if (runner && (await runner.reaches(decodeCheckpoint(at), LOCAL_CATCH_UP_MS))) return;
+    if (runner && (await runner.reaches(at, LOCAL_CATCH_UP_MS))) return;
     await waitForProjection(pool, projection, event.id);
   };
 
@@ -173,7 +182,10 @@ export const rebuildProjection = async (
   return replayAll(
     pool,
     projection.filter,
-    (events, from, to) => applyAndCheckpoint(pool, projection, events, from, to),
+    (events, from, to) =>
+      applyAndCheckpoint(pool, projection, events, (client) =>
+        storeCheckpoint(client, subscriptionId, from, to),
+      ),
     options,
   );
 };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeCheckpoint } from '../../src/eventstore/postgres/checkpoints.js';
+import { createPostgresConsumers } from '../../src/eventstore/postgres/consumers.js';
 import { createNotifier, type Notifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { readBatch } from '../../src/eventstore/postgres/readBatch.js';
@@ -331,7 +332,7 @@ describe('crashes and leases', () => {
     const before = (await store.readAll()).length;
     await waitFor(async () => (await seenCounts()).length === before, 20_000, 'the holder to consume');
 
-    const standby = startProjection(deps(), seenProjection(), {
+    const standby = startProjection(createPostgresConsumers(deps()), deps().pool, seenProjection(), {
       holder: 'standby',
       pollIntervalMs: 100,
     });

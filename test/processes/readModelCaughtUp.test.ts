@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Consumer } from '../../src/eventstore/consumers.js';
+import { createPostgresConsumers } from '../../src/eventstore/postgres/consumers.js';
 import { createNotifier, type Notifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
-import type { SubscriptionRunner } from '../../src/eventstore/postgres/subscriptionRunner.js';
 import type { EventStore } from '../../src/eventstore/types.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { silentLogger } from '../../src/platform/logger.js';
@@ -60,7 +61,7 @@ describe('waiting for a read model that runs in the same process', () => {
   });
 
   /** A process runtime whose statements are counted, with `projection` running in its process. */
-  const runtimeBeside = (projection: Projection, runner: SubscriptionRunner) => {
+  const runtimeBeside = (projection: Projection, runner: Consumer) => {
     const counting = countingCatchUpPolls(db.pool);
     const runtime = createProcessRuntime({
       ...postgresProcessDeps({
@@ -78,9 +79,11 @@ describe('waiting for a read model that runs in the same process', () => {
 
   it('given a projection behind its process manager, then each delivery sees its row, and the checkpoint table is never polled', async () => {
     const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log: silentLogger };
-    const projection = startProjection(deps, slowTicks, { pollIntervalMs: 100 });
+    const projection = startProjection(createPostgresConsumers(deps), db.pool, slowTicks, {
+      pollIntervalMs: 100,
+    });
     // Running here means holding its lease: until then a delivery rightly asks the database.
-    await waitFor(() => projection.position() !== undefined, 10_000, 'the projection consuming');
+    await waitFor(() => projection.consuming(), 10_000, 'the projection consuming');
     const { counting, runtime } = runtimeBeside(slowTicks, projection);
     const seen: { id: string; inReadModel: boolean }[] = [];
     const manager = runtime.start(
@@ -124,8 +127,8 @@ describe('waiting for a read model that runs in the same process', () => {
     await store.appendToStream('network-1', [anEvent('PharmacyAdded')]);
     const deps = { pool: db.pool, connectionString: db.connectionString, notifier, log: silentLogger };
     // Its own poll is the 30 s default, and this notifier has no horizon poll: only a wake-up moves it.
-    const projection = startProjection(deps, network);
-    await waitFor(() => projection.position() !== undefined, 10_000, 'the projection consuming');
+    const projection = startProjection(createPostgresConsumers(deps), db.pool, network);
+    await waitFor(() => projection.consuming(), 10_000, 'the projection consuming');
     await projection.drain();
     const { counting, runtime } = runtimeBeside(network, projection);
     let delivered = 0;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, storeCheckpoint } from '../../src/eventstore/postgres/checkpoints.js';
+import { createPostgresConsumers } from '../../src/eventstore/postgres/consumers.js';
 import { createNotifier, type Notifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import type { EventStore } from '../../src/eventstore/types.js';
@@ -38,7 +39,13 @@ describe('which commits wait for the WAL flush', () => {
     };
     await store.appendToStream('probe-1', events(3));
     const runner = startProjection(
-      { pool: db.pool, connectionString: db.connectionString, notifier, log: silentLogger },
+      createPostgresConsumers({
+        pool: db.pool,
+        connectionString: db.connectionString,
+        notifier,
+        log: silentLogger,
+      }),
+      db.pool,
       probe,
       {
         pollIntervalMs: 50,

@@ -1,8 +1,6 @@
+import type { Consumer } from '../../src/eventstore/consumers.js';
 import { createPostgresConsumers } from '../../src/eventstore/postgres/consumers.js';
-import type {
-  SubscriptionDeps,
-  SubscriptionRunner,
-} from '../../src/eventstore/postgres/subscriptionRunner.js';
+import type { SubscriptionDeps } from '../../src/eventstore/postgres/subscriptionRunner.js';
 import type { EventStore } from '../../src/eventstore/types.js';
 import { systemClock } from '../../src/platform/clock.js';
 import type { ProcessDeps } from '../../src/processes/runtime.js';
@@ -18,7 +16,7 @@ export const postgresProcessDeps = (
   deps: SubscriptionDeps & {
     store: EventStore;
     /** A projection's runner in this process, by subscription id. */
-    localProjection?: (subscriptionId: string) => SubscriptionRunner | undefined;
+    localProjection?: (subscriptionId: string) => Consumer | undefined;
   },
 ): ProcessDeps => ({
   consumers: createPostgresConsumers(deps),

@@ -12,7 +12,9 @@ export const createMemoryCheckpoints = (): CheckpointStore & {
     async load(subscriptionId) {
       return stored.get(subscriptionId);
     },
-    async store(subscriptionId, from, to) {
+    async store(subscriptionId, from, to, options) {
+      if (options?.within)
+        throw new Error('the in-memory checkpoint store cannot join a database transaction');
       if (stored.get(subscriptionId) !== from) throw new CheckpointConflictError(subscriptionId);
       stored.set(subscriptionId, to);
     },

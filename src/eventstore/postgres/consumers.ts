@@ -21,12 +21,12 @@ export const createPostgresConsumers = (deps: SubscriptionDeps): Consumers => {
     checkpoints: {
       load: async (subscriptionId) => opaque(await loadCheckpoint(deps.pool, subscriptionId)),
       store: (subscriptionId, from, to, options) =>
-        storeCheckpoint(deps.pool, subscriptionId, place(from), place(to), options),
+        storeCheckpoint(options?.within ?? deps.pool, subscriptionId, place(from), place(to), options),
     },
     compareCheckpoints: (a, b) => compareCheckpoints(place(a), place(b)),
     laterEventOfType: (event, eventTypes) => laterEventOfType(deps.pool, event.id, eventTypes),
-    start: (options) =>
-      startSubscription(deps, {
+    start(options) {
+      const runner = startSubscription(deps, {
         subscriptionId: options.subscriptionId,
         filter: options.filter,
         batchSize: options.batchSize,
@@ -34,6 +34,13 @@ export const createPostgresConsumers = (deps: SubscriptionDeps): Consumers => {
         lease: { holder: options.holder },
         ...(options.from ? { start: async () => place(await options.from!()) } : {}),
         handle: (batch, from) => options.handle(deliveredBatch(batch), opaque(from)),
-      }),
+      });
+      return {
+        drain: (timeoutMs) => runner.drain(timeoutMs),
+        consuming: () => runner.consuming(),
+        reaches: (at, timeoutMs) => runner.reaches(place(at), timeoutMs),
+        stop: () => runner.stop(),
+      };
+    },
   };
 };

@@ -55,6 +55,8 @@ export type SubscriptionRunner = {
   /** Resolves once every event committed before the call has been handled. */
   drain(timeoutMs?: number): Promise<void>;
   position(): Checkpoint | undefined;
+  /** Whether this runner consumes now (holds its lease, or runs without one). */
+  consuming(): boolean;
   /**
    * Whether this runner, while it holds its lease here, has handled everything up to `at` within
    * `timeoutMs`: false at once when it does not consume here (another instance holds the lease).
@@ -249,6 +251,7 @@ export const startSubscription = (
 
   return {
     position: () => current,
+    consuming: () => consuming,
     async reaches(at, timeoutMs) {
       if (passed(at)) return true;
       if (!consuming || stopped) return false;
