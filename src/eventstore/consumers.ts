@@ -113,7 +113,8 @@ export const createConsumers = (deps: ConsumerDeps): Consumers => ({
 const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer => {
   const id = options.subscriptionId;
   let stopped = false;
-  let lease: Lease | undefined;
+  /** Failures in a row: the back-off grows with them, and a handled batch ends the run. */
+  let failures = 0;
   let stopping: () => void = () => {};
   const stoppedSignal = new Promise<void>((resolve) => {
     stopping = resolve;
@@ -161,6 +162,7 @@ const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer =
           await options.handle(batch, stored);
           stored = batch.checkpoint;
           handled = stored;
+          failures = 0;
           for (const listener of [...progressListeners]) listener();
         } catch (error) {
           // Start again from what is stored, after a back-off, rather than let the source retry
@@ -180,11 +182,9 @@ const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer =
   };
 
   const running = (async () => {
-    let failures = 0;
     while (!stopped) {
       try {
         const held = deps.leases.acquire(id, options.holder);
-        lease = held;
         try {
           await Promise.race([held.acquired, stoppedSignal]);
           if (stopped) return;
@@ -255,9 +255,9 @@ const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer =
       }
     },
     async stop() {
+      // The batch in hand finishes, then the lease is released: no other holder overlaps it.
       stopped = true;
       stopping();
-      await lease?.release();
       await running;
     },
   };

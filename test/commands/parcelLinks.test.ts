@@ -59,7 +59,7 @@ describe('parcels recorded before link streams', () => {
       event('OrderDispatched', { supplyNumber: 2, trackingNumber: 'GB-TRACK-2' }),
     ]);
 
-    expect(await migrate(db.pool)).toEqual(['067_parcel_links.sql']);
+    expect(await migrate(db.pool)).toContain('067_parcel_links.sql');
     expect(await findParcel(store, 'US-TRACK-1')).toEqual({
       trackingNumber: 'US-TRACK-1',
       streamName: `order-${orderId}`,
