@@ -14,8 +14,10 @@ import { type AppDatabase, openAppDatabase } from './eventstore/postgres/appRole
 import { createPool } from './eventstore/postgres/database.js';
 import { createPostgresLeases } from './eventstore/postgres/lease.js';
 import { createPostgresEventStore } from './eventstore/postgres/postgresEventStore.js';
+import { openPostgresReplay } from './eventstore/postgres/replay.js';
 import { systemClock } from './platform/clock.js';
 import { type Config, loadConfig } from './platform/config.js';
+import { createLogger } from './platform/logger.js';
 import { anchorAuditHead, fileAnchors } from './projections/audit/anchors.js';
 import { verifyAuditTrail } from './projections/audit/verifyAudit.js';
 
@@ -82,14 +84,22 @@ program
         connectionString: db.ownerConnectionString,
         applicationName: 'pharmacy-rebuild',
       });
+      const events = openPostgresReplay({
+        pool: owner,
+        connectionString: db.ownerConnectionString,
+        log: createLogger({ level: 'warn', destination: process.stderr }),
+      });
       try {
-        return await rebuild({ ...db, pool: owner, connectionString: db.ownerConnectionString }, name, {
+        return await rebuild({ pool: owner }, name, {
+          replay: events.replay,
+          checkpoints: events.checkpoints,
           leases,
           auditKey: keys.audit,
           store: createPostgresEventStore(owner),
           documents: mongo?.sink,
         });
       } finally {
+        await events.close();
         await leases.close();
         await owner.end();
       }

@@ -1,10 +1,16 @@
+import type { CheckpointStore } from '../eventstore/consumers.js';
 import type { Leases } from '../eventstore/leases.js';
-import type { Database } from '../eventstore/postgres/database.js';
 import type { EventStore } from '../eventstore/types.js';
+import type { SqlPool } from '../platform/sql.js';
 import type { AuditKey } from '../projections/audit/auditRecord.js';
 import { DASHBOARD_DOCUMENTS } from '../projections/dashboardDocuments.js';
 import { allProjections, findProjection } from '../projections/index.js';
-import { projectionSubscriptionId, type RebuildReport, rebuildProjection } from '../projections/runtime.js';
+import {
+  projectionSubscriptionId,
+  type RebuildReport,
+  type ReplaySource,
+  rebuildProjection,
+} from '../projections/runtime.js';
 import {
   type DocumentProjection,
   documentSubscriptionId,
@@ -18,9 +24,14 @@ import { terminalProgress } from './progressBar.js';
  * tables while they are emptied and replayed.
  */
 export const rebuild = async (
-  db: Database,
+  /** The read models' database. */
+  db: { pool: SqlPool },
   name: string,
   options: {
+    /** The event store's events, read again from the first. */
+    replay: ReplaySource;
+    /** The platform's consumer checkpoints, where a rebuilt projection's place is handed back. */
+    checkpoints: CheckpointStore;
     leases: Leases;
     waitMs?: number;
     auditKey: AuditKey;
@@ -59,9 +70,9 @@ export const rebuild = async (
     }
     const progress = process.stderr.isTTY ? terminalProgress(`rebuild ${name}`, ' events') : undefined;
     return projection
-      ? await rebuildProjection(db.pool, projection, { progress })
+      ? await rebuildProjection(db.pool, options.replay, options.checkpoints, projection, { progress })
       : await rebuildDocumentProjection(
-          db.pool,
+          options.replay,
           options.documents!,
           documents as DocumentProjection<unknown>,
           {

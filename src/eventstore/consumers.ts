@@ -26,6 +26,8 @@ export type CheckpointStore = {
     to: OpaqueCheckpoint,
     options?: { relaxed?: boolean; within?: SqlQueryable },
   ): Promise<void>;
+  /** Forgets the checkpoint: the consumer starts again from the first event (a rebuild). */
+  reset(subscriptionId: string, options?: { within?: SqlQueryable }): Promise<void>;
 };
 
 export type ConsumerOptions = {

@@ -1,19 +1,7 @@
-import type { Consumer, Consumers } from '../eventstore/consumers.js';
-import { resetCheckpoint, storeCheckpoint } from '../eventstore/postgres/checkpoints.js';
+import type { CheckpointStore, Consumer, Consumers } from '../eventstore/consumers.js';
 import { filterClause } from '../eventstore/postgres/postgresEventStore.js';
-import {
-  compareCheckpoints,
-  countEvents,
-  newestCheckpoint,
-  readBatch,
-} from '../eventstore/postgres/readBatch.js';
-import type { OpaqueCheckpoint } from '../eventstore/subscriptions.js';
-import {
-  type Checkpoint,
-  type RecordedEvent,
-  START_CHECKPOINT,
-  type SubscriptionFilter,
-} from '../eventstore/types.js';
+import type { OpaqueCheckpoint, SubscriptionSource } from '../eventstore/subscriptions.js';
+import type { RecordedEvent, SubscriptionFilter } from '../eventstore/types.js';
 import type { SqlClient, SqlPool, SqlQueryable } from '../platform/sql.js';
 
 /** A read model: its writes and its checkpoint commit in one transaction, so each event counts once. */
@@ -156,11 +144,24 @@ export type RebuildReport = { events: number; seconds: number; eventsPerSecond: 
 export type RebuildProgress = { start(total: number): void; update(done: number): void; stop(): void };
 
 /**
- * Empties the projection's tables and replays every event from the start. Callers must make sure no
- * live consumer of the projection runs meanwhile (the CLI takes the projection's lease first).
+ * Where a rebuild reads every event again: the event store's subscription source, and, for the
+ * progress bar, how many events a filter matches (when the store can count them).
+ */
+export type ReplaySource = {
+  source: SubscriptionSource;
+  count?(filter: SubscriptionFilter): Promise<number>;
+};
+
+/**
+ * Empties the projection's tables and replays every event from the start, committing each batch
+ * with the projection's checkpoint in `checkpoints` (the live consumers'), so the platform goes on
+ * from where the rebuild ended. Callers must make sure no live consumer of the projection runs
+ * meanwhile (the CLI takes the projection's lease first).
  */
 export const rebuildProjection = async (
   pool: SqlPool,
+  replay: ReplaySource,
+  checkpoints: CheckpointStore,
   projection: Projection,
   options: { progress?: RebuildProgress; batchSize?: number } = {},
 ): Promise<RebuildReport> => {
@@ -170,7 +171,7 @@ export const rebuildProjection = async (
     await client.query('BEGIN');
     await projection.beforeTruncate?.(client);
     await client.query(`TRUNCATE ${projection.tables.join(', ')}`);
-    await resetCheckpoint(client, subscriptionId);
+    await checkpoints.reset(subscriptionId, { within: client });
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
@@ -180,48 +181,83 @@ export const rebuildProjection = async (
   }
 
   return replayAll(
-    pool,
+    replay,
     projection.filter,
     (events, from, to) =>
       applyAndCheckpoint(pool, projection, events, (client) =>
-        storeCheckpoint(client, subscriptionId, from, to),
+        checkpoints.store(subscriptionId, from, to, { within: client }),
       ),
     options,
   );
 };
 
+/** A replay that handles no batch for this long while events remain has stalled, and fails. */
+export const REPLAY_STALL_MS = 60_000;
+
 /**
- * Replays every event the filter matches, from the first, batch by batch, handing each batch with
- * the checkpoint it moves from and to; reports progress and the rate. Ends once it has passed every
- * event committed when it started.
+ * Replays every event the filter matches, from the first, batch by batch, through the store's
+ * subscription source, handing each batch with the checkpoint it moves from and to; reports
+ * progress and the rate. Ends once it has passed every event committed when it started (or by the
+ * end of its last wait), and at the first batch its handler fails.
  */
 export const replayAll = async (
-  pool: SqlPool,
+  replay: ReplaySource,
   filter: SubscriptionFilter,
-  handle: (events: readonly RecordedEvent[], from: Checkpoint, to: Checkpoint) => Promise<void>,
+  handle: (
+    events: readonly RecordedEvent[],
+    from: OpaqueCheckpoint | undefined,
+    to: OpaqueCheckpoint,
+  ) => Promise<void>,
   options: { progress?: RebuildProgress; batchSize?: number } = {},
 ): Promise<RebuildReport> => {
+  const { source } = replay;
   const progress = options.progress;
-  progress?.start(await countEvents(pool, filter));
+  progress?.start(replay.count ? await replay.count(filter) : 0);
 
   const started = performance.now();
-  // Everything committed when the rebuild starts is in it, even an event whose transaction is still
-  // above the commit-safe horizon (held back by a transaction open anywhere on the server).
-  const target = await newestCheckpoint(pool, { belowHorizon: false });
-  let from = START_CHECKPOINT;
+  let from: OpaqueCheckpoint | undefined;
   let handled = 0;
-  const limit = options.batchSize ?? 2_000;
-  for (;;) {
-    const batch = await readBatch(pool, { filter, after: from, limit });
-    if (compareCheckpoints(batch.checkpoint, from) > 0) {
-      await handle(batch.events, from, batch.checkpoint);
+  let failure: { error: unknown } | undefined;
+  let fail: (error: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => {});
+  const subscription = source.subscribe({
+    name: 'replay',
+    filter,
+    batchSize: options.batchSize ?? 2_000,
+    async handle(batch) {
+      // After a failure the source would offer the batch again: refuse it until stopped.
+      if (failure) throw failure.error;
+      if (source.compareCheckpoints(batch.checkpoint, from) <= 0) return;
+      try {
+        await handle(batch.events, from, batch.checkpoint);
+      } catch (error) {
+        failure = { error };
+        fail(error);
+        throw error;
+      }
       handled += batch.events.length;
       from = batch.checkpoint;
       progress?.update(handled);
+    },
+  });
+  try {
+    // Everything committed when the replay starts is in it, even an event whose transaction is
+    // still above the commit-safe horizon: a drain waits for it. A long replay is waited for as
+    // long as it makes progress.
+    for (;;) {
+      const before = handled;
+      try {
+        await Promise.race([subscription.drain(REPLAY_STALL_MS), failed]);
+        break;
+      } catch (error) {
+        if (failure || handled === before) throw failure ? failure.error : error;
+      }
     }
-    const reached = target === undefined || compareCheckpoints(from, target) >= 0;
-    if (reached && batch.events.length < limit) break;
-    if (batch.events.length < limit) await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    await subscription.stop();
   }
   progress?.stop();
   const seconds = (performance.now() - started) / 1000;

@@ -1,14 +1,7 @@
 import type { Consumer, Consumers } from '../eventstore/consumers.js';
-import { encodeCheckpoint } from '../eventstore/postgres/subscriptionSource.js';
 import type { OpaqueCheckpoint } from '../eventstore/subscriptions.js';
-import {
-  type Checkpoint,
-  type RecordedEvent,
-  START_CHECKPOINT,
-  type SubscriptionFilter,
-} from '../eventstore/types.js';
-import type { SqlPool } from '../platform/sql.js';
-import { type RebuildProgress, type RebuildReport, replayAll } from './runtime.js';
+import type { RecordedEvent, SubscriptionFilter } from '../eventstore/types.js';
+import { type RebuildProgress, type RebuildReport, type ReplaySource, replayAll } from './runtime.js';
 
 /** The dashboard views a document read model keeps: orders, consultations (and so their queues), incidents. */
 export type ViewCollection = 'orders' | 'consultations' | 'incidents';
@@ -132,19 +125,12 @@ export const startDocumentProjection = <V>(
   });
 };
 
-/** A PostgreSQL checkpoint of `replayAll` as the subscription port hands it out (the start as none). */
-const opaque = (checkpoint: Checkpoint): OpaqueCheckpoint | undefined =>
-  checkpoint.transactionId === START_CHECKPOINT.transactionId &&
-  checkpoint.globalPosition === START_CHECKPOINT.globalPosition
-    ? undefined
-    : encodeCheckpoint(checkpoint);
-
 /**
  * Empties the projection's collection in the sink and replays every event into it. Callers must make
  * sure no live consumer of it runs meanwhile (the CLI takes its lease first).
  */
 export const rebuildDocumentProjection = async <V>(
-  pool: SqlPool,
+  replay: ReplaySource,
   sink: ReadModelSink & { name: string },
   projection: DocumentProjection<V>,
   options: { progress?: RebuildProgress; batchSize?: number } = {},
@@ -152,12 +138,10 @@ export const rebuildDocumentProjection = async <V>(
   const subscriptionId = documentSubscriptionId(sink.name, projection);
   await sink.reset(subscriptionId, projection.collection);
   return replayAll(
-    pool,
+    replay,
     projection.filter,
     (events, from, to) =>
-      sink.transact(subscriptionId, { from: opaque(from), to: encodeCheckpoint(to) }, (views) =>
-        applyDocumentBatch(projection, views, events),
-      ),
+      sink.transact(subscriptionId, { from, to }, (views) => applyDocumentBatch(projection, views, events)),
     options,
   );
 };

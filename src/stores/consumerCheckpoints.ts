@@ -37,4 +37,9 @@ export const createSqlCheckpointStore = (pool: SqlQueryable): CheckpointStore =>
           );
     if (result.rowCount !== 1) throw new CheckpointConflictError(subscriptionId);
   },
+  async reset(subscriptionId, options = {}) {
+    await (options.within ?? pool).query('DELETE FROM consumer_checkpoints WHERE subscription_id = $1', [
+      subscriptionId,
+    ]);
+  },
 });

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuild } from '../../src/cli/rebuild.js';
 import { createMemoryLeases } from '../../src/eventstore/memory/memoryLeases.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
+import { openPostgresReplay } from '../../src/eventstore/postgres/replay.js';
 import { encodeCheckpoint } from '../../src/eventstore/postgres/subscriptionSource.js';
 import { newId } from '../../src/platform/ids.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { auditKey } from '../../src/projections/audit/auditRecord.js';
 import { incidentDocuments } from '../../src/projections/dashboardDocuments.js';
 import { projectionSubscriptionId } from '../../src/projections/runtime.js';
@@ -26,17 +28,24 @@ const failedCall = (triggerEventId: string) => ({
 const key = auditKey('a test audit key, at least thirty-two characters');
 
 let db: TestDatabase;
+let replaying: ReturnType<typeof openPostgresReplay>;
 beforeAll(async () => {
   db = await createTestDatabase();
+  replaying = openPostgresReplay({ pool: db.pool, connectionString: db.connectionString, log: silentLogger });
   const store = createPostgresEventStore(db.pool);
   await store.appendToStream(`order-${newId()}`, [anEvent('PrescriptionReceived')]);
   await store.appendToStream(`consultation-${newId()}`, [
     anEvent('IntegrationCallFailed', failedCall(TRIGGER)),
   ]);
 });
-afterAll(() => db.drop());
+afterAll(async () => {
+  await replaying.close();
+  await db.drop();
+});
 
-const database = () => ({ ...db, embedded: false, close: async () => {} });
+const database = () => ({ pool: db.pool });
+/** The PostgreSQL store's events and checkpoints, as `cli rebuild` composes them. */
+const events = () => ({ replay: replaying.replay, checkpoints: replaying.checkpoints });
 
 describe('cli rebuild under the Leases port', () => {
   it('rebuilds a projection once it holds the projection lease, then gives the lease back', async () => {
@@ -44,6 +53,7 @@ describe('cli rebuild under the Leases port', () => {
     const report = await rebuild(database(), 'audit', {
       leases,
       auditKey: key,
+      ...events(),
       store: createPostgresEventStore(db.pool),
     });
     expect(report.events).toBeGreaterThan(0);
@@ -60,6 +70,7 @@ describe('cli rebuild under the Leases port', () => {
       rebuild(database(), 'audit', {
         leases,
         auditKey: key,
+        ...events(),
         store: createPostgresEventStore(db.pool),
         waitMs: 50,
       }),
@@ -84,6 +95,7 @@ describe('cli rebuild under the Leases port', () => {
     const report = await rebuild(database(), 'memory:integration-incidents', {
       leases,
       auditKey: key,
+      ...events(),
       store: createPostgresEventStore(db.pool),
       documents: sink,
     });
@@ -96,6 +108,7 @@ describe('cli rebuild under the Leases port', () => {
       rebuild(database(), 'mongodb:orders', {
         leases: createMemoryLeases(),
         auditKey: key,
+        ...events(),
         store: createPostgresEventStore(db.pool),
       }),
     ).rejects.toThrow(/names the mongodb read models, but READ_MODELS does not choose mongodb/);

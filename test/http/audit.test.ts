@@ -19,9 +19,9 @@ import type { SqlPool } from '../../src/platform/sql.js';
 import { fileAnchors } from '../../src/projections/audit/anchors.js';
 import { createAuditProjection } from '../../src/projections/audit/auditProjection.js';
 import { auditKey } from '../../src/projections/audit/auditRecord.js';
-import { rebuildProjection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent } from '../support/events.js';
+import { rebuildOnPostgres } from '../support/rebuild.js';
 
 const ORDERS = 35;
 const EVENTS_PER_ORDER = 100;
@@ -109,7 +109,7 @@ beforeAll(async () => {
       eventAt(index, 'PatientDataAccessed', { resource: 'order', purpose: 'treatment-operations' }),
     ]);
   }
-  await rebuildProjection(db.pool, createAuditProjection(AUDIT_KEY));
+  await rebuildOnPostgres(db, createAuditProjection(AUDIT_KEY));
 
   app = Fastify();
   // As buildHttpApp does: each route's zod contract parses its request; refusals are problems.
@@ -404,7 +404,7 @@ describe('the staff directory in exports', () => {
     await store.appendToStream(`order-${orderId}`, [
       eventAt(9_999, 'OrderCancelled', { reason: 'duplicate' }, `staff:${member.id}`),
     ]);
-    await rebuildProjection(db.pool, createAuditProjection(AUDIT_KEY));
+    await rebuildOnPostgres(db, createAuditProjection(AUDIT_KEY));
     const entries = parseNdjson((await get(`/api/audit/export?format=ndjson&orderId=${orderId}`)).body) as {
       actor: string;
       actorName: string | null;

@@ -12,9 +12,9 @@ import { newId } from '../../src/platform/ids.js';
 import { fileAnchors } from '../../src/projections/audit/anchors.js';
 import { createAuditProjection } from '../../src/projections/audit/auditProjection.js';
 import { auditKey } from '../../src/projections/audit/auditRecord.js';
-import { rebuildProjection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent } from '../support/events.js';
+import { rebuildOnPostgres } from '../support/rebuild.js';
 
 /**
  * The auditor's export filters: a case (an order or a UK consultation), a patient, a staff member,
@@ -95,7 +95,7 @@ beforeAll(async () => {
     at('PrescriptionReceived', 'process:intake'),
     at('OrderCancelled', 'staff:someone-else', { reason: 'duplicate' }),
   ]);
-  await rebuildProjection(db.pool, createAuditProjection(AUDIT_KEY));
+  await rebuildOnPostgres(db, createAuditProjection(AUDIT_KEY));
 
   await insertConsultation(ukCase, PATIENT_REF, PATIENT_EMAIL);
   await insertConsultation(otherCase, 'pref_someone_else', 'someone@example.co.uk');

@@ -145,6 +145,7 @@ describe('the process runtime on the Consumers port (in-memory store)', () => {
     let writes = 0;
     const checkpoints: CheckpointStore = {
       load: (id) => memory.load(id),
+      reset: (id) => memory.reset(id),
       async store(id, from, to, options) {
         writes += 1;
         if (writes === 3) throw new Error('connection lost before the checkpoint');

@@ -4,9 +4,9 @@ import { newId } from '../../src/platform/ids.js';
 import { createAuditProjection } from '../../src/projections/audit/auditProjection.js';
 import { auditKey } from '../../src/projections/audit/auditRecord.js';
 import { verifyAuditTrail } from '../../src/projections/audit/verifyAudit.js';
-import { rebuildProjection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent } from '../support/events.js';
+import { rebuildOnPostgres } from '../support/rebuild.js';
 
 const key = auditKey('a test audit key, at least thirty-two characters');
 const auditProjection = createAuditProjection(key);
@@ -26,7 +26,7 @@ beforeAll(async () => {
   }
 });
 beforeEach(async () => {
-  await rebuildProjection(db.pool, auditProjection);
+  await rebuildOnPostgres(db, auditProjection);
 });
 afterAll(() => db.drop());
 

@@ -4,9 +4,9 @@ import { createPostgresEventStore } from '../../src/eventstore/postgres/postgres
 import { newId } from '../../src/platform/ids.js';
 import { createAuditProjection } from '../../src/projections/audit/auditProjection.js';
 import { auditKey } from '../../src/projections/audit/auditRecord.js';
-import { rebuildProjection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent } from '../support/events.js';
+import { rebuildOnPostgres } from '../support/rebuild.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ describe('a rebuild', () => {
     for (let i = 0; i < 3; i++)
       await store.appendToStream(`order-${newId()}`, [anEvent('PrescriptionReceived')]);
 
-    const rebuilt = rebuildProjection(db.pool, createAuditProjection(auditKey('k'.repeat(40))));
+    const rebuilt = rebuildOnPostgres(db, createAuditProjection(auditKey('k'.repeat(40))));
     await new Promise((resolve) => setTimeout(resolve, 200)); // the rebuild is reading meanwhile
     await holder.query('COMMIT');
     await holder.end();

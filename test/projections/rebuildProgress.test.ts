@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { newId } from '../../src/platform/ids.js';
-import { type Projection, rebuildProjection } from '../../src/projections/runtime.js';
+import type { Projection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { events } from '../support/events.js';
+import { rebuildOnPostgres } from '../support/rebuild.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ const orderProbe: Projection = {
 describe('rebuild progress', () => {
   it('given a projection that reads one category, when rebuilt, then the bar counts only the events it will process', async () => {
     const seen: { total?: number; updates: number[]; stopped: boolean } = { updates: [], stopped: false };
-    const report = await rebuildProjection(db.pool, orderProbe, {
+    const report = await rebuildOnPostgres(db, orderProbe, {
       batchSize: 3,
       progress: {
         start: (total) => {

@@ -4,10 +4,8 @@
 import { createPool } from '../../src/eventstore/postgres/database.js';
 import { createNotifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
-import { systemClock } from '../../src/platform/clock.js';
 import { createLogger, silentLogger } from '../../src/platform/logger.js';
 import { createProcessRuntime } from '../../src/processes/runtime.js';
-import { createTimerService } from '../../src/processes/timers.js';
 import { echoProcess } from './echoProcess.js';
 import { postgresProcessDeps } from './processDeps.js';
 

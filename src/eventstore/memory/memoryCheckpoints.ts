@@ -18,6 +18,11 @@ export const createMemoryCheckpoints = (): CheckpointStore & {
       if (stored.get(subscriptionId) !== from) throw new CheckpointConflictError(subscriptionId);
       stored.set(subscriptionId, to);
     },
+    async reset(subscriptionId, options) {
+      if (options?.within)
+        throw new Error('the in-memory checkpoint store cannot join a database transaction');
+      stored.delete(subscriptionId);
+    },
     all: () => stored,
   };
 };

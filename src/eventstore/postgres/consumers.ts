@@ -1,7 +1,7 @@
 import type { Consumers } from '../consumers.js';
 import type { OpaqueCheckpoint } from '../subscriptions.js';
 import { type Checkpoint, START_CHECKPOINT } from '../types.js';
-import { loadCheckpoint, storeCheckpoint } from './checkpoints.js';
+import { loadCheckpoint, resetCheckpoint, storeCheckpoint } from './checkpoints.js';
 import { laterEventOfType } from './laterEvents.js';
 import { compareCheckpoints } from './readBatch.js';
 import { type SubscriptionDeps, startSubscription } from './subscriptionRunner.js';
@@ -22,6 +22,7 @@ export const createPostgresConsumers = (deps: SubscriptionDeps): Consumers => {
       load: async (subscriptionId) => opaque(await loadCheckpoint(deps.pool, subscriptionId)),
       store: (subscriptionId, from, to, options) =>
         storeCheckpoint(options?.within ?? deps.pool, subscriptionId, place(from), place(to), options),
+      reset: (subscriptionId, options) => resetCheckpoint(options?.within ?? deps.pool, subscriptionId),
     },
     compareCheckpoints: (a, b) => compareCheckpoints(place(a), place(b)),
     laterEventOfType: (event, eventTypes) => laterEventOfType(deps.pool, event.id, eventTypes),
