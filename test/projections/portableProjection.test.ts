@@ -5,7 +5,7 @@ import { createMemoryEventStore } from '../../src/eventstore/memory/memoryEventS
 import { createMemoryLeases } from '../../src/eventstore/memory/memoryLeases.js';
 import type { OpaqueCheckpoint } from '../../src/eventstore/subscriptions.js';
 import { silentLogger } from '../../src/platform/logger.js';
-import { type Projection, startProjection } from '../../src/projections/runtime.js';
+import { type Projection, rebuildProjection, startProjection } from '../../src/projections/runtime.js';
 import { createSqlCheckpointStore } from '../../src/stores/consumerCheckpoints.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { events } from '../support/events.js';
@@ -73,6 +73,42 @@ describe('a PostgreSQL projection fed by another event store, on the consumer po
     expect(rows.map((r) => r.event_id)).toEqual(written.map((e) => e.id));
     const last = (await store.readAll()).at(-1)!;
     expect(await checkpoints.load('projection:portable-seen')).toBe(`memory:${last.globalPosition}`);
+  });
+
+  it('is rebuilt from the other store’s events, and its live consumer goes on from where the rebuild ended', async () => {
+    const store = createMemoryEventStore();
+    const checkpoints = createSqlCheckpointStore(db.pool);
+    const written = events(7);
+    await store.appendToStream('portable-3', written.slice(0, 4));
+    await store.appendToStream('other-2', events(3));
+    await store.appendToStream('portable-4', written.slice(4));
+    // What the table and the checkpoint hold before (the first case's rows) is replaced.
+    const report = await rebuildProjection(db.pool, { source: store }, checkpoints, seen(), { batchSize: 3 });
+    expect(report.events).toBe(7);
+    const ids = async () =>
+      (
+        await db.pool.query<{ event_id: string }>(
+          'SELECT event_id FROM portable_seen ORDER BY global_position',
+        )
+      ).rows.map((r) => r.event_id);
+    expect(await ids()).toEqual(written.map((e) => e.id));
+    expect(await checkpoints.load('projection:portable-seen')).toBe(
+      `memory:${(await store.readAll()).at(-1)!.globalPosition}`,
+    );
+
+    const later = events(2);
+    await store.appendToStream('portable-5', later);
+    const consumers = createConsumers({
+      source: store,
+      leases: createMemoryLeases(),
+      checkpoints,
+      store,
+      log: silentLogger,
+    });
+    const runner = startProjection(consumers, db.pool, seen());
+    await runner.drain(20_000);
+    await runner.stop();
+    expect(await ids()).toEqual([...written, ...later].map((e) => e.id));
   });
 
   it('moves a checkpoint only from where it stands, the first only where none is', async () => {
