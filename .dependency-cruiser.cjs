@@ -47,10 +47,10 @@ module.exports = {
     {
       name: 'event-store-adapter-from-the-root',
       comment:
-        'Commands, process managers and their runtime (through the Consumers port), staff accounts, the staff directory, the document read models, the reference-data import and cli rebuild work through the ports; which adapter sits behind them is the composition root\'s choice (EVENT_STORE). The live feed, the projection catch-up wait and the CLI entry point still use the PostgreSQL adapter.',
+        'Commands, process managers and their runtime (through the Consumers port), staff accounts, the staff directory, the projection runtimes, the reference-data import and cli rebuild work through the ports; which adapter sits behind them is the composition root\'s choice (EVENT_STORE). The live feed, the projection catch-up wait and the CLI entry point still use the PostgreSQL adapter.',
       severity: 'error',
       from: {
-        path: '^src/(commands/|processes/|http/auth/|projections/staffDirectory[.]ts$|projections/viewDocuments[.]ts$|cli/importReferenceData[.]ts$|cli/rebuild[.]ts$)',
+        path: '^src/(commands/|processes/|http/auth/|projections/staffDirectory[.]ts$|projections/viewDocuments[.]ts$|projections/runtime[.]ts$|cli/importReferenceData[.]ts$|cli/rebuild[.]ts$)',
       },
       to: { path: '^src/eventstore/postgres/' },
     },

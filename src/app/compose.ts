@@ -288,6 +288,7 @@ const composeOpening = async (
 
   const http = await buildHttpApp({
     pool: httpPool,
+    catchUp: platform.http.catchUp,
     reads,
     subscriptionLags: platform.subscriptionLags,
     store: httpStore,

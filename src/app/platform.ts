@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { EVENT_UPCASTERS } from '../domain/eventVersions.js';
-import type { Consumer } from '../eventstore/consumers.js';
+import type { Consumer, Consumers } from '../eventstore/consumers.js';
 import { type AppDatabase, type AppDatabaseConfig, openAppDatabase } from '../eventstore/postgres/appRole.js';
 import { createPostgresConsumers } from '../eventstore/postgres/consumers.js';
 import { createPool } from '../eventstore/postgres/database.js';
@@ -55,7 +55,7 @@ export type Platform = {
    * A pool of its own for requests, and the store on it: a request never queues behind the
    * subscriptions' batches, nor a batch behind a burst of requests.
    */
-  http: { pool: SqlPool; store: EventStore };
+  http: { pool: SqlPool; store: EventStore; catchUp: Pick<Consumers, 'caughtUp'> };
   notifier: Notifier;
   /** The newest events, read once per wake-up for every subscription and the live feed. */
   tail: SharedTail;
@@ -157,6 +157,13 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
   const http = {
     pool: httpPool,
     store: tracedAppends(createPostgresEventStore(httpPool, { afterAppend })),
+    // A request waiting for a read model asks on its own pool, never behind the consumers' batches.
+    catchUp: createPostgresConsumers({
+      pool: httpPool,
+      connectionString: db.connectionString,
+      notifier,
+      log,
+    }),
   };
   const timers = createTimerService(db.pool, clock, log);
   // Every lease this process holds or waits for, on one connection.
@@ -174,7 +181,7 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
     clock,
     log,
     parked: parkedEventTable(db.pool),
-    readModelCaughtUp: readModelBarrier(db.pool, (subscriptionId) => localProjections.get(subscriptionId)),
+    readModelCaughtUp: readModelBarrier(consumers, (subscriptionId) => localProjections.get(subscriptionId)),
   });
   const holder = `${hostname()}:${process.pid}`;
   // Kept apart so a shutdown can stop the process managers first: one may be waiting for a read

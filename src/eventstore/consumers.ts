@@ -77,6 +77,16 @@ export type Consumers = {
   compareCheckpoints(a: OpaqueCheckpoint | undefined, b: OpaqueCheckpoint | undefined): number;
   /** Whether an event of one of these types comes after `event` in the order consumers read. */
   laterEventOfType(event: RecordedEvent, eventTypes: readonly string[]): Promise<boolean>;
+  /**
+   * Waits until a consumer (running anywhere) has handled everything up to and including `event`:
+   * its stored checkpoint stands at or past it, or nothing the consumer reads lies between them.
+   * Rejects after `timeoutMs`.
+   */
+  caughtUp(
+    consumer: { subscriptionId: string; filter: SubscriptionFilter },
+    event: Pick<RecordedEvent, 'id' | 'globalPosition'>,
+    timeoutMs: number,
+  ): Promise<void>;
 };
 
 export type ConsumerDeps = {
@@ -85,6 +95,12 @@ export type ConsumerDeps = {
   checkpoints: CheckpointStore;
   /** For `laterEventOfType`: the store whose global positions are the order its source delivers in. */
   store: Pick<EventStore, 'readAll'>;
+  /**
+   * For `caughtUp`: the checkpoint just past an event (its source's, from the event's global
+   * position). Such a source moves its consumers' checkpoints past the events they skip, so a stored
+   * checkpoint reaches every event in the end.
+   */
+  checkpointOf(event: Pick<RecordedEvent, 'globalPosition'>): OpaqueCheckpoint;
   log: Logger;
 };
 
@@ -109,8 +125,22 @@ export const createConsumers = (deps: ConsumerDeps): Consumers => ({
     });
     return later.length > 0;
   },
+  async caughtUp(consumer, event, timeoutMs) {
+    const at = deps.checkpointOf(event);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const stored = await deps.checkpoints.load(consumer.subscriptionId);
+      if (deps.source.compareCheckpoints(stored, at) >= 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`${consumer.subscriptionId} did not reach event ${event.id} within ${timeoutMs} ms`);
+      await sleep(CAUGHT_UP_POLL_MS);
+    }
+  },
   start: (options) => startConsumer(deps, options),
 });
+
+/** How often `caughtUp` reads the stored checkpoint again. */
+const CAUGHT_UP_POLL_MS = 20;
 
 const startConsumer = (deps: ConsumerDeps, options: ConsumerOptions): Consumer => {
   const id = options.subscriptionId;

@@ -6,6 +6,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { IntakeKeys } from '../commands/intakeKeys.js';
 import type { PatientLinks } from '../commands/patientLinks.js';
 import type { OrderCommands } from '../commands/prescription/orderCommands.js';
+import type { Consumers } from '../eventstore/consumers.js';
 import type { EventStore } from '../eventstore/types.js';
 import type { DocumentStore } from '../integrations/documents/port.js';
 import type { PaymentGateway } from '../integrations/payments/port.js';
@@ -40,6 +41,8 @@ import { registerSecurityHeaders } from './web/securityHeaders.js';
 
 export type HttpDeps = {
   pool: SqlPool;
+  /** Waits for a read model to catch up with an event (an order asked for right after its NewRx). */
+  catchUp: Pick<Consumers, 'caughtUp'>;
   /** The dashboards' read models: PostgreSQL's, or MongoDB's with READ_MODELS=mongodb. */
   reads: DashboardReads;
   store: EventStore;
@@ -255,6 +258,7 @@ const registerEverything = async (app: FastifyInstance, deps: HttpDeps): Promise
     commands,
     processes,
     documents: deps.documents,
+    catchUp: deps.catchUp,
   });
   await app.register(patientRoutes, { pool, store, clock, commands, links: deps.patientLinks });
   await app.register(patientLinkRoutes, { links: deps.patientLinks });

@@ -1,8 +1,7 @@
 import type { CheckpointStore, Consumer, Consumers } from '../eventstore/consumers.js';
-import { filterClause } from '../eventstore/postgres/postgresEventStore.js';
 import type { OpaqueCheckpoint, SubscriptionSource } from '../eventstore/subscriptions.js';
 import type { RecordedEvent, SubscriptionFilter } from '../eventstore/types.js';
-import type { SqlClient, SqlPool, SqlQueryable } from '../platform/sql.js';
+import type { SqlClient, SqlPool } from '../platform/sql.js';
 
 /** A read model: its writes and its checkpoint commit in one transaction, so each event counts once. */
 export type Projection = {
@@ -74,46 +73,21 @@ export const startProjection = (
 const CATCH_UP_TIMEOUT_MS = 30_000;
 
 /**
- * Waits until the projection has handled every event up to and including `eventId`, so what the read
- * model shows includes everything that preceded it: its checkpoint stands at or past the event, or
- * none of the events between the two is one the projection reads — once the event is below the
- * horizon (every earlier transaction finished), so none can still appear between them. A projection
- * of other events (the pharmacy network, for an order's event) has nothing to wait for, even while
- * its checkpoint only moves at the next horizon poll. Projections commit rows and checkpoint together,
- * so a reached checkpoint means visible rows.
+ * Waits until the projection has handled every event up to and including `event`, so what the read
+ * model shows includes everything that preceded it (the consumers' `caughtUp`). Projections commit
+ * rows and checkpoint together, so a reached checkpoint means visible rows.
  */
-export const waitForProjection = async (
-  pool: SqlQueryable,
+export const waitForProjection = (
+  consumers: Pick<Consumers, 'caughtUp'>,
   projection: Pick<Projection, 'name' | 'filter'>,
-  eventId: string,
+  event: Pick<RecordedEvent, 'id' | 'globalPosition'>,
   timeoutMs = CATCH_UP_TIMEOUT_MS,
-): Promise<void> => {
-  const subscriptionId = projectionSubscriptionId(projection);
-  const deadline = Date.now() + timeoutMs;
-  const reads = filterClause(projection.filter, 3, 'm');
-  const params: unknown[] = [subscriptionId, eventId];
-  if (reads.value) params.push(reads.value);
-  for (;;) {
-    const { rows } = await pool.query<{ reached: boolean | null }>(
-      `SELECT (c.transaction_id, c.global_position) >= (e.transaction_id, e.global_position)
-              OR (e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-                  AND NOT EXISTS (
-                    SELECT 1 FROM events m
-                     WHERE (m.transaction_id, m.global_position)
-                             > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.global_position, 0))
-                       AND (m.transaction_id, m.global_position) <= (e.transaction_id, e.global_position)
-                       AND ${reads.sql})) AS reached
-         FROM events e LEFT JOIN subscription_checkpoints c ON c.subscription_id = $1
-        WHERE e.event_id = $2`,
-      params,
-    );
-    if (rows.length === 0) throw new Error(`event ${eventId} is not in the store`);
-    if (rows[0]!.reached) return;
-    if (Date.now() > deadline)
-      throw new Error(`projection ${projection.name} did not reach event ${eventId} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
+): Promise<void> =>
+  consumers.caughtUp(
+    { subscriptionId: projectionSubscriptionId(projection), filter: projection.filter },
+    event,
+    timeoutMs,
+  );
 
 /**
  * How long a delivery waits for a projection that runs in this process to pass its event before it
@@ -127,7 +101,10 @@ export const LOCAL_CATCH_UP_MS = 2_000;
  * projection runs in this process (no query, no 20 ms polls), and asks the database otherwise.
  */
 export const readModelBarrier =
-  (pool: SqlQueryable, local: (subscriptionId: string) => Consumer | undefined = () => undefined) =>
+  (
+    consumers: Pick<Consumers, 'caughtUp'>,
+    local: (subscriptionId: string) => Consumer | undefined = () => undefined,
+  ) =>
   async (
     projection: Pick<Projection, 'name' | 'filter'>,
     event: RecordedEvent,
@@ -135,7 +112,7 @@ export const readModelBarrier =
   ): Promise<void> => {
     const runner = at && local(projectionSubscriptionId(projection));
     if (runner && (await runner.reaches(at, LOCAL_CATCH_UP_MS))) return;
-    await waitForProjection(pool, projection, event.id);
+    await waitForProjection(consumers, projection, event);
   };
 
 export type RebuildReport = { events: number; seconds: number; eventsPerSecond: number };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type CheckpointStore, createConsumers } from '../../src/eventstore/consumers.js';
+import type { CheckpointStore } from '../../src/eventstore/consumers.js';
 import { createMemoryCheckpoints } from '../../src/eventstore/memory/memoryCheckpoints.js';
+import { createMemoryConsumers } from '../../src/eventstore/memory/memoryConsumers.js';
 import {
   createMemoryEventStore,
   type MemoryEventStore,
@@ -36,7 +37,7 @@ const noParking: ParkedEvents = {
 };
 
 const runtimeOn = (store: MemoryEventStore, checkpoints: CheckpointStore, leases = createMemoryLeases()) => {
-  const consumers = createConsumers({ source: store, leases, checkpoints, store, log: silentLogger });
+  const consumers = createMemoryConsumers(store, { leases, checkpoints });
   return createProcessRuntime({
     consumers,
     store,

@@ -1,8 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresConsumers } from '../../src/eventstore/postgres/consumers.js';
+import { createNotifier, type Notifier } from '../../src/eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import type { EventStore } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
+import { silentLogger } from '../../src/platform/logger.js';
 import { projectionSubscriptionId, waitForProjection } from '../../src/projections/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { anEvent } from '../support/events.js';
@@ -12,11 +15,16 @@ import { anEvent } from '../support/events.js';
 // past an order's event at the next horizon poll, a second in production.
 let db: TestDatabase;
 let store: EventStore;
+let notifier: Notifier;
 beforeAll(async () => {
   db = await createTestDatabase();
   store = createPostgresEventStore(db.pool);
+  notifier = createNotifier(db.connectionString, silentLogger);
 });
-afterAll(() => db.drop());
+afterAll(async () => {
+  await notifier.close();
+  await db.drop();
+});
 
 const network = () => ({
   name: `network-${newId().toLowerCase()}`,
@@ -32,44 +40,54 @@ const checkpointAt = async (projection: { name: string }, eventId: string) => {
   );
 };
 
+/** Appends one event; answers it as a reader knows it (its id and global position). */
 const append = async (stream: string) => {
   const event = anEvent('Something', {});
-  await store.appendToStream(stream, [event]);
-  return event.id;
+  const { globalPositions } = await store.appendToStream(stream, [event]);
+  return { id: event.id, globalPosition: globalPositions[0]! };
 };
+
+/** The consumers' wait, on the test database. */
+const catchUp = () =>
+  createPostgresConsumers({
+    pool: db.pool,
+    connectionString: db.connectionString,
+    notifier,
+    log: silentLogger,
+  });
 
 describe('waiting for a read model before deciding', () => {
   it('given a projection of pharmacy events that handled the last one, when an order event follows, then there is nothing to wait for', async () => {
     const projection = network();
-    await checkpointAt(projection, await append(`pharmacy-${newId()}`));
+    await checkpointAt(projection, (await append(`pharmacy-${newId()}`)).id);
     const orderEvent = await append(`order-${newId()}`);
-    await waitForProjection(db.pool, projection, orderEvent, 2_000);
+    await waitForProjection(catchUp(), projection, orderEvent, 2_000);
   });
 
   it('given a pharmacy event the projection has not handled, when an order event follows, then the wait lasts until it has', async () => {
     const projection = network();
-    await checkpointAt(projection, await append(`pharmacy-${newId()}`));
+    await checkpointAt(projection, (await append(`pharmacy-${newId()}`)).id);
     const unhandled = await append(`pharmacy-${newId()}`);
     const orderEvent = await append(`order-${newId()}`);
-    await expect(waitForProjection(db.pool, projection, orderEvent, 300)).rejects.toThrow(/did not reach/);
+    await expect(waitForProjection(catchUp(), projection, orderEvent, 300)).rejects.toThrow(/did not reach/);
     await db.pool.query(
       'UPDATE subscription_checkpoints SET (transaction_id, global_position) = (SELECT transaction_id, global_position FROM events WHERE event_id = $2) WHERE subscription_id = $1',
-      [projectionSubscriptionId(projection), unhandled],
+      [projectionSubscriptionId(projection), unhandled.id],
     );
-    await waitForProjection(db.pool, projection, orderEvent, 2_000);
+    await waitForProjection(catchUp(), projection, orderEvent, 2_000);
   });
 
   it('given an earlier transaction still open, when an order event commits, then the wait lasts until it ends (it may hold a pharmacy event)', async () => {
     const projection = network();
-    await checkpointAt(projection, await append(`pharmacy-${newId()}`));
+    await checkpointAt(projection, (await append(`pharmacy-${newId()}`)).id);
     const slow = new pg.Client({ connectionString: db.connectionString });
     await slow.connect();
     await slow.query('BEGIN');
     await slow.query('SELECT pg_current_xact_id()');
     const orderEvent = await append(`order-${newId()}`);
-    await expect(waitForProjection(db.pool, projection, orderEvent, 300)).rejects.toThrow(/did not reach/);
+    await expect(waitForProjection(catchUp(), projection, orderEvent, 300)).rejects.toThrow(/did not reach/);
     await slow.query('COMMIT');
     await slow.end();
-    await waitForProjection(db.pool, projection, orderEvent, 2_000);
+    await waitForProjection(catchUp(), projection, orderEvent, 2_000);
   });
 });

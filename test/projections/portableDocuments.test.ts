@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createConsumers } from '../../src/eventstore/consumers.js';
-import { createMemoryCheckpoints } from '../../src/eventstore/memory/memoryCheckpoints.js';
+import { createMemoryConsumers } from '../../src/eventstore/memory/memoryConsumers.js';
 import { createMemoryEventStore } from '../../src/eventstore/memory/memoryEventStore.js';
-import { createMemoryLeases } from '../../src/eventstore/memory/memoryLeases.js';
-import { silentLogger } from '../../src/platform/logger.js';
 import { incidentDocuments } from '../../src/projections/dashboardDocuments.js';
 import { documentSubscriptionId, startDocumentProjection } from '../../src/projections/viewDocuments.js';
 import { memoryReadModels } from '../../src/readmodels/memory/memoryReadModels.js';
@@ -29,13 +26,7 @@ const trigger = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12,
 describe('a document projection on the consumer port (in-memory store and sink)', () => {
   it('projects what is stored and what comes live, keeps the store’s checkpoint in the sink, and resumes from it', async () => {
     const store = createMemoryEventStore();
-    const consumers = createConsumers({
-      source: store,
-      leases: createMemoryLeases(),
-      checkpoints: createMemoryCheckpoints(),
-      store,
-      log: silentLogger,
-    });
+    const consumers = createMemoryConsumers(store);
     const models = memoryReadModels();
     const id = documentSubscriptionId(models.sink.name, incidentDocuments);
     await store.appendToStream('order-01M9PORTABLEDOCUMENTS01', [failedCall(trigger(1))]);

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsumers } from '../../src/eventstore/consumers.js';
 import { CheckpointConflictError } from '../../src/eventstore/errors.js';
+import { createMemoryConsumers } from '../../src/eventstore/memory/memoryConsumers.js';
 import { createMemoryEventStore } from '../../src/eventstore/memory/memoryEventStore.js';
-import { createMemoryLeases } from '../../src/eventstore/memory/memoryLeases.js';
 import type { OpaqueCheckpoint } from '../../src/eventstore/subscriptions.js';
-import { silentLogger } from '../../src/platform/logger.js';
-import { type Projection, rebuildProjection, startProjection } from '../../src/projections/runtime.js';
+import {
+  type Projection,
+  rebuildProjection,
+  startProjection,
+  waitForProjection,
+} from '../../src/projections/runtime.js';
 import { createSqlCheckpointStore } from '../../src/stores/consumerCheckpoints.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { events } from '../support/events.js';
@@ -48,13 +51,7 @@ describe('a PostgreSQL projection fed by another event store, on the consumer po
   it('commits rows and the store’s checkpoint together; a failed batch leaves neither, and comes again', async () => {
     const store = createMemoryEventStore();
     const checkpoints = createSqlCheckpointStore(db.pool);
-    const consumers = createConsumers({
-      source: store,
-      leases: createMemoryLeases(),
-      checkpoints,
-      store,
-      log: silentLogger,
-    });
+    const consumers = createMemoryConsumers(store, { checkpoints });
     const written = events(6);
     await store.appendToStream('portable-1', written.slice(0, 3));
     await store.appendToStream('other-1', events(2));
@@ -98,17 +95,31 @@ describe('a PostgreSQL projection fed by another event store, on the consumer po
 
     const later = events(2);
     await store.appendToStream('portable-5', later);
-    const consumers = createConsumers({
-      source: store,
-      leases: createMemoryLeases(),
-      checkpoints,
-      store,
-      log: silentLogger,
-    });
+    const consumers = createMemoryConsumers(store, { checkpoints });
     const runner = startProjection(consumers, db.pool, seen());
     await runner.drain(20_000);
     await runner.stop();
     expect(await ids()).toEqual([...written, ...later].map((e) => e.id));
+  });
+
+  it('lets a reader wait until the projection has passed an event, one of its own or not', async () => {
+    const store = createMemoryEventStore();
+    const consumers = createMemoryConsumers(store, { checkpoints: createSqlCheckpointStore(db.pool) });
+    const projection = { ...seen(), name: 'portable-waited' };
+    const mine = events(1)[0]!;
+    const other = events(1)[0]!;
+    await store.appendToStream('portable-6', [mine]);
+    await store.appendToStream('other-3', [other]);
+    const [a, b] = await store.readAll({ fromPosition: 0 });
+    expect([a!.id, b!.id]).toEqual([mine.id, other.id]);
+    // Nobody consumes it yet: the wait gives up.
+    await expect(waitForProjection(consumers, projection, b!, 200)).rejects.toThrow(/did not reach/);
+    const runner = startProjection(consumers, db.pool, projection);
+    await waitForProjection(consumers, projection, a!, 5_000);
+    await waitForProjection(consumers, projection, b!, 5_000);
+    await runner.stop();
+    const { rows } = await db.pool.query('SELECT 1 FROM portable_seen WHERE event_id = $1', [mine.id]);
+    expect(rows).toHaveLength(1);
   });
 
   it('moves a checkpoint only from where it stands, the first only where none is', async () => {

@@ -25,5 +25,5 @@ export const postgresProcessDeps = (
   clock: systemClock,
   log: deps.log,
   parked: parkedEventTable(deps.pool),
-  readModelCaughtUp: readModelBarrier(deps.pool, deps.localProjection),
+  readModelCaughtUp: readModelBarrier(createPostgresConsumers(deps), deps.localProjection),
 });

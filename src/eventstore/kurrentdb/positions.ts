@@ -38,3 +38,10 @@ export const decodeCheckpoint = (checkpoint: OpaqueCheckpoint | undefined): Posi
   if (!match) throw new RangeError(`"${checkpoint}" is not a KurrentDB event store checkpoint`);
   return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
 };
+
+/**
+ * The checkpoint just past an event appended through this adapter (a single-phase commit: commit
+ * and prepare positions equal its global position).
+ */
+export const checkpointOfEvent = (event: { globalPosition: number }): OpaqueCheckpoint =>
+  encodeCheckpoint({ commit: BigInt(event.globalPosition), prepare: BigInt(event.globalPosition) });

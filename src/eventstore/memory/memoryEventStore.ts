@@ -51,6 +51,10 @@ const decodeCheckpoint = (checkpoint: OpaqueCheckpoint | undefined): number => {
 
 export type MemoryEventStore = EventStore & SubscriptionSource;
 
+/** The checkpoint just past an event of the in-memory store (its subscriptions pass every event). */
+export const memoryCheckpointOf = (event: Pick<RecordedEvent, 'globalPosition'>): OpaqueCheckpoint =>
+  encodeCheckpoint(event.globalPosition);
+
 /**
  * The event store and subscription ports in memory, for fast unit tests of deciders, command handlers and process
  * managers. It keeps the PostgreSQL adapter's contract exactly (the same suite runs against both):

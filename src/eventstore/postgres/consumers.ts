@@ -1,6 +1,7 @@
 import type { Consumers } from '../consumers.js';
 import type { OpaqueCheckpoint } from '../subscriptions.js';
 import { type Checkpoint, START_CHECKPOINT } from '../types.js';
+import { waitUntilHandled } from './caughtUp.js';
 import { loadCheckpoint, resetCheckpoint, storeCheckpoint } from './checkpoints.js';
 import { laterEventOfType } from './laterEvents.js';
 import { compareCheckpoints } from './readBatch.js';
@@ -26,6 +27,7 @@ export const createPostgresConsumers = (deps: SubscriptionDeps): Consumers => {
     },
     compareCheckpoints: (a, b) => compareCheckpoints(place(a), place(b)),
     laterEventOfType: (event, eventTypes) => laterEventOfType(deps.pool, event.id, eventTypes),
+    caughtUp: (consumer, event, timeoutMs) => waitUntilHandled(deps.pool, consumer, event.id, timeoutMs),
     start(options) {
       const runner = startSubscription(deps, {
         subscriptionId: options.subscriptionId,

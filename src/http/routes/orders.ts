@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { OrderCommands } from '../../commands/prescription/orderCommands.js';
 import { PENDING_API_UNAVAILABLE } from '../../domain/integrationEvents.js';
 import { orderStream } from '../../domain/prescription/order.js';
+import type { Consumers } from '../../eventstore/consumers.js';
 import { type EventStore, findEvent } from '../../eventstore/types.js';
 import type { DocumentStore } from '../../integrations/documents/port.js';
 import { attachmentName, sniffDocumentType } from '../../integrations/documents/sniff.js';
@@ -52,6 +53,8 @@ export type OrderRoutesOptions = {
   commands: OrderCommands;
   processes: ProcessRuntime;
   documents?: DocumentStore;
+  /** Whether the orders read model has caught up with an event (the consumers' wait, on the requests' pool). */
+  catchUp: Pick<Consumers, 'caughtUp'>;
 };
 
 // Admin manages accounts, not patients: it reads orders only when also granted one of these.
@@ -90,7 +93,7 @@ export const orderRoutes: FastifyPluginAsyncZod<OrderRoutesOptions> = async (app
     const [last] = await store.readStream(orderStream(orderId), { direction: 'backwards', maxCount: 1 });
     if (!last) return undefined;
     try {
-      await waitForProjection(pool, ordersProjection, last.id, PROJECTION_WAIT_MS);
+      await waitForProjection(options.catchUp, ordersProjection, last, PROJECTION_WAIT_MS);
     } catch {
       return 'behind' as const;
     }
