@@ -8,45 +8,18 @@ import {
 } from '../../src/eventstore/memory/memoryEventStore.js';
 import { createMemoryLeases } from '../../src/eventstore/memory/memoryLeases.js';
 import type { OpaqueCheckpoint } from '../../src/eventstore/subscriptions.js';
-import { systemClock } from '../../src/platform/clock.js';
 import { deterministicId } from '../../src/platform/ids.js';
-import { silentLogger } from '../../src/platform/logger.js';
 import { createProcessRuntime, type ProcessManager } from '../../src/processes/runtime.js';
-import type { TimerService } from '../../src/processes/timers.js';
-import type { ParkedEvents } from '../../src/stores/parkedEvents.js';
 import { echoProcess } from '../support/echoProcess.js';
+import { portableProcessDeps } from '../support/processDeps.js';
 
 // The process runtime runs on the Consumers port, not on PostgreSQL: here on the in-memory store,
 // its subscriptions, leases and checkpoints, through the generic consumer KurrentDB would use too.
 
-const noTimers: TimerService = {
-  schedule: async () => {},
-  cancel: async () => {},
-  register: () => {},
-  tick: async () => 0,
-  start: () => {},
-  stop: async () => {},
-};
-
-const noParking: ParkedEvents = {
-  park: async () => {
-    throw new Error('nothing should be parked here');
-  },
-  streamOf: async () => null,
-  resolve: async () => {},
-};
-
 const runtimeOn = (store: MemoryEventStore, checkpoints: CheckpointStore, leases = createMemoryLeases()) => {
-  const consumers = createMemoryConsumers(store, { leases, checkpoints });
-  return createProcessRuntime({
-    consumers,
-    store,
-    timers: noTimers,
-    clock: systemClock,
-    log: silentLogger,
-    parked: noParking,
-    readModelCaughtUp: async () => {},
-  });
+  return createProcessRuntime(
+    portableProcessDeps(createMemoryConsumers(store, { leases, checkpoints }), store),
+  );
 };
 
 const appendTicks = async (store: MemoryEventStore, streams: number, ticks: number, firstSeq = 0) => {

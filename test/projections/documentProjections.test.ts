@@ -6,18 +6,9 @@ import { createMetrics } from '../../src/platform/metrics.js';
 import { DASHBOARD_DOCUMENTS } from '../../src/projections/dashboardDocuments.js';
 import { memoryReadModels } from '../../src/readmodels/memory/memoryReadModels.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { anEvent } from '../support/events.js';
+import { failedStripeCall } from '../support/events.js';
 
-const failedCall = (triggerEventId: string) =>
-  anEvent('IntegrationCallFailed', {
-    integration: 'stripe',
-    processManager: 'document-test',
-    triggerEventId,
-    cycle: '1',
-    attempt: 1,
-    error: 'HTTP 503',
-    nextAttemptAt: null,
-  });
+const failedCall = (triggerEventId: string) => failedStripeCall(triggerEventId, 'document-test');
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -4,22 +4,13 @@ import { createMemoryEventStore } from '../../src/eventstore/memory/memoryEventS
 import { incidentDocuments } from '../../src/projections/dashboardDocuments.js';
 import { documentSubscriptionId, startDocumentProjection } from '../../src/projections/viewDocuments.js';
 import { memoryReadModels } from '../../src/readmodels/memory/memoryReadModels.js';
-import { anEvent } from '../support/events.js';
+import { failedStripeCall } from '../support/events.js';
 
 // Document read models (the MongoDB sink's path) on the consumer port, with no PostgreSQL at all:
 // events from the in-memory store, the checkpoint kept in the sink with the documents, as the
 // store's subscription wrote it.
 
-const failedCall = (triggerEventId: string) =>
-  anEvent('IntegrationCallFailed', {
-    integration: 'stripe',
-    processManager: 'document-test',
-    triggerEventId,
-    cycle: '1',
-    attempt: 1,
-    error: 'HTTP 503',
-    nextAttemptAt: null,
-  });
+const failedCall = (triggerEventId: string) => failedStripeCall(triggerEventId, 'document-test');
 
 const trigger = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 

@@ -31,3 +31,15 @@ export const waitFor = async (
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };
+
+/** A vendor call that failed (Stripe answering 503), as the process runtime records it. */
+export const failedStripeCall = (triggerEventId: string, processManager = 'test') =>
+  anEvent('IntegrationCallFailed', {
+    integration: 'stripe',
+    processManager,
+    triggerEventId,
+    cycle: '1',
+    attempt: 1,
+    error: 'HTTP 503',
+    nextAttemptAt: null,
+  });
