@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createConsumers } from '../../src/eventstore/consumers.js';
+import { createKurrentDBConsumers } from '../../src/eventstore/kurrentdb/kurrentdbConsumers.js';
 import { createKurrentDBEventStore } from '../../src/eventstore/kurrentdb/kurrentdbEventStore.js';
 import { createKurrentDBSubscriptionSource } from '../../src/eventstore/kurrentdb/kurrentdbSubscriptionSource.js';
-import { checkpointOfEvent, encodeCheckpoint } from '../../src/eventstore/kurrentdb/positions.js';
+import { encodeCheckpoint } from '../../src/eventstore/kurrentdb/positions.js';
 import { createMemoryCheckpoints } from '../../src/eventstore/memory/memoryCheckpoints.js';
 import { createMemoryLeases } from '../../src/eventstore/memory/memoryLeases.js';
 import { silentLogger } from '../../src/platform/logger.js';
@@ -19,20 +19,12 @@ describe('the process runtime on a KurrentDB subscription (client stand-in), thr
     const { client, append } = standInClient();
     for (let i = 0; i < 12; i += 1) await append(`order-${i % 3}`);
     await append('payment-1'); // another category: passed, never delivered
-    const source = createKurrentDBSubscriptionSource(client);
     const store = createKurrentDBEventStore(client);
     const checkpoints = createMemoryCheckpoints();
     const runtimeOnKurrentDB = () =>
       createProcessRuntime(
         portableProcessDeps(
-          createConsumers({
-            source,
-            store,
-            leases: createMemoryLeases(),
-            checkpoints,
-            checkpointOf: checkpointOfEvent,
-            log: silentLogger,
-          }),
+          createKurrentDBConsumers(client, { leases: createMemoryLeases(), checkpoints, log: silentLogger }),
           store,
         ),
       );
@@ -55,7 +47,10 @@ describe('the process runtime on a KurrentDB subscription (client stand-in), thr
     expect(inOrder('order-1')).toEqual([2, 5, 8, 11]);
     expect(inOrder('order-2')).toEqual([3, 6, 9, 12]);
     const stored = checkpoints.all().get('process:kurrentdb-orders');
-    expect(source.compareCheckpoints(stored, encodeCheckpoint(at(12)))).toBeGreaterThanOrEqual(0);
+    expect(stored).toBeDefined();
+    expect(
+      createKurrentDBSubscriptionSource(client).compareCheckpoints(stored, encodeCheckpoint(at(12))),
+    ).toBeGreaterThanOrEqual(0);
 
     for (let i = 0; i < 3; i += 1) await append(`order-${i}`);
     const second = runtimeOnKurrentDB().start(pm, { batchSize: 5, width: 3 });
