@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckpointStore } from '../../src/eventstore/consumers.js';
+import type { Leases } from '../../src/eventstore/leases.js';
 import { createMemoryCheckpoints } from '../../src/eventstore/memory/memoryCheckpoints.js';
 import { createMemoryConsumers } from '../../src/eventstore/memory/memoryConsumers.js';
 import {
@@ -20,6 +21,29 @@ const runtimeOn = (store: MemoryEventStore, checkpoints: CheckpointStore, leases
   return createProcessRuntime(
     portableProcessDeps(createMemoryConsumers(store, { leases, checkpoints }), store),
   );
+};
+
+/** Leases whose holder can be asked to give one back (another instance wants a share of the work). */
+const askableLeases = (inner: Leases) => {
+  const askers = new Map<string, () => void>();
+  const leases: Leases = {
+    acquire(name, holder) {
+      const lease = inner.acquire(name, holder);
+      let asked = false;
+      const lost = new Promise<void>((resolve) => {
+        void lease.acquired.then(
+          () =>
+            askers.set(name, () => {
+              asked = true;
+              resolve();
+            }),
+          () => {},
+        );
+      });
+      return { ...lease, lost, isHeld: () => lease.isHeld() && !asked };
+    },
+  };
+  return { ...leases, askBack: (name: string) => askers.get(name)?.() };
 };
 
 const appendTicks = async (store: MemoryEventStore, streams: number, ticks: number, firstSeq = 0) => {
@@ -172,6 +196,39 @@ describe('the process runtime on the Consumers port (in-memory store)', () => {
       ['src-0', 'src-1'].flatMap((stream) => [3, 4, 5].map((seq) => `b:${stream}:${seq}`)).sort(),
     );
     expect(await echoes(store, 2)).toEqual([upTo(6), upTo(6)]);
+  });
+
+  it('hands the work over when its lease is asked back mid-batch: the batch in hand ends first, then the next holder goes on from its checkpoint', async () => {
+    const store = createMemoryEventStore();
+    const checkpoints = createMemoryCheckpoints();
+    const leases = askableLeases(createMemoryLeases());
+    await appendTicks(store, 2, 10);
+    const inFlight = { a: 0, b: 0 };
+    let overlapped = false;
+    const delivered = { a: [] as string[], b: [] as string[] };
+    const pm = (label: 'a' | 'b') =>
+      echoProcess(store, {
+        async onDeliver(stream, seq) {
+          inFlight[label] += 1;
+          if (inFlight.a > 0 && inFlight.b > 0) overlapped = true;
+          // The third tick of src-0 is being handled when the lease is asked back.
+          if (label === 'a' && stream === 'src-0' && seq === 2) leases.askBack('process:echo');
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          delivered[label].push(`${stream}:${seq}`);
+          inFlight[label] -= 1;
+        },
+      });
+    const first = runtimeOn(store, checkpoints, leases).start(pm('a'), { holder: 'a', batchSize: 6 });
+    const second = runtimeOn(store, checkpoints, leases).start(pm('b'), { holder: 'b', batchSize: 6 });
+    await second.drain(10_000);
+    await Promise.all([first.stop(), second.stop()]);
+
+    expect(overlapped).toBe(false);
+    // The first holder finished the batch it had (six ticks) and took no other.
+    expect(delivered.a).toHaveLength(6);
+    expect(delivered.b).toHaveLength(14);
+    expect(new Set([...delivered.a, ...delivered.b]).size).toBe(20);
+    expect(await echoes(store, 2)).toEqual([upTo(10), upTo(10)]);
   });
 
   it('tells a delivery whether a later event of a type follows it, from the store’s global order', async () => {
