@@ -14,8 +14,8 @@ export const assertPlatformRunsOn = (eventStore: Config['eventStore']): void => 
       '  - the live feed and cli rebuild read events through the PostgreSQL subscription runner and',
       '    LISTEN/NOTIFY, not through the SubscriptionSource port;',
       "  - the process runtime and the projections run on the Consumers port, but only PostgreSQL's is wired to them;",
-      '  - recent changes, the compliance report, verify-audit and the subscription lag read the',
-      '    PostgreSQL events table in SQL.',
+      '  - recent changes, the compliance report and verify-audit read the PostgreSQL events table in SQL;',
+      '  - the composition root (src/app/platform.ts) opens PostgreSQL\'s event store and consumers only.',
       'Unset EVENT_STORE (or set EVENT_STORE=postgres) to start the platform.',
     ].join('\n'),
   );

@@ -10,7 +10,6 @@ import { createNotifier } from '../eventstore/postgres/notifier.js';
 import { createPostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
 import { compareCheckpoints, newestCheckpoint } from '../eventstore/postgres/readBatch.js';
 import { createSharedTail, type SharedTail } from '../eventstore/postgres/sharedTail.js';
-import { decodeCheckpoint } from '../eventstore/postgres/subscriptionSource.js';
 import { tracedAppends } from '../eventstore/tracedAppends.js';
 import type { EventStore } from '../eventstore/types.js';
 import { useUpcasters } from '../eventstore/upcasting.js';
@@ -26,12 +25,7 @@ import {
   processSubscriptionId,
 } from '../processes/runtime.js';
 import { createTimerService, type TimerService } from '../processes/timers.js';
-import {
-  backlogCounts,
-  lagsBehind,
-  type SubscriptionLag,
-  subscriptionLags,
-} from '../projections/health/platformHealth.js';
+import { backlogCounts, type SubscriptionLag } from '../projections/health/platformHealth.js';
 import {
   type Projection,
   projectionSubscriptionId,
@@ -138,12 +132,11 @@ export const openPlatform = async (config: PlatformConfig = {}): Promise<Platfor
       await Promise.all(
         [...documentSinks].map(async ([sink, ids]) => {
           const held = new Map((await sink.checkpoints()).map((p) => [p.subscriptionId, p.checkpoint]));
-          // The sink keeps the subscription's opaque checkpoint; this platform's are PostgreSQL's.
-          return [...ids].map((id) => ({ subscriptionId: id, checkpoint: decodeCheckpoint(held.get(id)) }));
+          return [...ids].map((id) => ({ subscriptionId: id, checkpoint: held.get(id) }));
         }),
       )
     ).flat();
-    return [...(await subscriptionLags(db.pool, [...running])), ...(await lagsBehind(db.pool, places))];
+    return [...(await consumers.lags([...running])), ...(await consumers.lagsAt(places))];
   };
   metrics?.readFrom({
     subscriptionLags: lags,

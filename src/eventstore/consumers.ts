@@ -30,6 +30,9 @@ export type CheckpointStore = {
   reset(subscriptionId: string, options?: { within?: SqlQueryable }): Promise<void>;
 };
 
+/** How far one subscription is behind the newest event: in events, and in seconds of age. */
+export type SubscriptionLag = { subscriptionId: string; events: number; seconds: number };
+
 export type ConsumerOptions = {
   /** The consumer's name: its checkpoint's and its lease's. */
   subscriptionId: string;
@@ -87,6 +90,15 @@ export type Consumers = {
     event: Pick<RecordedEvent, 'id' | 'globalPosition'>,
     timeoutMs: number,
   ): Promise<void>;
+  /**
+   * How far each of these consumers stands behind the newest event, by its stored checkpoint (one
+   * with none yet stands at the start), in the order consumers read: /api/ready and /metrics.
+   */
+  lags(subscriptionIds: readonly string[]): Promise<SubscriptionLag[]>;
+  /** The same for consumers whose checkpoints are kept elsewhere (a read-model sink), given where each stands. */
+  lagsAt(
+    places: readonly { subscriptionId: string; checkpoint: OpaqueCheckpoint | undefined }[],
+  ): Promise<SubscriptionLag[]>;
 };
 
 export type ConsumerDeps = {
@@ -101,6 +113,8 @@ export type ConsumerDeps = {
    * checkpoint reaches every event in the end.
    */
   checkpointOf(event: Pick<RecordedEvent, 'globalPosition'>): OpaqueCheckpoint;
+  /** For the lags: the global position a checkpoint stands at (the events after it are unread). */
+  positionOf(checkpoint: OpaqueCheckpoint): number;
   log: Logger;
 };
 
@@ -136,8 +150,42 @@ export const createConsumers = (deps: ConsumerDeps): Consumers => ({
       await sleep(CAUGHT_UP_POLL_MS);
     }
   },
+  async lags(subscriptionIds) {
+    return lagsAt(
+      deps,
+      await Promise.all(
+        subscriptionIds.map(async (subscriptionId) => ({
+          subscriptionId,
+          checkpoint: await deps.checkpoints.load(subscriptionId),
+        })),
+      ),
+    );
+  },
+  lagsAt: (places) => lagsAt(deps, places),
   start: (options) => startConsumer(deps, options),
 });
+
+/**
+ * The most unread events a lag counts: the store has no count, so the events after a checkpoint are
+ * read, and a consumer this far behind is reported at the cap (it is behind, whatever the number).
+ */
+export const LAG_COUNT_CAP = 10_000;
+
+const lagsAt = (
+  deps: ConsumerDeps,
+  places: readonly { subscriptionId: string; checkpoint: OpaqueCheckpoint | undefined }[],
+): Promise<SubscriptionLag[]> =>
+  Promise.all(
+    places.map(async ({ subscriptionId, checkpoint }) => {
+      const unread = await deps.store.readAll({
+        fromPosition: checkpoint === undefined ? 0 : deps.positionOf(checkpoint) + 1,
+        maxCount: LAG_COUNT_CAP,
+      });
+      const oldest = unread[0];
+      const seconds = oldest ? (Date.now() - Date.parse(oldest.metadata.occurredAt)) / 1000 : 0;
+      return { subscriptionId, events: unread.length, seconds: Math.max(0, seconds) };
+    }),
+  );
 
 /** How often `caughtUp` reads the stored checkpoint again. */
 const CAUGHT_UP_POLL_MS = 20;

@@ -76,9 +76,9 @@ export type HttpDeps = {
   metricsToken?: string;
   /**
    * Every subscription's lag for /api/ready, the document read models' (READ_MODELS=mongodb)
-   * included; only the PostgreSQL checkpoint table's unless given.
+   * included: the platform's.
    */
-  subscriptionLags?: () => Promise<SubscriptionLag[]>;
+  subscriptionLags: () => Promise<SubscriptionLag[]>;
   /** Registers more routes (other flows, the web front end) inside the same app. */
   extend?: (app: FastifyInstance) => Promise<void>;
 };
@@ -244,7 +244,7 @@ const registerEverything = async (app: FastifyInstance, deps: HttpDeps): Promise
   );
 
   registerPhiReads(app, { store: deps.store, clock: deps.clock });
-  await app.register(readinessRoutes, { pool: deps.pool, lags: deps.subscriptionLags });
+  await app.register(readinessRoutes, { lags: deps.subscriptionLags });
   if (deps.metrics) registerMetrics(app, deps.metrics, deps.metricsToken);
 
   await app.register(intakeRoutes, { commands: deps.commands, keys: deps.intakeKeys });

@@ -6,6 +6,7 @@ import { createMemoryConsumers } from '../../src/eventstore/memory/memoryConsume
 import {
   createMemoryEventStore,
   type MemoryEventStore,
+  memoryCheckpointOf,
 } from '../../src/eventstore/memory/memoryEventStore.js';
 import { createMemoryLeases } from '../../src/eventstore/memory/memoryLeases.js';
 import type { OpaqueCheckpoint } from '../../src/eventstore/subscriptions.js';
@@ -229,6 +230,37 @@ describe('the process runtime on the Consumers port (in-memory store)', () => {
     expect(delivered.b).toHaveLength(14);
     expect(new Set([...delivered.a, ...delivered.b]).size).toBe(20);
     expect(await echoes(store, 2)).toEqual([upTo(10), upTo(10)]);
+  });
+
+  it('reports each consumer’s lag from its stored checkpoint, the start for one that has none yet', async () => {
+    const store = createMemoryEventStore();
+    await appendTicks(store, 2, 3);
+    const consumers = createMemoryConsumers(store);
+    const [before] = await consumers.lags(['process:counter']);
+    expect(before).toMatchObject({ subscriptionId: 'process:counter', events: 6 });
+    expect(before!.seconds).toBeGreaterThanOrEqual(0);
+
+    let handled = 0;
+    const counter: ProcessManager = {
+      name: 'counter',
+      filter: { kind: 'categories', categories: ['src'] },
+      async handle() {
+        handled += 1;
+      },
+    };
+    const runner = createProcessRuntime(portableProcessDeps(consumers, store)).start(counter);
+    await runner.drain(10_000);
+    await runner.stop();
+    expect(handled).toBe(6);
+    expect(await consumers.lags(['process:counter'])).toEqual([
+      { subscriptionId: 'process:counter', events: 0, seconds: 0 },
+    ]);
+    // A sink's consumer standing after the fourth event has two to go.
+    const fourth = (await store.readAll())[3]!;
+    const [sink] = await consumers.lagsAt([
+      { subscriptionId: 'memory:view', checkpoint: memoryCheckpointOf(fourth) },
+    ]);
+    expect(sink!.events).toBe(2);
   });
 
   it('tells a delivery whether a later event of a type follows it, from the store’s global order', async () => {

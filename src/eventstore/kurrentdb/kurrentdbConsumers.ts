@@ -4,7 +4,7 @@ import { type CheckpointStore, type Consumers, createConsumers } from '../consum
 import type { Leases } from '../leases.js';
 import { createKurrentDBEventStore } from './kurrentdbEventStore.js';
 import { createKurrentDBSubscriptionSource } from './kurrentdbSubscriptionSource.js';
-import { checkpointOfEvent } from './positions.js';
+import { checkpointOfEvent, positionOfCheckpoint } from './positions.js';
 
 /**
  * Durable consumers of KurrentDB's `$all`: the generic consumer on this adapter's catch-up
@@ -22,5 +22,6 @@ export const createKurrentDBConsumers = (
     leases: options.leases,
     checkpoints: options.checkpoints,
     checkpointOf: checkpointOfEvent,
+    positionOf: positionOfCheckpoint,
     log: options.log,
   });

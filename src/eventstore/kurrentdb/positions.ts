@@ -45,3 +45,9 @@ export const decodeCheckpoint = (checkpoint: OpaqueCheckpoint | undefined): Posi
  */
 export const checkpointOfEvent = (event: { globalPosition: number }): OpaqueCheckpoint =>
   encodeCheckpoint({ commit: BigInt(event.globalPosition), prepare: BigInt(event.globalPosition) });
+
+/** The global position (commit position) a checkpoint stands at; the start when none. */
+export const positionOfCheckpoint = (checkpoint: OpaqueCheckpoint): number => {
+  const position = decodeCheckpoint(checkpoint);
+  return position === undefined ? 0 : toGlobalPosition(position);
+};

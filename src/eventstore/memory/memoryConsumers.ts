@@ -2,7 +2,7 @@ import { silentLogger } from '../../platform/logger.js';
 import { type CheckpointStore, type Consumers, createConsumers } from '../consumers.js';
 import type { Leases } from '../leases.js';
 import { createMemoryCheckpoints } from './memoryCheckpoints.js';
-import { type MemoryEventStore, memoryCheckpointOf } from './memoryEventStore.js';
+import { type MemoryEventStore, memoryCheckpointOf, memoryPositionOf } from './memoryEventStore.js';
 import { createMemoryLeases } from './memoryLeases.js';
 
 /**
@@ -19,5 +19,6 @@ export const createMemoryConsumers = (
     leases: options.leases ?? createMemoryLeases(),
     checkpoints: options.checkpoints ?? createMemoryCheckpoints(),
     checkpointOf: memoryCheckpointOf,
+    positionOf: memoryPositionOf,
     log: silentLogger,
   });

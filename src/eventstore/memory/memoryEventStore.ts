@@ -55,6 +55,9 @@ export type MemoryEventStore = EventStore & SubscriptionSource;
 export const memoryCheckpointOf = (event: Pick<RecordedEvent, 'globalPosition'>): OpaqueCheckpoint =>
   encodeCheckpoint(event.globalPosition);
 
+/** The global position an in-memory store checkpoint stands at. */
+export const memoryPositionOf = (checkpoint: OpaqueCheckpoint): number => decodeCheckpoint(checkpoint);
+
 /**
  * The event store and subscription ports in memory, for fast unit tests of deciders, command handlers and process
  * managers. It keeps the PostgreSQL adapter's contract exactly (the same suite runs against both):

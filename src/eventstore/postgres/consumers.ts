@@ -3,6 +3,7 @@ import type { OpaqueCheckpoint } from '../subscriptions.js';
 import { type Checkpoint, START_CHECKPOINT } from '../types.js';
 import { waitUntilHandled } from './caughtUp.js';
 import { loadCheckpoint, resetCheckpoint, storeCheckpoint } from './checkpoints.js';
+import { lagsBehind, subscriptionLags } from './lags.js';
 import { laterEventOfType } from './laterEvents.js';
 import { compareCheckpoints } from './readBatch.js';
 import { type SubscriptionDeps, startSubscription } from './subscriptionRunner.js';
@@ -28,6 +29,12 @@ export const createPostgresConsumers = (deps: SubscriptionDeps): Consumers => {
     compareCheckpoints: (a, b) => compareCheckpoints(place(a), place(b)),
     laterEventOfType: (event, eventTypes) => laterEventOfType(deps.pool, event.id, eventTypes),
     caughtUp: (consumer, event, timeoutMs) => waitUntilHandled(deps.pool, consumer, event.id, timeoutMs),
+    lags: (subscriptionIds) => subscriptionLags(deps.pool, subscriptionIds),
+    lagsAt: (places) =>
+      lagsBehind(
+        deps.pool,
+        places.map(({ subscriptionId, checkpoint }) => ({ subscriptionId, checkpoint: place(checkpoint) })),
+      ),
     start(options) {
       const runner = startSubscription(deps, {
         subscriptionId: options.subscriptionId,

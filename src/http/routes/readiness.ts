@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { safeError } from '../../platform/safeError.js';
-import type { SqlPool } from '../../platform/sql.js';
-import { type SubscriptionLag, subscriptionLags } from '../../projections/health/platformHealth.js';
+import type { SubscriptionLag } from '../../projections/health/platformHealth.js';
 import { problem } from '../auth/problem.js';
 
 /** A subscription whose oldest unhandled event is older than this is behind: not ready. */
@@ -15,12 +14,11 @@ export const READY_MAX_LAG_SECONDS = 10;
 export const readinessRoutes = async (
   app: FastifyInstance,
   options: {
-    pool: SqlPool;
-    /** Every subscription's lag, the document read models' included; the checkpoint table's unless given. */
-    lags?: () => Promise<SubscriptionLag[]>;
+    /** Every subscription's lag, the document read models' included (the platform's). */
+    lags: () => Promise<SubscriptionLag[]>;
   },
 ) => {
-  const lagsOf = options.lags ?? (() => subscriptionLags(options.pool));
+  const lagsOf = options.lags;
   app.get(
     '/api/ready',
     {
