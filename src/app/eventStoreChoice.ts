@@ -15,7 +15,7 @@ export const assertPlatformRunsOn = (eventStore: Config['eventStore']): void => 
       '    LISTEN/NOTIFY, not through the SubscriptionSource port;',
       "  - the process runtime and the projections run on the Consumers port, but only PostgreSQL's is wired to them;",
       '  - recent changes, the compliance report and verify-audit read the PostgreSQL events table in SQL;',
-      '  - the composition root (src/app/platform.ts) opens PostgreSQL\'s event store and consumers only.',
+      "  - the composition root (src/app/platform.ts) opens PostgreSQL's event store and consumers only.",
       'Unset EVENT_STORE (or set EVENT_STORE=postgres) to start the platform.',
     ].join('\n'),
   );

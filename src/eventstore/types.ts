@@ -69,11 +69,6 @@ export type ReadAllOptions = {
   filter?: SubscriptionFilter;
 };
 
-/** Where a catch-up subscription resumes: after this (transaction id, global position) pair. */
-export type Checkpoint = { transactionId: string; globalPosition: number };
-
-export const START_CHECKPOINT: Checkpoint = { transactionId: '0', globalPosition: 0 };
-
 export type EventStore = {
   appendToStream(
     streamName: string,

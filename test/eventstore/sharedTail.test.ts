@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Checkpoint } from '../../src/eventstore/postgres/position.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { compareCheckpoints, newestCheckpoint, readBatch } from '../../src/eventstore/postgres/readBatch.js';
 import { createSharedTail } from '../../src/eventstore/postgres/sharedTail.js';
-import type { Checkpoint, EventStore, SubscriptionFilter } from '../../src/eventstore/types.js';
+import type { EventStore, SubscriptionFilter } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
 import type { SqlPool } from '../../src/platform/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

@@ -2,15 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeCheckpoint } from '../../src/eventstore/postgres/checkpoints.js';
 import { createPostgresConsumers } from '../../src/eventstore/postgres/consumers.js';
 import { createNotifier, type Notifier } from '../../src/eventstore/postgres/notifier.js';
+import { START_CHECKPOINT } from '../../src/eventstore/postgres/position.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { readBatch } from '../../src/eventstore/postgres/readBatch.js';
 import { startSubscription } from '../../src/eventstore/postgres/subscriptionRunner.js';
-import {
-  type EventStore,
-  type RecordedEvent,
-  START_CHECKPOINT,
-  type SubscriptionFilter,
-} from '../../src/eventstore/types.js';
+import type { EventStore, RecordedEvent, SubscriptionFilter } from '../../src/eventstore/types.js';
 import { newId } from '../../src/platform/ids.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { startProjection } from '../../src/projections/runtime.js';

@@ -4,9 +4,10 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier, type Notifier } from '../../src/eventstore/postgres/notifier.js';
+import type { Checkpoint } from '../../src/eventstore/postgres/position.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { compareCheckpoints, readBatch } from '../../src/eventstore/postgres/readBatch.js';
-import type { Checkpoint, EventStore } from '../../src/eventstore/types.js';
+import type { EventStore } from '../../src/eventstore/types.js';
 import {
   createSession,
   createStaffUser,

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointConflictError } from '../../src/eventstore/errors.js';
+import { START_CHECKPOINT } from '../../src/eventstore/postgres/position.js';
 import { readBatch } from '../../src/eventstore/postgres/readBatch.js';
 import { encodeCheckpoint } from '../../src/eventstore/postgres/subscriptionSource.js';
 import type { OpaqueCheckpoint } from '../../src/eventstore/subscriptions.js';
-import { type RecordedEvent, START_CHECKPOINT } from '../../src/eventstore/types.js';
+import type { RecordedEvent } from '../../src/eventstore/types.js';
 import { MINUTE, manualClock } from '../../src/platform/clock.js';
 import { PHARMACY_VIEW_NAMES } from '../../src/projections/consultations/consultationQueries.js';
 import {

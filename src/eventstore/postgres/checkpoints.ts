@@ -1,6 +1,6 @@
 import type { SqlQueryable } from '../../platform/sql.js';
 import { CheckpointConflictError } from '../errors.js';
-import { type Checkpoint, START_CHECKPOINT } from '../types.js';
+import { type Checkpoint, START_CHECKPOINT } from './position.js';
 
 type Queryable = SqlQueryable;
 

@@ -1,10 +1,10 @@
 import type { Consumers } from '../consumers.js';
 import type { OpaqueCheckpoint } from '../subscriptions.js';
-import { type Checkpoint, START_CHECKPOINT } from '../types.js';
 import { waitUntilHandled } from './caughtUp.js';
 import { loadCheckpoint, resetCheckpoint, storeCheckpoint } from './checkpoints.js';
 import { lagsBehind, subscriptionLags } from './lags.js';
 import { laterEventOfType } from './laterEvents.js';
+import { type Checkpoint, START_CHECKPOINT } from './position.js';
 import { compareCheckpoints } from './readBatch.js';
 import { type SubscriptionDeps, startSubscription } from './subscriptionRunner.js';
 import { decodeCheckpoint, deliveredBatch, encodeCheckpoint } from './subscriptionSource.js';

@@ -1,6 +1,6 @@
 import type { SqlPool } from '../../platform/sql.js';
 import type { SubscriptionLag } from '../consumers.js';
-import type { Checkpoint } from '../types.js';
+import type { Checkpoint } from './position.js';
 
 /**
  * Each subscription's distance from the head, in the order subscriptions read: (transaction id,

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { type Logger, silentLogger } from '../../platform/logger.js';
 import type { SqlQueryable } from '../../platform/sql.js';
 import { type FilterSubject, filterMatches } from '../subscriptions.js';
-import type { Checkpoint, SubscriptionFilter } from '../types.js';
+import type { SubscriptionFilter } from '../types.js';
+import type { Checkpoint } from './position.js';
 import { compareCheckpoints, newestCheckpoint } from './readBatch.js';
 
 /** What was appended: lets a subscription that cares about neither stay asleep. */

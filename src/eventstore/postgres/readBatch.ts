@@ -1,5 +1,6 @@
 import type { SqlQueryable } from '../../platform/sql.js';
-import type { Checkpoint, RecordedEvent, SubscriptionFilter } from '../types.js';
+import type { RecordedEvent, SubscriptionFilter } from '../types.js';
+import type { Checkpoint } from './position.js';
 import { EVENT_COLUMNS, type EventRow, filterClause, toRecordedEvent } from './postgresEventStore.js';
 
 type Queryable = SqlQueryable;

@@ -1,7 +1,8 @@
 import { deepFreeze } from '../../platform/deepFreeze.js';
 import type { SqlQueryable } from '../../platform/sql.js';
 import { filterMatches } from '../subscriptions.js';
-import { type Checkpoint, type RecordedEvent, type SubscriptionFilter, streamCategory } from '../types.js';
+import { type RecordedEvent, type SubscriptionFilter, streamCategory } from '../types.js';
+import type { Checkpoint } from './position.js';
 import { type Batch, compareCheckpoints, newestCheckpoint, readBatch } from './readBatch.js';
 
 type Queryable = SqlQueryable;

@@ -1,10 +1,11 @@
 import type { Logger } from '../../platform/logger.js';
 import type { SqlPool } from '../../platform/sql.js';
 import type { Leases } from '../leases.js';
-import type { Checkpoint, SubscriptionFilter } from '../types.js';
+import type { SubscriptionFilter } from '../types.js';
 import { loadCheckpoint } from './checkpoints.js';
 import { createPostgresLeases, type Lease, type PostgresLeases } from './lease.js';
 import { hintMatches, type Notifier } from './notifier.js';
+import type { Checkpoint } from './position.js';
 import { type Batch, compareCheckpoints, newestCheckpoint, readBatch } from './readBatch.js';
 import type { SharedTail } from './sharedTail.js';
 

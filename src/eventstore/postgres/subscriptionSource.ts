@@ -1,5 +1,5 @@
 import type { DeliveredBatch, OpaqueCheckpoint, SubscriptionSource } from '../subscriptions.js';
-import { type Checkpoint, START_CHECKPOINT } from '../types.js';
+import { type Checkpoint, START_CHECKPOINT } from './position.js';
 import { type Batch, compareCheckpoints } from './readBatch.js';
 import { type SubscriptionDeps, startSubscription } from './subscriptionRunner.js';
 

@@ -1,4 +1,5 @@
 import { hintMatches, type Notifier } from '../../eventstore/postgres/notifier.js';
+import { type Checkpoint, START_CHECKPOINT } from '../../eventstore/postgres/position.js';
 import {
   type Batch,
   compareCheckpoints,
@@ -6,12 +7,7 @@ import {
   readBatch,
 } from '../../eventstore/postgres/readBatch.js';
 import { failureDelay } from '../../eventstore/postgres/subscriptionRunner.js';
-import {
-  type Checkpoint,
-  type EventStore,
-  START_CHECKPOINT,
-  type SubscriptionFilter,
-} from '../../eventstore/types.js';
+import type { EventStore, SubscriptionFilter } from '../../eventstore/types.js';
 import { type Logger, silentLogger } from '../../platform/logger.js';
 import type { SqlPool, SqlQueryable } from '../../platform/sql.js';
 import { LIVE_EVENTS, toLiveChanges } from './liveChanges.js';

@@ -1,5 +1,6 @@
+import type { Checkpoint } from '../../eventstore/postgres/position.js';
 import { compareCheckpoints, readBatch } from '../../eventstore/postgres/readBatch.js';
-import type { Checkpoint, EventStore } from '../../eventstore/types.js';
+import type { EventStore } from '../../eventstore/types.js';
 import type { SqlPool } from '../../platform/sql.js';
 import { LIVE_EVENTS, toLiveChanges } from './liveChanges.js';
 import type { FeedBatch, FeedMembership, LiveFeed } from './liveFeed.js';
