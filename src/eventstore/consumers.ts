@@ -49,8 +49,9 @@ export type ConsumerOptions = {
   from?: () => Promise<OpaqueCheckpoint | undefined>;
   /**
    * Handles a batch and stores the checkpoint `from → batch.checkpoint` through the consumers'
-   * `checkpoints`, or where `from` reads it (in parts, if it likes, through `batch.eventCheckpoints`). A batch that throws is
-   * delivered again from the stored checkpoint after a back-off.
+   * `checkpoints`, or where `from` reads it (in parts, if it likes, through
+   * `batch.eventCheckpoints`). A batch that throws is delivered again from the stored checkpoint
+   * after a back-off.
    */
   handle(batch: DeliveredBatch, from: OpaqueCheckpoint | undefined): Promise<void>;
 };
@@ -120,8 +121,8 @@ export type ConsumerDeps = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Back-off after a failure: 100 ms doubling to 30 s. */
-const failureDelay = (failures: number) => Math.min(30_000, 100 * 2 ** Math.max(0, failures - 1));
+/** Back-off after a failure: 100 ms doubling to 30 s (every consumer's, and the live feed's). */
+export const failureDelay = (failures: number) => Math.min(30_000, 100 * 2 ** Math.max(0, failures - 1));
 
 /**
  * Durable consumers on any adapter's subscription source, leases and checkpoint store. The

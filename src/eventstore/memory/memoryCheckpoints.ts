@@ -2,6 +2,11 @@ import type { CheckpointStore } from '../consumers.js';
 import { CheckpointConflictError } from '../errors.js';
 import type { OpaqueCheckpoint } from '../subscriptions.js';
 
+/** A checkpoint kept in memory cannot commit with a database's writes. */
+const refuseTransaction = (options?: { within?: unknown }) => {
+  if (options?.within) throw new Error('the in-memory checkpoint store cannot join a database transaction');
+};
+
 /** The checkpoint store in memory, for tests and single-process tools: compare-and-set on a map. */
 export const createMemoryCheckpoints = (): CheckpointStore & {
   /** Every stored checkpoint, by subscription id (for tests looking on). */
@@ -13,14 +18,12 @@ export const createMemoryCheckpoints = (): CheckpointStore & {
       return stored.get(subscriptionId);
     },
     async store(subscriptionId, from, to, options) {
-      if (options?.within)
-        throw new Error('the in-memory checkpoint store cannot join a database transaction');
+      refuseTransaction(options);
       if (stored.get(subscriptionId) !== from) throw new CheckpointConflictError(subscriptionId);
       stored.set(subscriptionId, to);
     },
     async reset(subscriptionId, options) {
-      if (options?.within)
-        throw new Error('the in-memory checkpoint store cannot join a database transaction');
+      refuseTransaction(options);
       stored.delete(subscriptionId);
     },
     all: () => stored,

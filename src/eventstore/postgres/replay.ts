@@ -1,4 +1,5 @@
 import type { CheckpointStore } from '../consumers.js';
+import type { SubscriptionFilter } from '../types.js';
 import { createPostgresConsumers } from './consumers.js';
 import { createNotifier } from './notifier.js';
 import { countEvents } from './readBatch.js';
@@ -22,7 +23,7 @@ export const openPostgresReplay = (deps: Pick<SubscriptionDeps, 'pool' | 'connec
   return {
     replay: {
       source: createPostgresSubscriptionSource(subscriptions),
-      count: (filter: Parameters<typeof countEvents>[1]) => countEvents(deps.pool, filter),
+      count: (filter: SubscriptionFilter) => countEvents(deps.pool, filter),
     },
     checkpoints,
     close: () => notifier.close(),

@@ -1,5 +1,6 @@
 import type { Logger } from '../../platform/logger.js';
 import type { SqlPool } from '../../platform/sql.js';
+import { failureDelay } from '../consumers.js';
 import type { Leases } from '../leases.js';
 import type { SubscriptionFilter } from '../types.js';
 import { loadCheckpoint } from './checkpoints.js';
@@ -67,9 +68,6 @@ export type SubscriptionRunner = {
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Back-off after an infrastructure failure: 100 ms doubling to 30 s. */
-export const failureDelay = (failures: number) => Math.min(30_000, 100 * 2 ** Math.max(0, failures - 1));
 
 /** Default own poll: a last resort behind NOTIFY and the process's horizon poll. */
 export const DEFAULT_POLL_INTERVAL_MS = 30_000;

@@ -1,3 +1,4 @@
+import { failureDelay } from '../../eventstore/consumers.js';
 import { hintMatches, type Notifier } from '../../eventstore/postgres/notifier.js';
 import { type Checkpoint, START_CHECKPOINT } from '../../eventstore/postgres/position.js';
 import {
@@ -6,7 +7,6 @@ import {
   newestCheckpoint,
   readBatch,
 } from '../../eventstore/postgres/readBatch.js';
-import { failureDelay } from '../../eventstore/postgres/subscriptionRunner.js';
 import type { EventStore, SubscriptionFilter } from '../../eventstore/types.js';
 import { type Logger, silentLogger } from '../../platform/logger.js';
 import type { SqlPool, SqlQueryable } from '../../platform/sql.js';
